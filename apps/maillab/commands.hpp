@@ -1,0 +1,11 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace maillab::app {
+
+// Each subcommand registers itself and returns what runs when it is chosen.
+using Run = std::function<int()>;
+Run add_pop3d(CLI::App& app);
+
+}  // namespace maillab::app

@@ -1,0 +1,27 @@
+#include <iostream>
+#include <map>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"maillab: fake POP3 and SMTP servers with scriptable faults, and a POP3 connector to test"};
+  app.require_subcommand(1);
+  std::map<CLI::App*, maillab::app::Run> commands;
+  auto* pop3d = app.add_subcommand("pop3d", "Run the fake POP3 server (RFC 1939, 2449, 5034)");
+  commands[pop3d] = maillab::app::add_pop3d(*pop3d);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (auto& [sub, run] : commands)
+    if (sub->parsed()) {
+      try {
+        return run();
+      } catch (const std::exception& e) {
+        std::cerr << "maillab " << sub->get_name() << ": " << e.what() << "\n";
+        return 2;
+      }
+    }
+  return 1;
+}

@@ -1,0 +1,145 @@
+#include <utility>  // before Boost 1.74 Asio, which forgets it
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "maillab/base/units.hpp"
+#include "maillab/faults/fault_spec.hpp"
+#include "maillab/pop3/presets.hpp"
+#include "maillab/pop3/server.hpp"
+
+namespace maillab::app {
+namespace {
+
+struct Pop3dOptions {
+  std::string listen = "127.0.0.1:1110";
+  std::vector<std::string> mailboxes;
+  std::vector<std::string> generated;
+  std::vector<std::string> fault_specs;
+  std::vector<std::string> fault_files;
+  std::string banner;
+  std::string hostname = "mail-host.fabrikam.com";
+  bool apop = false;
+  bool no_user = false;
+  std::size_t max_line = 512;
+  double idle_timeout = 600;
+  std::size_t max_sessions = 4096;
+  unsigned max_errors = 10;
+  unsigned threads = 1;
+  bool print_transcripts = false;
+  bool list_presets = false;
+};
+
+// USER:PASSWORD:REST... — the user is split at the first colon and the `back` trailing
+// fields at the last ones, so a password may contain ':'.
+std::vector<std::string> split_fields(const std::string& text, std::size_t back, const std::string& flag,
+                                      const std::string& form) {
+  auto bad = [&](const char* why) { return std::invalid_argument(flag + " '" + text + "': " + why + "; expected " + form); };
+  auto first = text.find(':');
+  if (first == std::string::npos || first == 0) throw bad("no user name");
+  std::vector<std::string> tail;
+  std::string middle = text.substr(first + 1);
+  for (std::size_t i = 0; i < back; ++i) {
+    auto colon = middle.rfind(':');
+    if (colon == std::string::npos) throw bad("too few fields");
+    tail.insert(tail.begin(), middle.substr(colon + 1));
+    middle.resize(colon);
+  }
+  std::vector<std::string> out{text.substr(0, first), middle};
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+
+int run_pop3d(const Pop3dOptions& o) {
+  const auto& presets = pop3::presets();
+  if (o.list_presets) {
+    for (const auto& p : presets.all()) std::cout << p.name << "\t" << p.summary << "\n";
+    return 0;
+  }
+  pop3::ServerConfig config;
+  config.listen = parse_host_port(o.listen);
+  config.session.banner = o.banner;
+  config.session.hostname = o.hostname;
+  config.session.apop = o.apop;
+  config.session.apop_nonce = std::to_string(::getpid());
+  config.session.user_pass = !o.no_user;
+  config.session.max_line = o.max_line;
+  config.session.max_errors = o.max_errors;
+  config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
+  config.max_sessions = o.max_sessions;
+  config.threads = o.threads;
+  pop3::Server server(config);
+
+  for (const auto& spec : o.mailboxes) {
+    auto f = split_fields(spec, 1, "--mailbox", "USER:PASSWORD:DIR");
+    if (!std::filesystem::is_directory(f[2]))
+      throw std::invalid_argument("--mailbox '" + spec + "': '" + f[2] + "' is not a directory");
+    server.mailboxes().add(std::make_shared<pop3::Maildrop>(f[0], f[1], f[2]));
+  }
+  for (const auto& spec : o.generated) {
+    auto f = split_fields(spec, 2, "--generate", "USER:PASSWORD:COUNT:SIZE");
+    std::uint64_t count, size;
+    try {
+      count = parse_count(f[2], "COUNT");
+      size = parse_size(f[3]);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("--generate '" + spec + "': " + e.what());
+    }
+    auto md = std::make_shared<pop3::Maildrop>(f[0], f[1]);
+    for (std::uint64_t i = 1; i <= count; ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "msg-%06llu", static_cast<unsigned long long>(i));
+      md->add(name, pop3::synthetic_message(f[0], i, size));
+    }
+    server.mailboxes().add(md);
+  }
+  faults::FaultList faults;
+  for (const auto& spec : o.fault_specs)
+    for (auto& f : faults::parse_fault_spec(spec, presets)) faults.push_back(std::move(f));
+  for (const auto& file : o.fault_files)
+    for (auto& f : faults::load_fault_file(file, presets)) faults.push_back(std::move(f));
+  server.faults().add(std::move(faults));
+
+  server.start();
+  std::cout << "maillab pop3d listening on " << server.endpoint().str() << std::endl;
+
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](boost::system::error_code, int) {});
+  signals_io.run();
+  server.stop();
+  if (o.print_transcripts)
+    for (const auto& t : server.transcripts()) std::cerr << "--- session " << t->session() << "\n" << t->str();
+  return 0;
+}
+
+}  // namespace
+
+Run add_pop3d(CLI::App& app) {
+  auto o = std::make_shared<Pop3dOptions>();
+  app.add_option("--listen", o->listen, "HOST:PORT to listen on; port 0 picks a free port")->capture_default_str();
+  app.add_option("--mailbox", o->mailboxes, "USER:PASSWORD:DIR, DIR holding one *.eml per message (repeatable)");
+  app.add_option("--generate", o->generated, "USER:PASSWORD:COUNT:SIZE, a synthetic mailbox (SIZE: 4096, 4K, 1M)");
+  app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets)");
+  app.add_option("--faults", o->fault_files, "a YAML file of faults (repeatable)");
+  app.add_option("--banner", o->banner, "greeting line (default: the seeds' +OK banner)");
+  app.add_option("--hostname", o->hostname, "host name in the APOP timestamp")->capture_default_str();
+  app.add_flag("--apop", o->apop, "offer APOP (adds a <timestamp> to the greeting)");
+  app.add_flag("--no-user", o->no_user, "refuse USER/PASS (SASL and APOP only)");
+  app.add_option("--max-line", o->max_line, "longest command line in octets, CRLF included")
+      ->capture_default_str()->check(CLI::Range(8, 1 << 20));
+  app.add_option("--idle-timeout", o->idle_timeout, "seconds of silence before a session is dropped")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--max-sessions", o->max_sessions, "sessions at once; more are told -ERR [SYS/TEMP]")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  app.add_option("--max-errors", o->max_errors, "protocol errors before a session is closed")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
+  app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
+  return [o] { return run_pop3d(*o); };
+}
+
+}  // namespace maillab::app

@@ -1,0 +1,1 @@
+"""Pure-Python helpers shared by the demo, the end-to-end tests and benchmarks."""

@@ -1,0 +1,91 @@
+#pragma once
+// A fault is one small object with one job (like a Toxiproxy toxic), chosen by a
+// Trigger and applied at one seam of a simulator:
+//   Reply    — the reply a session is about to send (override, delay, drop, throttle);
+//   Content  — the text of a message as the server serves it (corruption);
+//   Maildrop — the account as a session logs on (credentials refused, competing client,
+//              hidden drop), for every authentication mechanism alike;
+//   Listener — whether the server accepts connections at all.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace maillab::faults {
+
+// What a session tells the fault table about the moment a fault may act on.
+struct Event {
+  std::string_view verb;  // upper-case command, or "connect" (greeting) or "." (end of data)
+  int message = 0;        // the message number the command names; 0 when none
+  std::string_view user;  // announced or authenticated user; may be empty
+};
+
+// Precedence of outcomes, weakest first; the strongest firing fault wins (smtp-sink's order).
+enum class Rank { Normal, Delay, SoftError, HardError, ErrorAndClose, Disconnect };
+
+enum class Drop { None, CloseBefore, ResetBefore, CloseAfter, ResetAfter, Stall };
+
+struct Verdict {
+  Rank rank = Rank::Normal;
+  std::chrono::milliseconds delay{0};
+  std::optional<std::string> reply;  // replaces the reply's status line (no CRLF)
+  bool close_after_reply = false;
+  Drop drop = Drop::None;
+  // With CloseAfter/ResetAfter: only this many bytes of the reply go out first.
+  std::optional<std::uint64_t> cut_after_bytes;
+  std::uint64_t bytes_per_second = 0;  // 0: unlimited
+};
+
+enum class Layer { Reply, Content, Maildrop, Listener };
+
+struct Trigger {
+  std::string verb = "*";            // "*" matches every verb
+  int message = 0;                   // 0 matches every message
+  std::string user;                  // "" matches every user
+  std::optional<std::uint64_t> nth;  // only the Nth matching occurrence (1-based)
+  std::optional<std::uint64_t> times;  // at most this many firings
+  double probability = 1.0;
+  std::uint64_t seed = 1;
+};
+
+// What the Maildrop layer does to a maildrop as a session locks it.
+struct MaildropPlan {
+  bool reject_login = false;                // the credentials are refused, right or wrong
+  bool hide_all = false;                    // the session sees an empty drop
+  std::optional<std::uint64_t> take;        // a competing client takes this many (0: all) first
+};
+
+class Fault {
+ public:
+  explicit Fault(Trigger trigger);
+  virtual ~Fault() = default;
+  Fault(const Fault&) = delete;
+  Fault& operator=(const Fault&) = delete;
+
+  virtual std::string_view kind() const = 0;
+  virtual Layer layer() const { return Layer::Reply; }
+  virtual void apply(Verdict&) const {}
+  virtual void corrupt(std::string&) const {}
+  virtual void plan(MaildropPlan&) const {}
+  // Parameters of this kind, for listings ("text=-ERR ...").
+  virtual std::string parameters() const { return {}; }
+
+  const Trigger& trigger() const { return trigger_; }
+  std::string describe() const;
+  std::uint64_t fired() const { return fired_; }
+
+  // Counts a matching occurrence and draws the probability; not thread-safe on its own
+  // (the FaultTable serialises calls).
+  bool fires(const Event& event);
+  bool matches(const Event& event) const;
+
+ private:
+  Trigger trigger_;
+  std::uint64_t seen_ = 0;
+  std::uint64_t fired_ = 0;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace maillab::faults

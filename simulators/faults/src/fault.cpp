@@ -1,0 +1,47 @@
+#include "maillab/faults/fault.hpp"
+
+#include <cctype>
+
+namespace maillab::faults {
+
+Fault::Fault(Trigger trigger) : trigger_(std::move(trigger)), rng_(trigger_.seed) {
+  for (auto& c : trigger_.verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (trigger_.verb == "CONNECT") trigger_.verb = "connect";
+}
+
+bool Fault::matches(const Event& event) const {
+  if (trigger_.verb != "*" && trigger_.verb != event.verb) return false;
+  if (trigger_.message != 0 && trigger_.message != event.message) return false;
+  if (!trigger_.user.empty() && trigger_.user != event.user) return false;
+  return true;
+}
+
+bool Fault::fires(const Event& event) {
+  if (!matches(event)) return false;
+  ++seen_;
+  if (trigger_.nth && seen_ != *trigger_.nth) return false;
+  if (trigger_.times && fired_ >= *trigger_.times) return false;
+  if (trigger_.probability < 1.0) {
+    std::uniform_real_distribution<double> draw(0.0, 1.0);
+    if (draw(rng_) >= trigger_.probability) return false;
+  }
+  ++fired_;
+  return true;
+}
+
+std::string Fault::describe() const {
+  std::string out(kind());
+  if (trigger_.verb != "*") out += ",on=" + trigger_.verb;
+  if (trigger_.message) out += ",message=" + std::to_string(trigger_.message);
+  if (!trigger_.user.empty()) out += ",user=" + trigger_.user;
+  if (trigger_.nth) out += ",nth=" + std::to_string(*trigger_.nth);
+  if (trigger_.times) out += ",times=" + std::to_string(*trigger_.times);
+  if (trigger_.probability < 1.0) {
+    out += ",probability=" + std::to_string(trigger_.probability) + ",seed=" + std::to_string(trigger_.seed);
+  }
+  auto params = parameters();
+  if (!params.empty()) out += "," + params;
+  return out;
+}
+
+}  // namespace maillab::faults

@@ -1,0 +1,320 @@
+#include "maillab/faults/fault_spec.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "maillab/base/units.hpp"
+#include "maillab/faults/fault_kinds.hpp"
+#include "maillab/faults/fault_yaml.hpp"
+
+namespace maillab::faults {
+
+// ---- FaultParams -------------------------------------------------------------------
+
+void FaultParams::set(std::string key, std::string value, std::string where) {
+  if (values_.count(key)) throw SpecError(where + ": field '" + key + "': given twice");
+  values_.emplace(std::move(key), Value{std::move(value), std::move(where), false});
+}
+
+std::optional<std::string> FaultParams::take(std::string_view key) {
+  auto it = values_.find(key);
+  if (it == values_.end()) return std::nullopt;
+  it->second.used = true;
+  return it->second.text;
+}
+
+std::string FaultParams::take_or(std::string_view key, std::string fallback) {
+  auto v = take(key);
+  return v ? *v : std::move(fallback);
+}
+
+std::uint64_t FaultParams::take_count(std::string_view key, std::uint64_t fallback) {
+  auto v = take(key);
+  if (!v) return fallback;
+  try {
+    return parse_size(*v);
+  } catch (const std::invalid_argument&) {
+    fail(key, "must be a non-negative integer, not '" + *v + "'");
+  }
+}
+
+const std::string& FaultParams::where(std::string_view key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? where_ : it->second.where;
+}
+
+void FaultParams::fail(std::string_view key, const std::string& why) const {
+  throw SpecError(where(key) + ": field '" + std::string(key) + "': " + why);
+}
+
+void FaultParams::check_all_used() const {
+  for (auto& [k, v] : values_)
+    if (!v.used) throw SpecError(v.where + ": field '" + k + "': not a parameter of this fault");
+}
+
+std::vector<std::string> FaultParams::keys() const {
+  std::vector<std::string> out;
+  for (auto& [k, v] : values_) out.push_back(k);
+  return out;
+}
+
+// ---- presets -----------------------------------------------------------------------
+
+void PresetRegistry::add(Preset preset) { presets_.push_back(std::move(preset)); }
+
+const Preset* PresetRegistry::find(std::string_view name) const {
+  for (auto& p : presets_)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+// ---- primitives --------------------------------------------------------------------
+
+namespace {
+
+Trigger take_trigger(FaultParams& p) {
+  Trigger t;
+  t.verb = p.take_or("on", "*");
+  if (t.verb.empty()) p.fail("on", "must name a command, 'connect', '.' or '*'");
+  t.message = static_cast<int>(p.take_count("message", 0));
+  t.user = p.take_or("user", "");
+  if (p.has("nth")) {
+    t.nth = p.take_count("nth", 0);
+    if (*t.nth == 0) p.fail("nth", "counts from 1");
+  }
+  if (p.has("times")) t.times = p.take_count("times", 0);
+  if (auto prob = p.take("probability")) {
+    double value = -1;
+    auto [end, ec] = std::from_chars(prob->data(), prob->data() + prob->size(), value);
+    if (ec != std::errc{} || end != prob->data() + prob->size() || value < 0.0 || value > 1.0)
+      p.fail("probability", "must be a number from 0 to 1, not '" + *prob + "'");
+    t.probability = value;
+  }
+  t.seed = p.take_count("seed", 1);
+  return t;
+}
+
+bool take_yes_no(FaultParams& p, std::string_view key, bool fallback) {
+  auto v = p.take(key);
+  if (!v) return fallback;
+  if (*v == "yes" || *v == "true" || *v == "1") return true;
+  if (*v == "no" || *v == "false" || *v == "0") return false;
+  p.fail(key, "must be yes or no, not '" + *v + "'");
+}
+
+std::unique_ptr<Fault> build_primitive(std::string_view kind, FaultParams& p) {
+  Trigger t = take_trigger(p);
+  std::unique_ptr<Fault> f;
+  if (kind == "reply") {
+    auto text = p.take("text");
+    if (!text) p.fail("text", "is required (the reply to send)");
+    if (text->find_first_of("\r\n") != std::string::npos) p.fail("text", "must be one line");
+    bool close = take_yes_no(p, "close", false);
+    f = std::make_unique<ReplyOverride>(std::move(t), *text, close);
+  } else if (kind == "delay") {
+    if (!p.has("ms")) p.fail("ms", "is required (milliseconds)");
+    f = std::make_unique<Delay>(std::move(t), std::chrono::milliseconds(p.take_count("ms", 0)));
+  } else if (kind == "bandwidth") {
+    if (!p.has("bps")) p.fail("bps", "is required (bytes per second)");
+    auto bps = p.take_count("bps", 0);
+    if (bps == 0) p.fail("bps", "must be at least 1");
+    f = std::make_unique<Bandwidth>(std::move(t), bps);
+  } else if (kind == "disconnect" || kind == "reset") {
+    auto when = p.take_or("when", "before");
+    if (when != "before" && when != "after") p.fail("when", "must be before or after, not '" + when + "'");
+    std::optional<std::uint64_t> bytes;
+    if (p.has("bytes")) bytes = p.take_count("bytes", 0);
+    f = std::make_unique<Disconnect>(std::move(t), kind == "reset", when == "after", bytes);
+  } else if (kind == "stall") {
+    f = std::make_unique<Stall>(std::move(t));
+  } else if (kind == "refuse") {
+    f = std::make_unique<Refuse>(std::move(t));
+  } else if (kind == "reject-login") {
+    f = std::make_unique<RejectLogin>(std::move(t));
+  } else if (kind == "hide-drop") {
+    f = std::make_unique<HideDrop>(std::move(t));
+  } else if (kind == "corrupt") {
+    auto name = p.take("kind");
+    if (!name) p.fail("kind", "is required (" + corruption_names() + ")");
+    auto how = corruption_from_name(*name);
+    if (!how) p.fail("kind", "must be one of " + corruption_names() + ", not '" + *name + "'");
+    f = std::make_unique<Corrupt>(std::move(t), *how);
+  } else if (kind == "competing-client") {
+    auto take = p.take_or("take", "all");
+    std::uint64_t n = 0;
+    if (take != "all") {
+      try {
+        n = parse_count(take, "take");
+      } catch (const std::invalid_argument&) {
+        n = 0;
+      }
+      if (n == 0) p.fail("take", "must be a count from 1 or 'all', not '" + take + "'");
+    }
+    f = std::make_unique<CompetingClient>(std::move(t), n);
+  } else {
+    return nullptr;
+  }
+  return f;
+}
+
+constexpr std::string_view kTriggerKeys[] = {"on", "message", "user", "nth", "times", "probability", "seed"};
+
+// Splits "NAME[:ARG],k=v,..." into its name and parameters.
+std::string split_spec(std::string_view spec, FaultParams& params, std::string& arg) {
+  std::string where = params.where();
+  auto comma = spec.find(',');
+  std::string_view head = spec.substr(0, comma);
+  std::string_view rest = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+  auto colon = head.find(':');
+  std::string name(head.substr(0, colon));
+  if (colon != std::string_view::npos) arg = std::string(head.substr(colon + 1));
+  if (name.empty()) throw SpecError(where + ": the fault has no name");
+  while (!rest.empty()) {
+    auto eq = rest.find('=');
+    if (eq == std::string_view::npos) throw SpecError(where + ": '" + std::string(rest) + "' is not KEY=VALUE");
+    std::string key(rest.substr(0, eq));
+    std::string_view value;
+    if (key == "text") {
+      value = rest.substr(eq + 1);
+      rest = {};
+    } else {
+      auto next = rest.find(',', eq);
+      value = rest.substr(eq + 1, next == std::string_view::npos ? std::string_view::npos : next - eq - 1);
+      rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+    }
+    params.set(key, std::string(value), where);
+  }
+  return name;
+}
+
+}  // namespace
+
+std::vector<std::string> primitive_kinds() {
+  return {"reply", "delay",   "bandwidth",        "disconnect", "reset",
+          "stall", "refuse",  "corrupt",          "competing-client", "hide-drop", "reject-login"};
+}
+
+FaultList build_faults(std::string_view name, FaultParams& params, const PresetRegistry& presets) {
+  FaultList out;
+  if (const Preset* preset = presets.find(name)) {
+    if (preset->build) {
+      out = preset->build(params);
+      params.check_all_used();
+      return out;
+    }
+    for (const auto& prim : preset->primitives) {
+      FaultParams merged(params.where());
+      std::string ignored;
+      std::string kind = split_spec(prim, merged, ignored);
+      // The user's keys replace the preset's defaults for this primitive.
+      FaultParams final_params(params.where());
+      for (const auto& key : merged.keys()) {
+        if (params.has(key)) continue;
+        final_params.set(key, *merged.take(key), params.where());
+      }
+      for (const auto& key : params.keys()) {
+        bool trigger_key = std::find(std::begin(kTriggerKeys), std::end(kTriggerKeys), key) != std::end(kTriggerKeys);
+        if (merged.has(key) || trigger_key) final_params.set(key, *params.take(key), params.where(key));
+      }
+      auto f = build_primitive(kind, final_params);
+      if (!f) throw SpecError(params.where() + ": preset '" + preset->name + "' names unknown kind '" + kind + "'");
+      final_params.check_all_used();
+      out.push_back(std::move(f));
+    }
+    params.check_all_used();
+    return out;
+  }
+  auto f = build_primitive(name, params);
+  if (!f) {
+    std::string known;
+    for (auto& k : primitive_kinds()) known += (known.empty() ? "" : ", ") + k;
+    for (auto& p : presets.all()) known += ", " + p.name;
+    throw SpecError(params.where() + ": unknown fault '" + std::string(name) + "' (known: " + known + ")");
+  }
+  params.check_all_used();
+  out.push_back(std::move(f));
+  return out;
+}
+
+static FaultList build_with_arg(const std::string& name, const std::string& arg, FaultParams& params,
+                                const PresetRegistry& presets) {
+  if (!arg.empty()) {
+    const Preset* preset = presets.find(name);
+    if (!preset || preset->positional.empty())
+      throw SpecError(params.where() + ": fault '" + name + "' takes no ':" + arg + "' argument");
+    params.set(preset->positional, arg, params.where());
+  }
+  return build_faults(name, params, presets);
+}
+
+FaultList parse_fault_spec(std::string_view spec, const PresetRegistry& presets, std::string_view where) {
+  FaultParams params(std::string(where) + " '" + std::string(spec) + "'");
+  std::string arg;
+  std::string name = split_spec(spec, params, arg);
+  return build_with_arg(name, arg, params, presets);
+}
+
+FaultList parse_fault_node(const YAML::Node& node, std::string_view source, const PresetRegistry& presets) {
+  auto at = [&](const YAML::Node& n) { return std::string(source) + ":" + std::to_string(n.Mark().line + 1); };
+  FaultList out;
+  if (!node.IsSequence()) throw SpecError(at(node) + ": field 'faults': must be a list");
+  for (const auto& item : node) {
+    FaultList some;
+    if (item.IsScalar()) {
+      some = parse_fault_spec(item.as<std::string>(), presets, at(item) + ": fault");
+    } else if (item.IsMap()) {
+      FaultParams params(at(item));
+      std::string name, arg;
+      for (const auto& kv : item) {
+        auto key = kv.first.as<std::string>();
+        if (!kv.second.IsScalar()) throw SpecError(at(kv.second) + ": field '" + key + "': must be a single value");
+        auto value = kv.second.as<std::string>();
+        if (key == "fault" || key == "preset") {
+          if (!name.empty()) throw SpecError(at(kv.second) + ": field '" + key + "': the fault is already named");
+          name = value;
+        } else if (key == "arg") {
+          arg = value;
+        } else {
+          params.set(key, value, at(kv.second));
+        }
+      }
+      if (name.empty()) throw SpecError(at(item) + ": field 'fault': every fault needs 'fault' or 'preset'");
+      some = build_with_arg(name, arg, params, presets);
+    } else {
+      throw SpecError(at(item) + ": a fault is a spec string or a map");
+    }
+    for (auto& f : some) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+FaultList parse_fault_yaml_text(std::string_view text, std::string_view source, const PresetRegistry& presets) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw SpecError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (root.IsNull()) return {};
+  if (root.IsMap()) {
+    for (const auto& kv : root)
+      if (kv.first.as<std::string>() != "faults")
+        throw SpecError(std::string(source) + ":" + std::to_string(kv.first.Mark().line + 1) + ": field '" +
+                        kv.first.as<std::string>() + "': unknown (a fault file holds 'faults:')");
+    if (!root["faults"]) return {};
+    return parse_fault_node(root["faults"], source, presets);
+  }
+  return parse_fault_node(root, source, presets);
+}
+
+FaultList load_fault_file(const std::string& path, const PresetRegistry& presets) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(path + ": cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_fault_yaml_text(ss.str(), path, presets);
+}
+
+}  // namespace maillab::faults

@@ -1,0 +1,95 @@
+#pragma once
+// The maildrops of the simulated ISP: one per account, backed by a directory of *.eml
+// files (served in file-name order) or held in memory. A maildrop changes only through
+// commit() (a session's UPDATE state), the in-process API and the Maildrop fault layer,
+// and it remembers where every message that left it went.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace maillab::pop3 {
+
+struct StoredMessage {
+  std::string name;  // file name, or the generated name
+  std::string uid;   // UIDL: 1-70 characters 0x21-0x7E, unique in the maildrop
+  std::shared_ptr<const std::string> text;  // CRLF lines
+  std::shared_ptr<const std::string> wire;  // to_wire(text), shared by every session
+};
+
+struct Departure {
+  std::string uid;
+  std::string name;
+  std::string reason;  // "retrieved" (DELE + QUIT), "competing-client", "removed" (API)
+  std::uint64_t session = 0;
+};
+
+class Maildrop {
+ public:
+  // `dir` empty: the maildrop lives in memory.
+  Maildrop(std::string user, std::string password, std::filesystem::path dir = {});
+
+  const std::string& user() const { return user_; }
+  const std::string& password() const { return password_; }
+  const std::filesystem::path& directory() const { return dir_; }
+  bool check_password(std::string_view password) const;
+
+  bool try_lock(std::uint64_t session);
+  void unlock(std::uint64_t session);
+  bool locked() const;
+
+  // The messages now (re-reads a directory; unchanged files come from a cache).
+  // Throws std::runtime_error when the directory cannot be read.
+  std::vector<StoredMessage> snapshot();
+  // Removes the messages with these UIDs; returns false when one could not be removed.
+  bool commit(const std::vector<std::string>& uids, std::uint64_t session, const std::string& reason);
+  // A competing client takes the first `count` messages (0: all); returns how many.
+  std::size_t take(std::size_t count, std::uint64_t session);
+
+  // The in-process API.
+  void add(const std::string& name, std::string text);
+  bool remove(const std::string& uid);
+  std::vector<Departure> departures() const;
+
+ private:
+  std::vector<StoredMessage> scan_locked();
+
+  const std::string user_;
+  const std::string password_;
+  const std::filesystem::path dir_;
+  mutable std::mutex mutex_;
+  std::optional<std::uint64_t> lock_owner_;
+  std::vector<StoredMessage> memory_;  // in-memory maildrops
+  struct Cached {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t size;
+    StoredMessage message;
+  };
+  std::map<std::string, Cached> cache_;  // directory maildrops, by file name
+  std::vector<Departure> departures_;
+};
+
+// Every account of the server, by user name.
+class Mailboxes {
+ public:
+  void add(std::shared_ptr<Maildrop> maildrop);
+  std::shared_ptr<Maildrop> find(std::string_view user) const;
+  std::vector<std::shared_ptr<Maildrop>> all() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<Maildrop>> maildrops_;
+};
+
+// A UID for a name: the name itself when it is a valid UIDL, a digest of it otherwise.
+std::string uid_for_name(std::string_view name);
+
+// A well-formed message of exactly `size` octets (CRLF), deterministic for its arguments;
+// some body lines start with "." so byte-stuffing is exercised.
+std::string synthetic_message(std::string_view user, std::size_t index, std::size_t size);
+
+}  // namespace maillab::pop3

@@ -1,0 +1,53 @@
+#pragma once
+// maillab pop3d in process: an Asio shell around Session. start() returns once the
+// server listens (rethrowing a bind error) and gives the bound port; stop() closes every
+// session and joins the I/O threads. Mailboxes, faults and transcripts can be read and
+// changed while it runs.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "maillab/base/endpoint.hpp"
+#include "maillab/faults/fault_table.hpp"
+#include "maillab/pop3/maildrop.hpp"
+#include "maillab/pop3/session.hpp"
+#include "maillab/pop3/transcript.hpp"
+
+namespace maillab::pop3 {
+
+struct ServerConfig {
+  HostPort listen{"127.0.0.1", 1110};
+  SessionConfig session;
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};  // RFC 1939's minimum
+  std::size_t max_sessions = 4096;
+  unsigned threads = 1;
+  std::size_t transcripts_kept = 1000;
+};
+
+class Server {
+ public:
+  explicit Server(ServerConfig config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t start();
+  void stop();
+
+  std::uint16_t port() const;
+  HostPort endpoint() const;
+  Mailboxes& mailboxes();
+  faults::FaultTable& faults();
+  // The most recent sessions' transcripts, oldest first (live ones included).
+  std::vector<std::shared_ptr<Transcript>> transcripts() const;
+  std::size_t active_sessions() const;
+  bool listening() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace maillab::pop3

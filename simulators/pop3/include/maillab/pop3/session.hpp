@@ -1,0 +1,138 @@
+#pragma once
+// One POP3 session as a state machine without I/O: bytes in, actions out (RFC 1939,
+// RFC 2449 CAPA and response codes, RFC 5034 AUTH PLAIN/LOGIN). The server's Asio code
+// only performs the actions. Faults act here, on the reply about to be sent, through
+// the FaultTable (reply layer), and on the maildrop as it is locked (content and
+// maildrop layers).
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "maillab/faults/fault_table.hpp"
+#include "maillab/pop3/maildrop.hpp"
+#include "maillab/pop3/transcript.hpp"
+
+namespace maillab::pop3 {
+
+struct SessionConfig {
+  std::string banner;          // empty: reply::kBanner
+  std::string hostname = "mail-host.fabrikam.com";  // for the APOP timestamp
+  bool apop = false;           // APOP, and the banner's <timestamp>
+  std::string apop_nonce = "maillab";  // makes the timestamp unique per server run
+  bool user_pass = true;       // USER/PASS
+  std::size_t max_line = 512;  // octets, CRLF included (RFC 2449 asks clients for 255)
+  unsigned max_errors = 10;    // protocol errors before the session is closed
+};
+
+struct Action {
+  enum class Kind {
+    Send,   // text, then body; at most `limit` octets in all; at `bytes_per_second`
+    Pause,  // wait `pause`
+    Close,  // close after everything before it is sent
+    Reset,  // abort with RST
+    Stall,  // never answer again; keep the connection open
+  };
+  explicit Action(Kind k = Kind::Send, std::string t = {}, std::shared_ptr<const std::string> b = nullptr)
+      : kind(k), text(std::move(t)), body(std::move(b)) {}
+
+  Kind kind;
+  std::string text;
+  std::shared_ptr<const std::string> body;
+  std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t bytes_per_second = 0;
+  std::chrono::milliseconds pause{0};
+
+  std::uint64_t size() const { return text.size() + (body ? body->size() : 0); }
+};
+
+enum class State { Authorization, Transaction, Update, Closed };
+
+class Session {
+ public:
+  Session(const SessionConfig& config, Mailboxes& mailboxes, faults::FaultTable& faults, std::uint64_t id,
+          std::shared_ptr<Transcript> transcript = nullptr);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // The greeting (the pseudo-command "connect").
+  std::vector<Action> start();
+  // Bytes from the client; any split of the same bytes gives the same actions.
+  std::vector<Action> feed(std::string_view bytes);
+  // The connection is gone (peer closed, timeout, server stop): no UPDATE, lock released.
+  void abort();
+
+  State state() const { return state_; }
+  bool finished() const { return state_ == State::Closed || stalled_; }
+  std::uint64_t id() const { return id_; }
+  const std::string& user() const { return user_; }
+  const std::shared_ptr<Transcript>& transcript() const { return transcript_; }
+
+ private:
+  struct Reply {
+    explicit Reply(std::string s = {}, std::shared_ptr<const std::string> b = nullptr, bool c = false,
+                   bool error = false)
+        : status(std::move(s)), body(std::move(b)), close(c), protocol_error(error) {}
+    std::string status;
+    std::shared_ptr<const std::string> body;  // multi-line replies, already stuffed and terminated
+    bool close = false;
+    bool protocol_error = false;  // counts towards max_errors
+  };
+  struct Message {
+    std::string uid;
+    std::shared_ptr<const std::string> text;
+    std::shared_ptr<const std::string> wire;
+    bool deleted = false;
+  };
+
+  void line(std::string_view line, std::vector<Action>& out);
+  Reply dispatch(const std::string& verb, std::string_view args);
+  void emit(Reply reply, const faults::Verdict& verdict, std::vector<Action>& out);
+  void error_limit(std::vector<Action>& out);
+
+  Reply handle_USER(std::string_view args);
+  Reply handle_PASS(std::string_view args);
+  Reply handle_APOP(std::string_view args);
+  Reply handle_AUTH(std::string_view args);
+  Reply handle_STAT(std::string_view args);
+  Reply handle_LIST(std::string_view args);
+  Reply handle_RETR(std::string_view args);
+  Reply handle_TOP(std::string_view args);
+  Reply handle_DELE(std::string_view args);
+  Reply handle_NOOP(std::string_view args);
+  Reply handle_RSET(std::string_view args);
+  Reply handle_UIDL(std::string_view args);
+  Reply handle_CAPA(std::string_view args);
+  Reply handle_QUIT(std::string_view args);
+  Reply sasl_step(std::string_view line);
+
+  Reply log_on(const std::string& user, std::string_view password, bool apop_digest);
+  // The message a number argument names; nullptr and `error` set when there is none.
+  Message* message_arg(std::string_view arg, Reply& error);
+  std::uint64_t drop_size() const;
+  std::size_t drop_count() const;
+
+  const SessionConfig& config_;
+  Mailboxes& mailboxes_;
+  faults::FaultTable& faults_;
+  const std::uint64_t id_;
+  std::shared_ptr<Transcript> transcript_;
+
+  State state_ = State::Authorization;
+  bool stalled_ = false;
+  std::string buffer_;
+  bool discarding_ = false;  // inside an overlong line
+  unsigned errors_ = 0;
+  std::string timestamp_;    // APOP
+  std::string user_;         // from USER, AUTH or APOP
+  bool have_user_ = false;
+  enum class Sasl { None, PlainResponse, LoginUser, LoginPass } sasl_ = Sasl::None;
+  std::shared_ptr<Maildrop> maildrop_;
+  std::vector<Message> messages_;
+};
+
+}  // namespace maillab::pop3

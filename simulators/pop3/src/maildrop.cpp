@@ -1,0 +1,180 @@
+#include "maillab/pop3/maildrop.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "maillab/base/codec.hpp"
+#include "maillab/base/message_text.hpp"
+#include "maillab/pop3/wire.hpp"
+
+namespace fs = std::filesystem;
+
+namespace maillab::pop3 {
+namespace {
+
+StoredMessage make_message(std::string name, std::string text) {
+  StoredMessage m;
+  m.uid = uid_for_name(fs::path(name).stem().string());
+  m.name = std::move(name);
+  auto crlf = std::make_shared<const std::string>(to_crlf(text));
+  m.wire = std::make_shared<const std::string>(to_wire(*crlf));
+  m.text = std::move(crlf);
+  return m;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::string uid_for_name(std::string_view name) {
+  bool valid = !name.empty() && name.size() <= 70 &&
+               std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+  return valid ? std::string(name) : md5_hex(name);
+}
+
+Maildrop::Maildrop(std::string user, std::string password, fs::path dir)
+    : user_(std::move(user)), password_(std::move(password)), dir_(std::move(dir)) {}
+
+bool Maildrop::check_password(std::string_view password) const { return password == password_; }
+
+bool Maildrop::try_lock(std::uint64_t session) {
+  std::lock_guard lock(mutex_);
+  if (lock_owner_) return false;
+  lock_owner_ = session;
+  return true;
+}
+
+void Maildrop::unlock(std::uint64_t session) {
+  std::lock_guard lock(mutex_);
+  if (lock_owner_ == session) lock_owner_.reset();
+}
+
+bool Maildrop::locked() const {
+  std::lock_guard lock(mutex_);
+  return lock_owner_.has_value();
+}
+
+std::vector<StoredMessage> Maildrop::scan_locked() {
+  if (dir_.empty()) return memory_;
+  std::vector<std::pair<std::string, fs::directory_entry>> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".eml" && it->is_regular_file()) files.emplace_back(it->path().filename(), *it);
+  }
+  if (ec) throw std::runtime_error("cannot read maildrop " + dir_.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<StoredMessage> out;
+  std::map<std::string, Cached> fresh;
+  for (auto& [name, entry] : files) {
+    auto mtime = entry.last_write_time();
+    auto size = entry.file_size();
+    auto it = cache_.find(name);
+    if (it != cache_.end() && it->second.mtime == mtime && it->second.size == size) {
+      fresh.emplace(name, std::move(it->second));
+    } else {
+      fresh.emplace(name, Cached{mtime, size, make_message(name, read_file(entry.path()))});
+    }
+    out.push_back(fresh.at(name).message);
+  }
+  cache_ = std::move(fresh);
+  return out;
+}
+
+std::vector<StoredMessage> Maildrop::snapshot() {
+  std::lock_guard lock(mutex_);
+  return scan_locked();
+}
+
+bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t session, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  bool all_removed = true;
+  for (const auto& uid : uids) {
+    if (dir_.empty()) {
+      auto it = std::find_if(memory_.begin(), memory_.end(), [&](auto& m) { return m.uid == uid; });
+      if (it == memory_.end()) continue;
+      departures_.push_back({uid, it->name, reason, session});
+      memory_.erase(it);
+    } else {
+      auto it = std::find_if(cache_.begin(), cache_.end(), [&](auto& c) { return c.second.message.uid == uid; });
+      if (it == cache_.end()) continue;
+      std::error_code ec;
+      fs::remove(dir_ / it->first, ec);
+      if (ec) {
+        all_removed = false;
+        continue;
+      }
+      departures_.push_back({uid, it->first, reason, session});
+      cache_.erase(it);
+    }
+  }
+  return all_removed;
+}
+
+std::size_t Maildrop::take(std::size_t count, std::uint64_t session) {
+  std::vector<std::string> uids;
+  {
+    std::lock_guard lock(mutex_);
+    auto messages = scan_locked();
+    if (count == 0 || count > messages.size()) count = messages.size();
+    for (std::size_t i = 0; i < count; ++i) uids.push_back(messages[i].uid);
+  }
+  commit(uids, session, "competing-client");
+  return uids.size();
+}
+
+void Maildrop::add(const std::string& name, std::string text) {
+  std::lock_guard lock(mutex_);
+  if (dir_.empty()) {
+    memory_.push_back(make_message(name, std::move(text)));
+    return;
+  }
+  std::string file = fs::path(name).extension() == ".eml" ? name : name + ".eml";
+  auto tmp = dir_ / ("." + file + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, dir_ / file);
+}
+
+bool Maildrop::remove(const std::string& uid) {
+  std::vector<std::string> uids{uid};
+  auto before = departures().size();
+  commit(uids, 0, "removed");
+  return departures().size() > before;
+}
+
+std::vector<Departure> Maildrop::departures() const {
+  std::lock_guard lock(mutex_);
+  return departures_;
+}
+
+void Mailboxes::add(std::shared_ptr<Maildrop> maildrop) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(maildrops_.begin(), maildrops_.end(), [&](auto& m) { return m->user() == maildrop->user(); });
+  if (it != maildrops_.end()) throw std::invalid_argument("mailbox '" + maildrop->user() + "' is given twice");
+  maildrops_.push_back(std::move(maildrop));
+}
+
+std::shared_ptr<Maildrop> Mailboxes::find(std::string_view user) const {
+  std::lock_guard lock(mutex_);
+  for (auto& m : maildrops_)
+    if (m->user() == user) return m;
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<Maildrop>> Mailboxes::all() const {
+  std::lock_guard lock(mutex_);
+  return maildrops_;
+}
+
+}  // namespace maillab::pop3

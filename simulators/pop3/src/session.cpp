@@ -1,0 +1,456 @@
+#include "maillab/pop3/session.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "maillab/base/codec.hpp"
+#include "maillab/pop3/replies.hpp"
+#include "maillab/pop3/wire.hpp"
+
+namespace maillab::pop3 {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool takes_message_number(std::string_view verb) {
+  return verb == "RETR" || verb == "TOP" || verb == "DELE" || verb == "LIST" || verb == "UIDL";
+}
+
+std::shared_ptr<const std::string> shared(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
+// Control characters make the line unprintable in a transcript; show them escaped.
+std::string printable(std::string_view line) {
+  std::string out;
+  for (unsigned char c : line) {
+    if (c < 0x20 && c != '\t') {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Session::Session(const SessionConfig& config, Mailboxes& mailboxes, faults::FaultTable& faults, std::uint64_t id,
+                 std::shared_ptr<Transcript> transcript)
+    : config_(config),
+      mailboxes_(mailboxes),
+      faults_(faults),
+      id_(id),
+      transcript_(transcript ? std::move(transcript) : std::make_shared<Transcript>(id)) {}
+
+Session::~Session() { abort(); }
+
+void Session::abort() {
+  if (maildrop_) maildrop_->unlock(id_);
+  maildrop_.reset();
+  state_ = State::Closed;
+}
+
+std::vector<Action> Session::start() {
+  std::vector<Action> out;
+  timestamp_ = "<" + std::to_string(id_) + "." + config_.apop_nonce + "@" + config_.hostname + ">";
+  auto verdict = faults_.on_reply({"connect", 0, {}});
+  Reply banner{config_.banner.empty() ? std::string(reply::kBanner) : config_.banner};
+  if (config_.apop) banner.status += " " + timestamp_;
+  emit(std::move(banner), verdict, out);
+  return out;
+}
+
+std::vector<Action> Session::feed(std::string_view bytes) {
+  std::vector<Action> out;
+  std::size_t pos = 0;
+  while (pos < bytes.size() && !finished()) {
+    auto nl = bytes.find('\n', pos);
+    if (discarding_) {
+      if (nl == std::string_view::npos) break;
+      discarding_ = false;
+      pos = nl + 1;
+      continue;
+    }
+    if (nl == std::string_view::npos) {
+      buffer_.append(bytes.substr(pos));
+      if (buffer_.size() > config_.max_line) {
+        buffer_.clear();
+        discarding_ = true;
+        transcript_->add('C', "[line longer than " + std::to_string(config_.max_line) + " octets]");
+        emit(Reply{std::string(reply::kLineTooLong), nullptr, false, true}, {}, out);
+      }
+      break;
+    }
+    buffer_.append(bytes.substr(pos, nl + 1 - pos));
+    pos = nl + 1;
+    if (buffer_.size() > config_.max_line) {
+      buffer_.clear();
+      transcript_->add('C', "[line longer than " + std::to_string(config_.max_line) + " octets]");
+      emit(Reply{std::string(reply::kLineTooLong), nullptr, false, true}, {}, out);
+      continue;
+    }
+    std::string text = std::move(buffer_);
+    buffer_.clear();
+    text.pop_back();  // LF
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    line(text, out);
+  }
+  return out;
+}
+
+void Session::line(std::string_view text, std::vector<Action>& out) {
+  transcript_->add('C', printable(text));
+  if (std::any_of(text.begin(), text.end(), [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; })) {
+    sasl_ = Sasl::None;
+    emit(Reply{std::string(reply::kBadCharacters), nullptr, false, true}, {}, out);
+    return;
+  }
+  std::string verb;
+  std::string_view args;
+  if (sasl_ != Sasl::None) {
+    verb = "AUTH";
+  } else {
+    auto space = text.find(' ');
+    verb = upper(text.substr(0, space));
+    if (space != std::string_view::npos) args = text.substr(space + 1);
+    // PASS takes the rest of the line as it is: a password may end in a space.
+    if (verb != "PASS") args = trim_right(args);
+  }
+  int number = 0;
+  if (takes_message_number(verb)) {
+    auto first = args.substr(0, args.find(' '));
+    if (is_digits(first)) number = std::stoi(std::string(first));
+  }
+  auto verdict = faults_.on_reply({verb, number, user_});
+  bool fault_answers = verdict.drop == faults::Drop::CloseBefore || verdict.drop == faults::Drop::ResetBefore ||
+                       verdict.drop == faults::Drop::Stall ||
+                       (verdict.reply && verdict.rank >= faults::Rank::SoftError);
+  if (fault_answers) {
+    sasl_ = Sasl::None;
+    emit(Reply(), verdict, out);
+    return;
+  }
+  emit(sasl_ != Sasl::None ? sasl_step(text) : dispatch(verb, args), verdict, out);
+}
+
+void Session::emit(Reply r, const faults::Verdict& v, std::vector<Action>& out) {
+  using faults::Drop;
+  if (v.delay.count() > 0) {
+    transcript_->add('*', "delay " + std::to_string(v.delay.count()) + " ms");
+    Action pause(Action::Kind::Pause);
+    pause.pause = v.delay;
+    out.push_back(std::move(pause));
+  }
+  auto drop_now = [&](Action::Kind kind, const char* what) {
+    transcript_->add('*', what);
+    out.emplace_back(kind);
+    abort();
+  };
+  if (v.drop == Drop::CloseBefore) return drop_now(Action::Kind::Close, "disconnect");
+  if (v.drop == Drop::ResetBefore) return drop_now(Action::Kind::Reset, "reset");
+  if (v.drop == Drop::Stall) {
+    transcript_->add('*', "stall");
+    out.emplace_back(Action::Kind::Stall);
+    stalled_ = true;
+    return;
+  }
+  if (v.reply) {
+    if (v.rank >= faults::Rank::SoftError) {
+      r = Reply{*v.reply, nullptr, v.close_after_reply, false};
+    } else {
+      r.status = *v.reply;
+    }
+  }
+  Action send(Action::Kind::Send, r.status + "\r\n", r.body);
+  send.bytes_per_second = v.bytes_per_second;
+  if (v.cut_after_bytes) send.limit = *v.cut_after_bytes;
+  transcript_->add('S', r.body ? r.status + " [" + std::to_string(r.body->size()) + " octets follow]" : r.status);
+  out.push_back(std::move(send));
+  if (v.drop == Drop::CloseAfter) return drop_now(Action::Kind::Close, "disconnect");
+  if (v.drop == Drop::ResetAfter) return drop_now(Action::Kind::Reset, "reset");
+  if (r.close) {
+    out.emplace_back(Action::Kind::Close);
+    abort();
+    return;
+  }
+  if (r.protocol_error && ++errors_ >= config_.max_errors) error_limit(out);
+}
+
+void Session::error_limit(std::vector<Action>& out) {
+  transcript_->add('S', std::string(reply::kTooManyErrors));
+  out.emplace_back(Action::Kind::Send, std::string(reply::kTooManyErrors) + "\r\n");
+  out.emplace_back(Action::Kind::Close);
+  abort();
+}
+
+Session::Reply Session::dispatch(const std::string& verb, std::string_view args) {
+  using Handler = Reply (Session::*)(std::string_view);
+  struct Entry {
+    std::string_view verb;
+    Handler handler;
+    bool in_authorization;
+    bool in_transaction;
+  };
+  static constexpr Entry kTable[] = {
+      {"USER", &Session::handle_USER, true, false}, {"PASS", &Session::handle_PASS, true, false},
+      {"APOP", &Session::handle_APOP, true, false}, {"AUTH", &Session::handle_AUTH, true, false},
+      {"CAPA", &Session::handle_CAPA, true, true},  {"QUIT", &Session::handle_QUIT, true, true},
+      {"STAT", &Session::handle_STAT, false, true}, {"LIST", &Session::handle_LIST, false, true},
+      {"RETR", &Session::handle_RETR, false, true}, {"TOP", &Session::handle_TOP, false, true},
+      {"DELE", &Session::handle_DELE, false, true}, {"NOOP", &Session::handle_NOOP, false, true},
+      {"RSET", &Session::handle_RSET, false, true}, {"UIDL", &Session::handle_UIDL, false, true},
+  };
+  for (const auto& e : kTable) {
+    if (e.verb != verb) continue;
+    bool allowed = state_ == State::Authorization ? e.in_authorization : e.in_transaction;
+    if (!allowed) return Reply{std::string(reply::kWrongState), nullptr, false, true};
+    return (this->*e.handler)(args);
+  }
+  return Reply{std::string(reply::kUnknownCommand), nullptr, false, true};
+}
+
+// ---- AUTHORIZATION ----------------------------------------------------------------
+
+Session::Reply Session::handle_USER(std::string_view args) {
+  if (!config_.user_pass) return Reply{std::string(reply::kUserDisabled), nullptr, false, true};
+  if (args.empty() || args.find(' ') != std::string_view::npos)
+    return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  user_ = std::string(args);
+  have_user_ = true;
+  return Reply{std::string(reply::kUserOk)};
+}
+
+Session::Reply Session::handle_PASS(std::string_view args) {
+  if (!config_.user_pass) return Reply{std::string(reply::kUserDisabled), nullptr, false, true};
+  if (!have_user_) return Reply{std::string(reply::kPassWithoutUser), nullptr, false, true};
+  have_user_ = false;
+  return log_on(user_, args, false);
+}
+
+Session::Reply Session::handle_APOP(std::string_view args) {
+  if (!config_.apop) return Reply{std::string(reply::kApopDisabled), nullptr, false, true};
+  auto space = args.find(' ');
+  if (space == std::string_view::npos || space == 0 || args.size() - space - 1 != 32)
+    return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  std::string digest(args.substr(space + 1));
+  for (auto& c : digest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return log_on(std::string(args.substr(0, space)), digest, true);
+}
+
+Session::Reply Session::handle_AUTH(std::string_view args) {
+  if (args.empty()) {
+    return Reply{std::string(reply::kAuthMechanisms), shared("PLAIN\r\nLOGIN\r\n.\r\n")};
+  }
+  auto space = args.find(' ');
+  std::string mech = upper(args.substr(0, space));
+  std::string_view initial = space == std::string_view::npos ? std::string_view{} : args.substr(space + 1);
+  if (mech == "PLAIN") {
+    sasl_ = Sasl::PlainResponse;
+    return initial.empty() ? Reply{std::string(reply::kAuthContinue)} : sasl_step(initial);
+  }
+  if (mech == "LOGIN") {
+    sasl_ = Sasl::LoginUser;
+    return initial.empty() ? Reply{std::string(reply::kAuthLoginUser)} : sasl_step(initial);
+  }
+  return Reply{std::string(reply::kAuthUnknownMechanism), nullptr, false, true};
+}
+
+Session::Reply Session::sasl_step(std::string_view text) {
+  Sasl step = sasl_;
+  sasl_ = Sasl::None;
+  if (text == "*") return Reply{std::string(reply::kAuthCancelled)};
+  auto decoded = text == "=" ? std::optional<std::string>("") : base64_decode(text);
+  if (!decoded) return Reply{std::string(reply::kAuthBadBase64), nullptr, false, true};
+  switch (step) {
+    case Sasl::PlainResponse: {
+      auto first = decoded->find('\0');
+      auto second = first == std::string::npos ? std::string::npos : decoded->find('\0', first + 1);
+      if (second == std::string::npos) return Reply{std::string(reply::kLogonFailure), nullptr, false, true};
+      std::string authzid = decoded->substr(0, first);
+      std::string authcid = decoded->substr(first + 1, second - first - 1);
+      if (!authzid.empty() && authzid != authcid)
+        return Reply{std::string(reply::kLogonFailure), nullptr, false, true};
+      return log_on(authcid, std::string_view(*decoded).substr(second + 1), false);
+    }
+    case Sasl::LoginUser:
+      user_ = *decoded;
+      sasl_ = Sasl::LoginPass;
+      return Reply{std::string(reply::kAuthLoginPass)};
+    case Sasl::LoginPass:
+      return log_on(user_, *decoded, false);
+    case Sasl::None:
+      break;
+  }
+  return Reply{std::string(reply::kAuthCancelled)};
+}
+
+Session::Reply Session::log_on(const std::string& user, std::string_view secret, bool apop_digest) {
+  auto md = mailboxes_.find(user);
+  bool ok = md && (apop_digest ? md5_hex(timestamp_ + md->password()) == secret : md->check_password(secret));
+  auto plan = faults_.on_lock({"PASS", 0, user});
+  if (!ok || plan.reject_login) return Reply{std::string(reply::kLogonFailure), nullptr, false, true};
+  if (!md->try_lock(id_)) return Reply{std::string(reply::kInUse)};
+  std::vector<StoredMessage> stored;
+  try {
+    if (plan.take) md->take(*plan.take, id_);
+    stored = md->snapshot();
+  } catch (const std::exception&) {
+    md->unlock(id_);
+    return Reply{std::string(reply::kMaildropUnreadable)};
+  }
+  if (plan.hide_all) stored.clear();
+  messages_.clear();
+  for (std::size_t k = 0; k < stored.size(); ++k) {
+    Message m{stored[k].uid, stored[k].text, stored[k].wire};
+    if (!faults_.empty()) {
+      std::string text = *m.text;
+      faults_.on_content({"RETR", static_cast<int>(k + 1), user}, text);
+      if (text != *m.text) {
+        m.text = shared(text);
+        m.wire = shared(to_wire(text));
+      }
+    }
+    messages_.push_back(std::move(m));
+  }
+  maildrop_ = std::move(md);
+  user_ = user;
+  state_ = State::Transaction;
+  return Reply{std::string(reply::kLogonOk)};
+}
+
+// ---- TRANSACTION ------------------------------------------------------------------
+
+std::size_t Session::drop_count() const {
+  return static_cast<std::size_t>(std::count_if(messages_.begin(), messages_.end(), [](auto& m) { return !m.deleted; }));
+}
+
+std::uint64_t Session::drop_size() const {
+  std::uint64_t total = 0;
+  for (auto& m : messages_)
+    if (!m.deleted) total += m.text->size();
+  return total;
+}
+
+Session::Message* Session::message_arg(std::string_view arg, Reply& error) {
+  if (!is_digits(arg)) {
+    error = Reply{std::string(reply::kSyntax), nullptr, false, true};
+    return nullptr;
+  }
+  auto n = std::stoul(std::string(arg));
+  if (n == 0 || n > messages_.size()) {
+    error = Reply{std::string(reply::kNoSuchMessage)};
+    return nullptr;
+  }
+  if (messages_[n - 1].deleted) {
+    error = Reply{std::string(reply::kAlreadyDeleted)};
+    return nullptr;
+  }
+  return &messages_[n - 1];
+}
+
+Session::Reply Session::handle_STAT(std::string_view args) {
+  if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  return Reply{"+OK " + std::to_string(drop_count()) + " " + std::to_string(drop_size())};
+}
+
+Session::Reply Session::handle_LIST(std::string_view args) {
+  if (!args.empty()) {
+    Reply error;
+    auto* m = message_arg(args, error);
+    if (!m) return error;
+    return Reply{"+OK " + std::string(args) + " " + std::to_string(m->text->size())};
+  }
+  std::string body;
+  for (std::size_t k = 0; k < messages_.size(); ++k)
+    if (!messages_[k].deleted) body += std::to_string(k + 1) + " " + std::to_string(messages_[k].text->size()) + "\r\n";
+  body += ".\r\n";
+  return Reply{"+OK " + std::to_string(drop_count()) + " messages (" + std::to_string(drop_size()) + " octets)",
+               shared(std::move(body))};
+}
+
+Session::Reply Session::handle_RETR(std::string_view args) {
+  Reply error;
+  auto* m = message_arg(args, error);
+  if (!m) return error;
+  return Reply{std::string(reply::kRetrOk), m->wire};
+}
+
+Session::Reply Session::handle_TOP(std::string_view args) {
+  auto space = args.find(' ');
+  if (space == std::string_view::npos || !is_digits(args.substr(space + 1)))
+    return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  Reply error;
+  auto* m = message_arg(args.substr(0, space), error);
+  if (!m) return error;
+  return Reply{std::string(reply::kTopOk), shared(top_of(*m->text, std::stoull(std::string(args.substr(space + 1)))))};
+}
+
+Session::Reply Session::handle_DELE(std::string_view args) {
+  Reply error;
+  auto* m = message_arg(args, error);
+  if (!m) return error;
+  m->deleted = true;
+  return Reply{"+OK message " + std::string(args) + " deleted"};
+}
+
+Session::Reply Session::handle_NOOP(std::string_view args) {
+  if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  return Reply{std::string(reply::kNoop)};
+}
+
+Session::Reply Session::handle_RSET(std::string_view args) {
+  if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  for (auto& m : messages_) m.deleted = false;
+  return Reply{"+OK maildrop has " + std::to_string(drop_count()) + " messages (" + std::to_string(drop_size()) +
+               " octets)"};
+}
+
+Session::Reply Session::handle_UIDL(std::string_view args) {
+  if (!args.empty()) {
+    Reply error;
+    auto* m = message_arg(args, error);
+    if (!m) return error;
+    return Reply{"+OK " + std::string(args) + " " + m->uid};
+  }
+  std::string body;
+  for (std::size_t k = 0; k < messages_.size(); ++k)
+    if (!messages_[k].deleted) body += std::to_string(k + 1) + " " + messages_[k].uid + "\r\n";
+  body += ".\r\n";
+  return Reply{std::string(reply::kUidlFollows), shared(std::move(body))};
+}
+
+Session::Reply Session::handle_CAPA(std::string_view args) {
+  if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  std::string body = "TOP\r\nUIDL\r\n";
+  if (config_.user_pass) body += "USER\r\n";
+  body += "SASL PLAIN LOGIN\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nEXPIRE NEVER\r\nIMPLEMENTATION maillab\r\n.\r\n";
+  return Reply{std::string(reply::kCapa), shared(std::move(body))};
+}
+
+Session::Reply Session::handle_QUIT(std::string_view args) {
+  if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  if (state_ == State::Authorization) return Reply{std::string(reply::kQuit), nullptr, true};
+  state_ = State::Update;
+  std::vector<std::string> uids;
+  for (auto& m : messages_)
+    if (m.deleted) uids.push_back(m.uid);
+  bool ok = uids.empty() || maildrop_->commit(uids, id_, "retrieved");
+  return Reply{std::string(ok ? reply::kQuit : reply::kUpdateFailed), nullptr, true};
+}
+
+}  // namespace maillab::pop3

@@ -1,0 +1,37 @@
+import pathlib
+import shutil
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+
+from maillab_tools.pop3d import Pop3d  # noqa: E402
+
+FIXTURES = sorted((ROOT / "fixtures" / "messages").glob("*.eml"))
+
+
+@pytest.fixture
+def maildir(tmp_path):
+    """A copy of the fixture messages, served as bob's maildrop."""
+    d = tmp_path / "maildrop"
+    d.mkdir()
+    for f in FIXTURES:
+        shutil.copy(f, d / f.name)
+    return d
+
+
+@pytest.fixture
+def pop3d(maildir):
+    """Starts maillab pop3d serving `maildir` for bob:secret, with extra flags."""
+    servers = []
+
+    def start(*flags):
+        server = Pop3d("--mailbox", f"bob:secret:{maildir}", *flags).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for s in servers:
+        s.stop()

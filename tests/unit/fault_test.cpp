@@ -1,0 +1,213 @@
+// Each fault kind on its own, the trigger, and the table's precedence.
+#include <gtest/gtest.h>
+
+#include "maillab/base/message_text.hpp"
+#include "maillab/faults/fault_kinds.hpp"
+#include "maillab/faults/fault_table.hpp"
+
+using namespace maillab;
+using namespace maillab::faults;
+using namespace std::chrono_literals;
+
+namespace {
+
+Trigger on(std::string verb) {
+  Trigger t;
+  t.verb = std::move(verb);
+  return t;
+}
+
+TEST(Trigger, MatchesVerbMessageAndUser) {
+  Trigger t = on("retr");
+  t.message = 2;
+  t.user = "bob";
+  Stall f(t);
+  EXPECT_TRUE(f.matches({"RETR", 2, "bob"}));
+  EXPECT_FALSE(f.matches({"RETR", 1, "bob"}));
+  EXPECT_FALSE(f.matches({"RETR", 2, "eve"}));
+  EXPECT_FALSE(f.matches({"DELE", 2, "bob"}));
+  EXPECT_TRUE(Stall(on("*")).matches({"connect", 0, ""}));
+  EXPECT_TRUE(Stall(on("CONNECT")).matches({"connect", 0, ""}));
+}
+
+TEST(Trigger, NthOccurrenceOnly) {
+  Trigger t = on("RETR");
+  t.nth = 3;
+  Stall f(t);
+  std::vector<bool> fired;
+  for (int i = 0; i < 5; ++i) fired.push_back(f.fires({"RETR", 1, ""}));
+  EXPECT_EQ(fired, (std::vector<bool>{false, false, true, false, false}));
+  EXPECT_FALSE(f.fires({"DELE", 1, ""}));
+}
+
+TEST(Trigger, TimesLimitsFirings) {
+  Trigger t = on("PASS");
+  t.times = 2;
+  Stall f(t);
+  EXPECT_TRUE(f.fires({"PASS", 0, ""}));
+  EXPECT_TRUE(f.fires({"PASS", 0, ""}));
+  EXPECT_FALSE(f.fires({"PASS", 0, ""}));
+  EXPECT_EQ(f.fired(), 2u);
+}
+
+TEST(Trigger, ProbabilityIsSeededAndDeterministic) {
+  auto run = [](std::uint64_t seed) {
+    Trigger t = on("*");
+    t.probability = 0.5;
+    t.seed = seed;
+    Stall f(t);
+    std::string pattern;
+    for (int i = 0; i < 64; ++i) pattern += f.fires({"NOOP", 0, ""}) ? '1' : '0';
+    return pattern;
+  };
+  EXPECT_EQ(run(7), run(7));
+  EXPECT_NE(run(7), run(8));
+  auto p = run(7);
+  auto ones = std::count(p.begin(), p.end(), '1');
+  EXPECT_GT(ones, 16);
+  EXPECT_LT(ones, 48);
+}
+
+TEST(FaultTable, EmptyTableGivesNormal) {
+  FaultTable table;
+  auto v = table.on_reply({"RETR", 1, ""});
+  EXPECT_EQ(v.rank, Rank::Normal);
+  EXPECT_FALSE(v.reply);
+  EXPECT_TRUE(table.empty());
+}
+
+TEST(FaultTable, PrecedenceDisconnectThenCloseThenHardThenSoftThenDelay) {
+  FaultTable table;
+  table.add(std::make_unique<Delay>(on("X"), 100ms));
+  table.add(std::make_unique<ReplyOverride>(on("X"), "-ERR [SYS/TEMP] later", false));
+  auto v = table.on_reply({"X", 0, ""});
+  EXPECT_EQ(v.rank, Rank::SoftError);
+  EXPECT_EQ(v.delay, 100ms) << "delays add to whatever wins";
+  table.add(std::make_unique<ReplyOverride>(on("X"), "-ERR no", false));
+  EXPECT_EQ(*table.on_reply({"X", 0, ""}).reply, "-ERR no");
+  table.add(std::make_unique<ReplyOverride>(on("X"), "421 4.3.2 closing", false));
+  v = table.on_reply({"X", 0, ""});
+  EXPECT_EQ(v.rank, Rank::ErrorAndClose);
+  EXPECT_TRUE(v.close_after_reply);
+  auto id = table.add(std::make_unique<Disconnect>(on("X"), false, false, std::nullopt));
+  v = table.on_reply({"X", 0, ""});
+  EXPECT_EQ(v.rank, Rank::Disconnect);
+  EXPECT_EQ(v.drop, Drop::CloseBefore);
+  EXPECT_EQ(v.delay, 100ms);
+  EXPECT_TRUE(table.remove(id));
+  EXPECT_FALSE(table.remove(id));
+  EXPECT_EQ(table.on_reply({"X", 0, ""}).rank, Rank::ErrorAndClose);
+  EXPECT_EQ(table.on_reply({"Y", 0, ""}).rank, Rank::Normal);
+}
+
+TEST(FaultTable, ClassifiesRepliesOfBothProtocols) {
+  EXPECT_EQ(classify_reply("+OK"), Rank::Normal);
+  EXPECT_EQ(classify_reply("-ERR [IN-USE] busy"), Rank::SoftError);
+  EXPECT_EQ(classify_reply("-ERR Logon failure"), Rank::HardError);
+  EXPECT_EQ(classify_reply("250 OK"), Rank::Normal);
+  EXPECT_EQ(classify_reply("451 later"), Rank::SoftError);
+  EXPECT_EQ(classify_reply("554 5.1.0 Sender denied"), Rank::HardError);
+  EXPECT_EQ(classify_reply("421 bye"), Rank::ErrorAndClose);
+  EXPECT_EQ(classify_reply("garbage"), Rank::HardError);
+}
+
+TEST(FaultTable, BandwidthTakesTheSlowestAndCutKeepsItsBytes) {
+  FaultTable table;
+  table.add(std::make_unique<Bandwidth>(on("*"), 1000));
+  table.add(std::make_unique<Bandwidth>(on("*"), 500));
+  table.add(std::make_unique<Disconnect>(on("RETR"), true, true, 10));
+  auto v = table.on_reply({"RETR", 1, ""});
+  EXPECT_EQ(v.bytes_per_second, 500u);
+  EXPECT_EQ(v.drop, Drop::ResetAfter);
+  EXPECT_EQ(v.cut_after_bytes, 10u);
+}
+
+TEST(FaultTable, LayersAreSeparate) {
+  FaultTable table;
+  int changes = 0;
+  table.on_change([&] { ++changes; });
+  table.add(std::make_unique<Refuse>(on("*")));
+  table.add(std::make_unique<CompetingClient>(on("*"), 2));
+  table.add(std::make_unique<HideDrop>(on("*")));
+  EXPECT_TRUE(table.refusing());
+  EXPECT_EQ(table.on_reply({"RETR", 1, ""}).rank, Rank::Normal);
+  auto plan = table.on_lock({"PASS", 0, "bob"});
+  EXPECT_TRUE(plan.hide_all);
+  EXPECT_EQ(plan.take, 2u);
+  table.clear();
+  EXPECT_FALSE(table.refusing());
+  EXPECT_EQ(changes, 4);
+}
+
+TEST(FaultTable, CompetingClientsCombine) {
+  MaildropPlan p;
+  CompetingClient(on("*"), 3).plan(p);
+  CompetingClient(on("*"), 5).plan(p);
+  EXPECT_EQ(p.take, 5u);
+  CompetingClient(on("*"), 0).plan(p);
+  EXPECT_EQ(p.take, 0u) << "0 means all";
+  CompetingClient(on("*"), 2).plan(p);
+  EXPECT_EQ(p.take, 0u);
+}
+
+const std::string kPlain = "From: a@b\r\nSubject: hi\r\n\r\nline one\r\nline two\r\nline three\r\n";
+const std::string kMultipart =
+    "Subject: parts\r\nContent-Type: multipart/mixed; boundary=\"XyZ\"\r\n\r\n--XyZ\r\nContent-Type: "
+    "text/plain\r\n\r\nbody\r\n--XyZ--\r\n";
+
+std::string corrupted(Corruption c, std::string text) {
+  apply_corruption(c, text);
+  return text;
+}
+
+TEST(Corruption, Truncated) {
+  auto t = corrupted(Corruption::Truncated, kPlain);
+  EXPECT_LT(t.size(), kPlain.size());
+  EXPECT_TRUE(kPlain.starts_with(t));
+  EXPECT_FALSE(t.ends_with("\n")) << "ends in the middle of a line";
+}
+
+TEST(Corruption, NulBytesInTheBody) {
+  auto t = corrupted(Corruption::NulBytes, kPlain);
+  auto nul = t.find('\0');
+  ASSERT_NE(nul, std::string::npos);
+  EXPECT_GT(nul, body_offset(kPlain));
+}
+
+TEST(Corruption, BareLfInTheBody) {
+  auto t = corrupted(Corruption::BareLf, kPlain);
+  EXPECT_TRUE(t.starts_with("From: a@b\r\nSubject: hi\r\n\r\n"));
+  EXPECT_NE(t.find("line one\nline two\n"), std::string::npos);
+}
+
+TEST(Corruption, NoSeparator) {
+  auto t = corrupted(Corruption::NoSeparator, kPlain);
+  EXPECT_EQ(t.find("\r\n\r\n"), std::string::npos);
+  EXPECT_EQ(t.size(), kPlain.size() - 2);
+}
+
+TEST(Corruption, BrokenBoundary) {
+  auto t = corrupted(Corruption::BrokenBoundary, kMultipart);
+  EXPECT_NE(t.find("boundary=\"XyZ\""), std::string::npos);
+  EXPECT_EQ(t.find("\r\n--XyZ\r\n"), std::string::npos);
+  EXPECT_EQ(t.find("\r\n--XyZ--\r\n"), std::string::npos);
+  auto plain = corrupted(Corruption::BrokenBoundary, kPlain);
+  EXPECT_TRUE(plain.starts_with("Content-Type: multipart/mixed; boundary=")) << "a boundary that never appears";
+}
+
+TEST(Corruption, EightBitHeader) {
+  auto t = corrupted(Corruption::EightBitHeader, kPlain);
+  auto subject = header_value(t, "Subject");
+  EXPECT_TRUE(std::any_of(subject.begin(), subject.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+      << subject;
+  EXPECT_EQ(header_value(t, "From"), "a@b");
+}
+
+TEST(Corruption, NamesRoundTrip) {
+  for (auto c : {Corruption::Truncated, Corruption::NulBytes, Corruption::BareLf, Corruption::NoSeparator,
+                 Corruption::BrokenBoundary, Corruption::EightBitHeader})
+    EXPECT_EQ(corruption_from_name(corruption_name(c)), c);
+  EXPECT_FALSE(corruption_from_name("nope"));
+}
+
+}  // namespace

@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "maillab/pop3/maildrop.hpp"
+#include "temp_dir.hpp"
+
+using namespace maillab::pop3;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+TEST(Maildrop, DirectoryServedInFileNameOrderWithCrlf) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "b.eml", "Subject: b\n\nbody b\n");
+  write(dir.path() / "a.eml", "Subject: a\r\n\r\nbody a\r\n");
+  write(dir.path() / "notes.txt", "not a message");
+  Maildrop md("bob", "pw", dir.path());
+  auto s = md.snapshot();
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].uid, "a");
+  EXPECT_EQ(s[1].uid, "b");
+  EXPECT_EQ(*s[1].text, "Subject: b\r\n\r\nbody b\r\n");
+  EXPECT_EQ(*s[1].wire, "Subject: b\r\n\r\nbody b\r\n.\r\n");
+}
+
+TEST(Maildrop, CommitRemovesFilesAndRemembersWhy) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "a.eml", "x\r\n");
+  write(dir.path() / "b.eml", "y\r\n");
+  Maildrop md("bob", "pw", dir.path());
+  md.snapshot();
+  EXPECT_TRUE(md.commit({"a"}, 7, "retrieved"));
+  EXPECT_FALSE(fs::exists(dir.path() / "a.eml"));
+  EXPECT_TRUE(fs::exists(dir.path() / "b.eml"));
+  ASSERT_EQ(md.departures().size(), 1u);
+  EXPECT_EQ(md.departures()[0].name, "a.eml");
+  EXPECT_EQ(md.departures()[0].session, 7u);
+}
+
+TEST(Maildrop, NewFilesAppearInTheNextSnapshot) {
+  maillab::test::TempDir dir;
+  Maildrop md("bob", "pw", dir.path());
+  EXPECT_TRUE(md.snapshot().empty());
+  md.add("c", "Subject: c\r\n\r\n");
+  EXPECT_TRUE(fs::exists(dir.path() / "c.eml"));
+  EXPECT_EQ(md.snapshot().size(), 1u);
+}
+
+TEST(Maildrop, MissingDirectoryThrows) {
+  Maildrop md("bob", "pw", "/nonexistent/maildrop");
+  EXPECT_THROW(md.snapshot(), std::runtime_error);
+}
+
+TEST(Maildrop, LockIsExclusive) {
+  Maildrop md("bob", "pw");
+  EXPECT_TRUE(md.try_lock(1));
+  EXPECT_FALSE(md.try_lock(2));
+  md.unlock(2);
+  EXPECT_TRUE(md.locked());
+  md.unlock(1);
+  EXPECT_TRUE(md.try_lock(2));
+}
+
+TEST(Maildrop, UidsAreValidUidlStrings) {
+  EXPECT_EQ(uid_for_name("msg-000001"), "msg-000001");
+  auto hashed = uid_for_name("name with spaces");
+  EXPECT_EQ(hashed.size(), 32u);
+  EXPECT_EQ(uid_for_name(std::string(71, 'x')).size(), 32u);
+}
+
+TEST(Maildrop, SyntheticMessagesHaveTheExactSizeAndStuffableLines) {
+  for (std::size_t size : {300u, 301u, 4096u, 65537u}) {
+    auto m = synthetic_message("bob", 3, size);
+    EXPECT_EQ(m.size(), size);
+    EXPECT_TRUE(m.ends_with("\r\n"));
+  }
+  EXPECT_NE(synthetic_message("bob", 1, 4096).find("\r\n.The"), std::string::npos);
+  EXPECT_EQ(synthetic_message("bob", 1, 4096), synthetic_message("bob", 1, 4096));
+}
+
+TEST(Mailboxes, RefusesDuplicateUsers) {
+  Mailboxes m;
+  m.add(std::make_shared<Maildrop>("bob", "a"));
+  EXPECT_THROW(m.add(std::make_shared<Maildrop>("bob", "b")), std::invalid_argument);
+  EXPECT_TRUE(m.find("bob"));
+  EXPECT_FALSE(m.find("eve"));
+}
+
+}  // namespace
