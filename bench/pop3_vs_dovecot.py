@@ -152,6 +152,8 @@ def load(build, port, sessions, messages, seconds):
 
 
 def idle_memory(build, port, count, pids_of):
+    """(resident KB before, resident KB with `count` idle sessions open)."""
+    before = rss_kb(pids_of())
     driver = subprocess.Popen([str(build / "bench" / "pop3_load"), "--port", str(port), "--idle", str(count)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     line = driver.stdout.readline()
@@ -161,7 +163,7 @@ def idle_memory(build, port, count, pids_of):
     kb = rss_kb(pids_of())
     driver.stdin.close()
     driver.wait(timeout=60)
-    return kb
+    return before, kb
 
 
 def main():
@@ -231,8 +233,10 @@ def main():
             ratio = m["messages_per_second"] / d["messages_per_second"] if d["messages_per_second"] else float("inf")
             print(f"{name:<28} {m['messages_per_second']:>14.0f} {d['messages_per_second']:>14.0f} "
                   f"{m['mb_per_second']:>13.1f} {d['mb_per_second']:>13.1f} {ratio:>6.2f}x")
-        print(f"\n1,000 idle sessions, resident memory: maillab pop3d {idle_m / 1024:.1f} MB (whole process, "
-              f"{USERS} maildrops loaded), dovecot {idle_d / 1024:.1f} MB (all its processes); goal: maillab <= 64 MB")
+        print(f"\n1,000 idle sessions, resident memory of the whole server (before -> with the sessions):")
+        print(f"  maillab pop3d  {idle_m[0] / 1024:6.1f} MB -> {idle_m[1] / 1024:6.1f} MB   ({USERS} maildrops loaded; "
+              f"goal <= 64 MB)")
+        print(f"  dovecot        {idle_d[0] / 1024:6.1f} MB -> {idle_d[1] / 1024:6.1f} MB   (all its processes)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -9,6 +9,7 @@
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/server.hpp"
+#include "maillab/pop3/wire_cache.hpp"
 
 namespace maillab::app {
 namespace {
@@ -28,6 +29,7 @@ struct Pop3dOptions {
   std::size_t max_sessions = 4096;
   unsigned max_errors = 10;
   unsigned threads = 1;
+  std::size_t cache_mb = 32;
   bool print_transcripts = false;
   bool list_presets = false;
 };
@@ -70,6 +72,7 @@ int run_pop3d(const Pop3dOptions& o) {
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
   config.threads = o.threads;
+  pop3::WireCache::shared().set_budget(std::uint64_t{o.cache_mb} << 20);
   pop3::Server server(config);
 
   for (const auto& spec : o.mailboxes) {
@@ -137,6 +140,8 @@ Run add_pop3d(CLI::App& app) {
   app.add_option("--max-errors", o->max_errors, "protocol errors before a session is closed")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_option("--cache-mb", o->cache_mb, "memory for messages read from --mailbox directories")
+      ->capture_default_str()->check(CLI::Range(0, 1 << 20));
   app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   return [o] { return run_pop3d(*o); };

@@ -23,8 +23,47 @@ TEST(Maildrop, DirectoryServedInFileNameOrderWithCrlf) {
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0].uid, "a");
   EXPECT_EQ(s[1].uid, "b");
-  EXPECT_EQ(*s[1].text, "Subject: b\r\n\r\nbody b\r\n");
-  EXPECT_EQ(*s[1].wire, "Subject: b\r\n\r\nbody b\r\n.\r\n");
+  EXPECT_EQ(s[1].text(), "Subject: b\r\n\r\nbody b\r\n");
+  EXPECT_EQ(s[1].size, s[1].text().size());
+  EXPECT_EQ(*s[1].load(), "Subject: b\r\n\r\nbody b\r\n.\r\n");
+  EXPECT_FALSE(s[1].wire) << "a directory maildrop holds no content itself";
+}
+
+TEST(Maildrop, ContentComesBackAfterEvictionAndVanishedFilesThrow) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "a.eml", "Subject: a\r\n\r\n.dot\r\n");
+  Maildrop md("bob", "pw", dir.path());
+  auto s = md.snapshot();
+  WireCache::shared().set_budget(0);  // evicts all but the newest
+  write(dir.path() / "z.eml", "other");
+  md.snapshot();
+  EXPECT_EQ(*s[0].load(), "Subject: a\r\n\r\n..dot\r\n.\r\n") << "read again from the file";
+  WireCache::shared().set_budget(32u << 20);
+  fs::remove(dir.path() / "z.eml");
+  WireCache::shared().set_budget(0);
+  md.snapshot();
+  fs::remove(dir.path() / "a.eml");
+  write(dir.path() / "y.eml", "newest");
+  md.snapshot();
+  EXPECT_THROW(s[0].load(), std::runtime_error);
+  WireCache::shared().set_budget(32u << 20);
+}
+
+TEST(WireCache, BoundedLeastRecentlyUsedFirst) {
+  WireCache cache(10);
+  auto v = [](int n) { return std::make_shared<const std::string>(std::string(static_cast<std::size_t>(n), 'x')); };
+  FileKey a{1, 1, 4, 0}, b{1, 2, 4, 0}, c{1, 3, 4, 0};
+  cache.put(a, v(4));
+  cache.put(b, v(4));
+  EXPECT_TRUE(cache.get(a));
+  cache.put(c, v(4));
+  EXPECT_TRUE(cache.get(a));
+  EXPECT_FALSE(cache.get(b)) << "the least recently used went";
+  EXPECT_TRUE(cache.get(c));
+  EXPECT_EQ(cache.octets(), 8u);
+  cache.put(b, v(50));
+  EXPECT_TRUE(cache.get(b)) << "the newest stays even over budget";
+  EXPECT_EQ(cache.octets(), 50u);
 }
 
 TEST(Maildrop, CommitRemovesFilesAndRemembersWhy) {

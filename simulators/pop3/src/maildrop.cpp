@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <sys/stat.h>
+
 #include "maillab/base/codec.hpp"
 #include "maillab/base/message_text.hpp"
 #include "maillab/pop3/wire.hpp"
@@ -14,14 +16,22 @@ namespace fs = std::filesystem;
 namespace maillab::pop3 {
 namespace {
 
-StoredMessage make_message(std::string name, std::string text) {
+StoredMessage make_message(std::string name, std::string_view text) {
   StoredMessage m;
   m.uid = uid_for_name(fs::path(name).stem().string());
   m.name = std::move(name);
-  auto crlf = std::make_shared<const std::string>(to_crlf(text));
-  m.wire = std::make_shared<const std::string>(to_wire(*crlf));
-  m.text = std::move(crlf);
+  auto crlf = to_crlf(text);
+  m.size = crlf.size();
+  m.wire = std::make_shared<const std::string>(to_wire(crlf));
   return m;
+}
+
+std::optional<FileKey> file_key(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileKey{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                 static_cast<std::uint64_t>(st.st_size),
+                 static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 std::string read_file(const fs::path& path) {
@@ -33,6 +43,19 @@ std::string read_file(const fs::path& path) {
 }
 
 }  // namespace
+
+std::shared_ptr<const std::string> StoredMessage::load() const {
+  if (wire) return wire;
+  auto& cache = WireCache::shared();
+  if (auto hit = cache.get(key)) return hit;
+  auto text = read_file(file);
+  if (file_key(file) != std::optional<FileKey>(key)) throw std::runtime_error(file.string() + " changed");
+  auto loaded = std::make_shared<const std::string>(to_wire(to_crlf(text)));
+  cache.put(key, loaded);
+  return loaded;
+}
+
+std::string StoredMessage::text() const { return from_wire(*load(), size); }
 
 std::string uid_for_name(std::string_view name) {
   bool valid = !name.empty() && name.size() <= 70 &&
@@ -64,25 +87,31 @@ bool Maildrop::locked() const {
 
 std::vector<StoredMessage> Maildrop::scan_locked() {
   if (dir_.empty()) return memory_;
-  std::vector<std::pair<std::string, fs::directory_entry>> files;
+  std::vector<fs::path> files;
   std::error_code ec;
-  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".eml" && it->is_regular_file()) files.emplace_back(it->path().filename(), *it);
-  }
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".eml") files.push_back(it->path());
   if (ec) throw std::runtime_error("cannot read maildrop " + dir_.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::sort(files.begin(), files.end());
   std::vector<StoredMessage> out;
-  std::map<std::string, Cached> fresh;
-  for (auto& [name, entry] : files) {
-    auto mtime = entry.last_write_time();
-    auto size = entry.file_size();
+  std::map<std::string, StoredMessage> fresh;
+  for (auto& path : files) {
+    auto key = file_key(path);
+    if (!key) continue;  // gone meanwhile, or not a regular file
+    std::string name = path.filename();
     auto it = cache_.find(name);
-    if (it != cache_.end() && it->second.mtime == mtime && it->second.size == size) {
+    if (it != cache_.end() && it->second.key == *key) {
       fresh.emplace(name, std::move(it->second));
     } else {
-      fresh.emplace(name, Cached{mtime, size, make_message(name, read_file(entry.path()))});
+      // Read once to learn its CRLF size; the wire form goes to the shared cache, not here.
+      StoredMessage m = make_message(name, read_file(path));
+      WireCache::shared().put(*key, std::move(m.wire));
+      m.wire = nullptr;
+      m.file = path;
+      m.key = *key;
+      fresh.emplace(name, std::move(m));
     }
-    out.push_back(fresh.at(name).message);
+    out.push_back(fresh.at(name));
   }
   cache_ = std::move(fresh);
   return out;
@@ -103,7 +132,7 @@ bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t sessio
       departures_.push_back({uid, it->name, reason, session});
       memory_.erase(it);
     } else {
-      auto it = std::find_if(cache_.begin(), cache_.end(), [&](auto& c) { return c.second.message.uid == uid; });
+      auto it = std::find_if(cache_.begin(), cache_.end(), [&](auto& c) { return c.second.uid == uid; });
       if (it == cache_.end()) continue;
       std::error_code ec;
       fs::remove(dir_ / it->first, ec);

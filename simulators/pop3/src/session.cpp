@@ -316,13 +316,18 @@ Session::Reply Session::log_on(const std::string& user, std::string_view secret,
   if (plan.hide_all) stored.clear();
   messages_.clear();
   for (std::size_t k = 0; k < stored.size(); ++k) {
-    Message m{stored[k].uid, stored[k].text, stored[k].wire};
+    Message m{stored[k], nullptr, stored[k].size};
     if (!faults_.empty()) {
-      std::string text = *m.text;
-      faults_.on_content({"RETR", static_cast<int>(k + 1), user}, text);
-      if (text != *m.text) {
-        m.text = shared(text);
-        m.wire = shared(to_wire(text));
+      try {
+        std::string original = stored[k].text();
+        std::string text = original;
+        faults_.on_content({"RETR", static_cast<int>(k + 1), user}, text);
+        if (text != original) {
+          m.size = text.size();
+          m.corrupted = shared(to_wire(text));
+        }
+      } catch (const std::exception&) {
+        // Unreadable now; RETR will say so.
       }
     }
     messages_.push_back(std::move(m));
@@ -342,7 +347,7 @@ std::size_t Session::drop_count() const {
 std::uint64_t Session::drop_size() const {
   std::uint64_t total = 0;
   for (auto& m : messages_)
-    if (!m.deleted) total += m.text->size();
+    if (!m.deleted) total += m.size;
   return total;
 }
 
@@ -373,11 +378,11 @@ Session::Reply Session::handle_LIST(std::string_view args) {
     Reply error;
     auto* m = message_arg(args, error);
     if (!m) return error;
-    return Reply{"+OK " + std::string(args) + " " + std::to_string(m->text->size())};
+    return Reply{"+OK " + std::string(args) + " " + std::to_string(m->size)};
   }
   std::string body;
   for (std::size_t k = 0; k < messages_.size(); ++k)
-    if (!messages_[k].deleted) body += std::to_string(k + 1) + " " + std::to_string(messages_[k].text->size()) + "\r\n";
+    if (!messages_[k].deleted) body += std::to_string(k + 1) + " " + std::to_string(messages_[k].size) + "\r\n";
   body += ".\r\n";
   return Reply{"+OK " + std::to_string(drop_count()) + " messages (" + std::to_string(drop_size()) + " octets)",
                shared(std::move(body))};
@@ -387,7 +392,7 @@ Session::Reply Session::handle_RETR(std::string_view args) {
   Reply error;
   auto* m = message_arg(args, error);
   if (!m) return error;
-  return Reply{std::string(reply::kRetrOk), m->wire};
+  return serve(*m, std::nullopt);
 }
 
 Session::Reply Session::handle_TOP(std::string_view args) {
@@ -397,7 +402,18 @@ Session::Reply Session::handle_TOP(std::string_view args) {
   Reply error;
   auto* m = message_arg(args.substr(0, space), error);
   if (!m) return error;
-  return Reply{std::string(reply::kTopOk), shared(top_of(*m->text, std::stoull(std::string(args.substr(space + 1)))))};
+  return serve(*m, std::stoull(std::string(args.substr(space + 1))));
+}
+
+Session::Reply Session::serve(const Message& m, std::optional<std::uint64_t> top_lines) {
+  std::shared_ptr<const std::string> wire;
+  try {
+    wire = m.wire();
+  } catch (const std::exception&) {
+    return Reply{std::string(reply::kMessageUnreadable)};
+  }
+  if (!top_lines) return Reply{std::string(reply::kRetrOk), std::move(wire)};
+  return Reply{std::string(reply::kTopOk), shared(top_of(from_wire(*wire, m.size), *top_lines))};
 }
 
 Session::Reply Session::handle_DELE(std::string_view args) {
@@ -425,11 +441,11 @@ Session::Reply Session::handle_UIDL(std::string_view args) {
     Reply error;
     auto* m = message_arg(args, error);
     if (!m) return error;
-    return Reply{"+OK " + std::string(args) + " " + m->uid};
+    return Reply{"+OK " + std::string(args) + " " + m->stored.uid};
   }
   std::string body;
   for (std::size_t k = 0; k < messages_.size(); ++k)
-    if (!messages_[k].deleted) body += std::to_string(k + 1) + " " + messages_[k].uid + "\r\n";
+    if (!messages_[k].deleted) body += std::to_string(k + 1) + " " + messages_[k].stored.uid + "\r\n";
   body += ".\r\n";
   return Reply{std::string(reply::kUidlFollows), shared(std::move(body))};
 }
@@ -448,7 +464,7 @@ Session::Reply Session::handle_QUIT(std::string_view args) {
   state_ = State::Update;
   std::vector<std::string> uids;
   for (auto& m : messages_)
-    if (m.deleted) uids.push_back(m.uid);
+    if (m.deleted) uids.push_back(m.stored.uid);
   bool ok = uids.empty() || maildrop_->commit(uids, id_, "retrieved");
   return Reply{std::string(ok ? reply::kQuit : reply::kUpdateFailed), nullptr, true};
 }

@@ -28,6 +28,21 @@ std::string to_wire(std::string_view text) {
   return out;
 }
 
+std::string from_wire(std::string_view wire, std::uint64_t size) {
+  std::string out;
+  out.reserve(size);
+  bool line_start = true;
+  for (std::size_t i = 0; i < wire.size() && out.size() < size; ++i) {
+    if (line_start && wire[i] == '.') {
+      line_start = false;
+      continue;  // the stuffed dot (or the terminator's, which is past `size`)
+    }
+    out += wire[i];
+    line_start = wire[i] == '\n';
+  }
+  return out;
+}
+
 std::string top_of(std::string_view text, std::uint64_t lines) {
   std::size_t body = body_offset(text);
   if (body == std::string_view::npos) return to_wire(text);

@@ -12,13 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "maillab/pop3/wire_cache.hpp"
+
 namespace maillab::pop3 {
 
 struct StoredMessage {
-  std::string name;  // file name, or the generated name
-  std::string uid;   // UIDL: 1-70 characters 0x21-0x7E, unique in the maildrop
-  std::shared_ptr<const std::string> text;  // CRLF lines
-  std::shared_ptr<const std::string> wire;  // to_wire(text), shared by every session
+  std::string name;        // file name, or the generated name
+  std::string uid;         // UIDL: 1-70 characters 0x21-0x7E, unique in the maildrop
+  std::uint64_t size = 0;  // octets with CRLF line ends, before byte-stuffing
+  std::shared_ptr<const std::string> wire;  // in-memory maildrops: to_wire(text)
+  std::filesystem::path file;               // directory maildrops: loaded on demand
+  FileKey key;
+
+  // The wire form, from memory, the process's WireCache, or the file. Throws
+  // std::runtime_error when the file is gone or changed since the snapshot.
+  std::shared_ptr<const std::string> load() const;
+  std::string text() const;
 };
 
 struct Departure {
@@ -64,12 +73,7 @@ class Maildrop {
   mutable std::mutex mutex_;
   std::optional<std::uint64_t> lock_owner_;
   std::vector<StoredMessage> memory_;  // in-memory maildrops
-  struct Cached {
-    std::filesystem::file_time_type mtime;
-    std::uintmax_t size;
-    StoredMessage message;
-  };
-  std::map<std::string, Cached> cache_;  // directory maildrops, by file name
+  std::map<std::string, StoredMessage> cache_;  // directory maildrops, by file name; no content
   std::vector<Departure> departures_;
 };
 

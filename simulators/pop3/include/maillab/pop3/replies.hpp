@@ -38,6 +38,7 @@ inline constexpr std::string_view kTooManyErrors = "-ERR Too many errors; closin
 inline constexpr std::string_view kInUse = "-ERR [IN-USE] Unable to lock maildrop: another session is active.";
 inline constexpr std::string_view kTooManySessions = "-ERR [SYS/TEMP] Too many sessions; try again later.";
 inline constexpr std::string_view kUpdateFailed = "-ERR [SYS/TEMP] Some deleted messages were not removed.";
+inline constexpr std::string_view kMessageUnreadable = "-ERR [SYS/TEMP] Unable to read message.";
 inline constexpr std::string_view kMaildropUnreadable = "-ERR [SYS/TEMP] Unable to read maildrop.";
 inline constexpr std::string_view kApopDisabled = "-ERR APOP is not enabled on this server.";
 inline constexpr std::string_view kUserDisabled = "-ERR USER/PASS is not enabled on this server.";

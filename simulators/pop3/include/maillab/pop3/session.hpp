@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,10 +84,11 @@ class Session {
     bool protocol_error = false;  // counts towards max_errors
   };
   struct Message {
-    std::string uid;
-    std::shared_ptr<const std::string> text;
-    std::shared_ptr<const std::string> wire;
+    StoredMessage stored;
+    std::shared_ptr<const std::string> corrupted;  // the wire form a Content fault made
+    std::uint64_t size = 0;                        // of what this session serves
     bool deleted = false;
+    std::shared_ptr<const std::string> wire() const { return corrupted ? corrupted : stored.load(); }
   };
 
   void line(std::string_view line, std::vector<Action>& out);
@@ -108,6 +110,8 @@ class Session {
   Reply handle_UIDL(std::string_view args);
   Reply handle_CAPA(std::string_view args);
   Reply handle_QUIT(std::string_view args);
+  // RETR and TOP: the message's wire form, or -ERR [SYS/TEMP] when it cannot be read.
+  Reply serve(const Message& m, std::optional<std::uint64_t> top_lines);
   Reply sasl_step(std::string_view line);
 
   Reply log_on(const std::string& user, std::string_view password, bool apop_digest);
