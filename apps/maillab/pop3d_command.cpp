@@ -61,7 +61,11 @@ int run_pop3d(const Pop3dOptions& o) {
     return 0;
   }
   pop3::ServerConfig config;
-  config.listen = parse_host_port(o.listen);
+  try {
+    config.listen = parse_host_port(o.listen);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("--listen: ") + e.what());
+  }
   config.session.banner = o.banner;
   config.session.hostname = o.hostname;
   config.session.apop = o.apop;

@@ -150,3 +150,35 @@ def test_fetchmail_empty_drop(pop3d, tmp_path):
     assert run.returncode == 1  # PS_NOMAIL
     assert b"+OK 0 0" in run.stdout + run.stderr
     assert delivered == []
+
+
+# ---- mpop ---------------------------------------------------------------------------
+
+def mpop(tmp_path, port, password):
+    box = tmp_path / "maildir"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True, exist_ok=True)
+    run = subprocess.run(["mpop", "--host=127.0.0.1", f"--port={port}", "--tls=off", "--auth=user", "--user=bob",
+                          f"--passwordeval=echo {password}", f"--delivery=maildir,{box}", "--keep=off",
+                          f"--uidls-file={tmp_path / 'uidls'}", "-q"],
+                         capture_output=True, timeout=TIMEOUT, env=dict(os.environ, HOME=str(tmp_path)))
+    return run, sorted(p.read_bytes() for p in (box / "new").iterdir())
+
+
+def test_mpop_retrieves_and_deletes_every_message(pop3d, maildir, tmp_path):
+    run, delivered = mpop(tmp_path, pop3d().port, "secret")
+    assert run.returncode == 0, run.stderr
+    # mpop prepends a Received header and stores LF line ends (maildir's convention);
+    # the rest is byte-identical.
+    for original in fixture_bytes():
+        assert any(d.endswith(b"\n" + original.replace(b"\r\n", b"\n")) for d in delivered), original[:60]
+    assert len(delivered) == len(FIXTURES)
+    assert list(maildir.iterdir()) == []
+
+
+def test_mpop_bad_password(pop3d, maildir, tmp_path):
+    run, delivered = mpop(tmp_path, pop3d("--fault", "bad-password").port, "secret")
+    assert run.returncode == 77  # EX_NOPERM
+    assert b"POP3 server message: -ERR Logon failure: Unknown user name or bad password." in run.stderr
+    assert delivered == []
+    assert len(list(maildir.iterdir())) == len(FIXTURES)
