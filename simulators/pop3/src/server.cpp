@@ -1,305 +1,42 @@
 #include "maillab/pop3/server.hpp"
 
-#include <array>
-#include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
-#include <atomic>
-#include <boost/asio.hpp>
-#include <deque>
-#include <list>
-#include <mutex>
-#include <thread>
-
 #include "maillab/pop3/replies.hpp"
-
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 
 namespace maillab::pop3 {
 
-class Connection;
+namespace {
 
-struct Server::Impl {
-  explicit Impl(ServerConfig c) : config(std::move(c)) {}
-
-  void accept();
-  void update_listener();
-  void open_acceptor();
-  void forget(std::list<std::weak_ptr<Connection>>::iterator it);
-
-  ServerConfig config;
-  Mailboxes mailboxes;
-  faults::FaultTable faults;
-  asio::io_context io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  asio::strand<asio::io_context::executor_type> listener{asio::make_strand(io)};  // acceptor and placeholder
-  tcp::acceptor acceptor{listener};
-  tcp::socket placeholder{listener};  // bound, not listening: how "refuse" refuses
-  std::atomic<bool> is_listening{false};
-  tcp::endpoint bound;
-  std::vector<std::thread> threads;
-  std::atomic<std::uint64_t> next_session{1};
-  std::atomic<std::size_t> active{0};
-  std::atomic<bool> stopping{false};
-  mutable std::mutex mutex;  // connections, transcripts
-  std::list<std::weak_ptr<Connection>> connections;
-  std::deque<std::shared_ptr<Transcript>> transcripts;
-};
-
-class Connection : public std::enable_shared_from_this<Connection> {
- public:
-  Connection(Server::Impl& server, tcp::socket socket, bool reject)
-      : server_(server),
-        socket_(std::move(socket)),
-        idle_(socket_.get_executor()),
-        pause_(socket_.get_executor()),
-        session_(server.config.session, server.mailboxes, server.faults, server.next_session++),
-        reject_(reject) {
-    ++server_.active;
-  }
-  ~Connection() {
-    session_.abort();
-    --server_.active;
-    std::lock_guard lock(server_.mutex);
-    server_.connections.erase(registration_);
-  }
-
-  void start(std::list<std::weak_ptr<Connection>>::iterator registration) {
-    registration_ = registration;
-    if (reject_) {
-      queue_.emplace_back(Action::Kind::Send, std::string(reply::kTooManySessions) + "\r\n");
-      queue_.emplace_back(Action::Kind::Close);
-    } else {
-      for (auto& a : session_.start()) queue_.push_back(std::move(a));
-    }
-    pump();
-  }
-
-  const std::shared_ptr<Transcript>& transcript() const { return session_.transcript(); }
-
-  // From any thread.
-  void shutdown() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(false); });
-  }
-
- private:
-  void pump() {
-    while (!queue_.empty() && !closed_) {
-      Action a = std::move(queue_.front());
-      queue_.pop_front();
-      switch (a.kind) {
-        case Action::Kind::Send:
-          return write(std::move(a));
-        case Action::Kind::Pause:
-          pause_.expires_after(a.pause);
-          pause_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-            if (!ec) self->pump();
-          });
-          return;
-        case Action::Kind::Close:
-          return close(false);
-        case Action::Kind::Reset:
-          return close(true);
-        case Action::Kind::Stall:
-          stalled_ = true;
-          break;
-      }
-    }
-    if (!closed_) read();
-  }
-
-  void read() {
-    arm_idle();
-    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                               std::size_t n) {
-      if (ec || self->closed_) return self->close(false);
-      if (!self->stalled_) {
-        for (auto& a : self->session_.feed(std::string_view(self->buffer_.data(), n)))
-          self->queue_.push_back(std::move(a));
-      }
-      self->pump();
-    });
-  }
-
-  void arm_idle() {
-    idle_.expires_after(server_.config.idle_timeout);
-    idle_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      self->session_.transcript()->add('*', "idle timeout");
-      self->close(false);  // RFC 1939: close without a response and without UPDATE
-    });
-  }
-
-  void write(Action a) {
-    send_ = std::move(a);
-    std::uint64_t total = std::min(send_.size(), send_.limit);
-    sent_ = 0;
-    write_some(total);
-  }
-
-  // Sends send_ from sent_ up to `total` octets, in slices when the rate is limited.
-  void write_some(std::uint64_t total) {
-    std::uint64_t slice = total - sent_;
-    if (send_.bytes_per_second) slice = std::min<std::uint64_t>(slice, std::max<std::uint64_t>(1, send_.bytes_per_second / 20));
-    std::array<asio::const_buffer, 2> bufs{};  // status line, message; either may be empty
-    std::uint64_t from = sent_, want = slice;
-    if (from < send_.text.size()) {
-      auto n = std::min<std::uint64_t>(want, send_.text.size() - from);
-      bufs[0] = asio::buffer(send_.text.data() + from, n);
-      want -= n;
-      from = 0;
-    } else {
-      from -= send_.text.size();
-    }
-    if (want && send_.body) bufs[1] = asio::buffer(send_.body->data() + from, want);
-    asio::async_write(socket_, bufs,
-                      [self = shared_from_this(), total, slice](boost::system::error_code ec, std::size_t) {
-                        if (ec) return self->close(false);
-                        self->sent_ += slice;
-                        if (self->sent_ >= total) {
-                          self->send_ = Action{};
-                          return self->pump();
-                        }
-                        auto wait = std::chrono::milliseconds(1000 * slice / self->send_.bytes_per_second);
-                        self->pause_.expires_after(wait);
-                        self->pause_.async_wait([self, total](boost::system::error_code ec2) {
-                          if (!ec2) self->write_some(total);
-                        });
-                      });
-  }
-
-  void close(bool reset) {
-    if (closed_) return;
-    closed_ = true;
-    session_.abort();
-    boost::system::error_code ignored;
-    idle_.cancel();
-    pause_.cancel();
-    if (reset) {
-      socket_.set_option(asio::socket_base::linger(true, 0), ignored);
-    } else {
-      socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    }
-    socket_.close(ignored);
-  }
-
-  Server::Impl& server_;
-  tcp::socket socket_;
-  asio::steady_timer idle_;
-  asio::steady_timer pause_;
-  Session session_;
-  bool reject_;
-  bool closed_ = false;
-  bool stalled_ = false;
-  std::deque<Action> queue_;
-  Action send_;
-  std::uint64_t sent_ = 0;
-  std::array<char, 4096> buffer_{};
-  std::list<std::weak_ptr<Connection>>::iterator registration_;
-};
-
-void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted || stopping) return;
-      if (acceptor.is_open()) accept();  // EMFILE and friends: keep serving the others
-      return;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
-    bool reject = active.load() >= config.max_sessions;
-    std::shared_ptr<Connection> conn;
-    std::list<std::weak_ptr<Connection>>::iterator it;
-    {
-      // stop() sets `stopping` before it collects the connections under this lock.
-      std::lock_guard lock(mutex);
-      if (stopping) return;
-      conn = std::make_shared<Connection>(*this, std::move(socket), reject);
-      it = connections.insert(connections.end(), conn);
-      transcripts.push_back(conn->transcript());
-      while (transcripts.size() > config.transcripts_kept) transcripts.pop_front();
-    }
-    conn->start(it);
-    accept();
-  });
+net::TcpServerConfig tcp_config(const ServerConfig& c) {
+  net::TcpServerConfig t;
+  t.listen = c.listen;
+  t.idle_timeout = c.idle_timeout;
+  t.max_sessions = c.max_sessions;
+  t.threads = c.threads;
+  t.transcripts_kept = c.transcripts_kept;
+  t.too_many_sessions = std::string(reply::kTooManySessions) + "\r\n";
+  return t;
 }
 
-void Server::Impl::open_acceptor() {
-  acceptor.open(bound.protocol());
-  acceptor.set_option(tcp::acceptor::reuse_address(true));
-  acceptor.bind(bound);
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  bound = acceptor.local_endpoint();
-  is_listening = true;
-}
+}  // namespace
 
-void Server::Impl::update_listener() {
-  if (stopping) return;
-  bool refuse = faults.refusing();
-  boost::system::error_code ec;
-  if (refuse && acceptor.is_open()) {
-    is_listening = false;  // first: whoever is refused must already see it
-    acceptor.close(ec);
-    // A bound socket that does not listen keeps the port ours; the kernel answers SYN with RST.
-    placeholder.open(bound.protocol(), ec);
-    placeholder.set_option(tcp::socket::reuse_address(true), ec);
-    placeholder.bind(bound, ec);
-  } else if (!refuse && !acceptor.is_open()) {
-    placeholder.close(ec);
-    open_acceptor();
-    accept();
-  }
-}
-
-Server::Server(ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Server::Server(ServerConfig config)
+    : config_(std::move(config)),
+      tcp_(tcp_config(config_),
+           [this](std::uint64_t id, const net::Peer&) {
+             return std::make_unique<Session>(config_.session, mailboxes_, faults_, id);
+           },
+           faults_) {}
 
 Server::~Server() { stop(); }
 
-std::uint16_t Server::start() {
-  auto& s = *impl_;
-  auto address = asio::ip::make_address(s.config.listen.host == "localhost" ? "127.0.0.1" : s.config.listen.host);
-  s.bound = tcp::endpoint(address, s.config.listen.port);
-  s.open_acceptor();
-  s.work.emplace(s.io.get_executor());
-  s.faults.on_change([&s] { asio::post(s.listener, [&s] { s.update_listener(); }); });
-  asio::post(s.listener, [&s] { s.update_listener(); });
-  s.accept();
-  for (unsigned i = 0; i < std::max(1u, s.config.threads); ++i) s.threads.emplace_back([&s] { s.io.run(); });
-  return s.bound.port();
-}
-
-void Server::stop() {
-  auto& s = *impl_;
-  if (s.threads.empty() || s.stopping.exchange(true)) return;
-  s.faults.on_change(nullptr);
-  asio::post(s.listener, [&s] {
-    boost::system::error_code ec;
-    s.acceptor.close(ec);
-    s.placeholder.close(ec);
-    s.is_listening = false;
-  });
-  std::vector<std::shared_ptr<Connection>> open;
-  {
-    std::lock_guard lock(s.mutex);
-    for (auto& weak : s.connections)
-      if (auto c = weak.lock()) open.push_back(std::move(c));
-  }
-  // Outside the lock: the last reference may go here, and ~Connection takes the lock.
-  for (auto& c : open) c->shutdown();
-  open.clear();
-  s.work.reset();
-  for (auto& t : s.threads) t.join();
-  s.threads.clear();
-}
-
-std::uint16_t Server::port() const { return impl_->bound.port(); }
-HostPort Server::endpoint() const { return HostPort{impl_->bound.address().to_string(), impl_->bound.port()}; }
-Mailboxes& Server::mailboxes() { return impl_->mailboxes; }
-faults::FaultTable& Server::faults() { return impl_->faults; }
-std::size_t Server::active_sessions() const { return impl_->active.load(); }
-bool Server::listening() const { return impl_->is_listening.load(); }
-
-std::vector<std::shared_ptr<Transcript>> Server::transcripts() const {
-  std::lock_guard lock(impl_->mutex);
-  return {impl_->transcripts.begin(), impl_->transcripts.end()};
-}
+std::uint16_t Server::start() { return tcp_.start(); }
+void Server::stop() { tcp_.stop(); }
+std::uint16_t Server::port() const { return tcp_.port(); }
+HostPort Server::endpoint() const { return tcp_.endpoint(); }
+Mailboxes& Server::mailboxes() { return mailboxes_; }
+faults::FaultTable& Server::faults() { return faults_; }
+std::vector<std::shared_ptr<net::Transcript>> Server::transcripts() const { return tcp_.transcripts(); }
+std::size_t Server::active_sessions() const { return tcp_.active_sessions(); }
+bool Server::listening() const { return tcp_.listening(); }
 
 }  // namespace maillab::pop3

@@ -50,12 +50,12 @@ std::string printable(std::string_view line) {
 }  // namespace
 
 Session::Session(const SessionConfig& config, Mailboxes& mailboxes, faults::FaultTable& faults, std::uint64_t id,
-                 std::shared_ptr<Transcript> transcript)
+                 std::shared_ptr<net::Transcript> transcript)
     : config_(config),
       mailboxes_(mailboxes),
       faults_(faults),
       id_(id),
-      transcript_(transcript ? std::move(transcript) : std::make_shared<Transcript>(id)) {}
+      transcript_(transcript ? std::move(transcript) : std::make_shared<net::Transcript>(id)) {}
 
 Session::~Session() { abort(); }
 

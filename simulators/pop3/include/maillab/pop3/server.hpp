@@ -1,8 +1,8 @@
 #pragma once
-// maillab pop3d in process: an Asio shell around Session. start() returns once the
-// server listens (rethrowing a bind error) and gives the bound port; stop() closes every
-// session and joins the I/O threads. Mailboxes, faults and transcripts can be read and
-// changed while it runs.
+// maillab pop3d in process: POP3 sessions in the shared TCP shell. start() returns once
+// the server listens (rethrowing a bind error) and gives the bound port; stop() closes
+// every session and joins the I/O threads. Mailboxes, faults and transcripts can be read
+// and changed while it runs.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -12,7 +12,7 @@
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/pop3/maildrop.hpp"
 #include "maillab/pop3/session.hpp"
-#include "maillab/pop3/transcript.hpp"
+#include "maillab/net/tcp_server.hpp"
 
 namespace maillab::pop3 {
 
@@ -40,14 +40,16 @@ class Server {
   Mailboxes& mailboxes();
   faults::FaultTable& faults();
   // The most recent sessions' transcripts, oldest first (live ones included).
-  std::vector<std::shared_ptr<Transcript>> transcripts() const;
+  std::vector<std::shared_ptr<net::Transcript>> transcripts() const;
   std::size_t active_sessions() const;
   bool listening() const;
 
-  struct Impl;
-
  private:
-  std::unique_ptr<Impl> impl_;
+  // Declaration order matters: the TCP shell goes first, before what its sessions use.
+  ServerConfig config_;
+  Mailboxes mailboxes_;
+  faults::FaultTable faults_;
+  net::TcpServer tcp_;
 };
 
 }  // namespace maillab::pop3

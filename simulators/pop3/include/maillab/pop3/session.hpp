@@ -15,7 +15,7 @@
 
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/pop3/maildrop.hpp"
-#include "maillab/pop3/transcript.hpp"
+#include "maillab/net/protocol_session.hpp"
 
 namespace maillab::pop3 {
 
@@ -29,49 +29,30 @@ struct SessionConfig {
   unsigned max_errors = 10;    // protocol errors before the session is closed
 };
 
-struct Action {
-  enum class Kind {
-    Send,   // text, then body; at most `limit` octets in all; at `bytes_per_second`
-    Pause,  // wait `pause`
-    Close,  // close after everything before it is sent
-    Reset,  // abort with RST
-    Stall,  // never answer again; keep the connection open
-  };
-  explicit Action(Kind k = Kind::Send, std::string t = {}, std::shared_ptr<const std::string> b = nullptr)
-      : kind(k), text(std::move(t)), body(std::move(b)) {}
-
-  Kind kind;
-  std::string text;
-  std::shared_ptr<const std::string> body;
-  std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
-  std::uint64_t bytes_per_second = 0;
-  std::chrono::milliseconds pause{0};
-
-  std::uint64_t size() const { return text.size() + (body ? body->size() : 0); }
-};
+using net::Action;
 
 enum class State { Authorization, Transaction, Update, Closed };
 
-class Session {
+class Session final : public net::ProtocolSession {
  public:
   Session(const SessionConfig& config, Mailboxes& mailboxes, faults::FaultTable& faults, std::uint64_t id,
-          std::shared_ptr<Transcript> transcript = nullptr);
-  ~Session();
+          std::shared_ptr<net::Transcript> transcript = nullptr);
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // The greeting (the pseudo-command "connect").
-  std::vector<Action> start();
+  std::vector<Action> start() override;
   // Bytes from the client; any split of the same bytes gives the same actions.
-  std::vector<Action> feed(std::string_view bytes);
+  std::vector<Action> feed(std::string_view bytes) override;
   // The connection is gone (peer closed, timeout, server stop): no UPDATE, lock released.
-  void abort();
+  void abort() override;
 
   State state() const { return state_; }
-  bool finished() const { return state_ == State::Closed || stalled_; }
+  bool finished() const override { return state_ == State::Closed || stalled_; }
   std::uint64_t id() const { return id_; }
   const std::string& user() const { return user_; }
-  const std::shared_ptr<Transcript>& transcript() const { return transcript_; }
+  const std::shared_ptr<net::Transcript>& transcript() const override { return transcript_; }
 
  private:
   struct Reply {
@@ -124,7 +105,7 @@ class Session {
   Mailboxes& mailboxes_;
   faults::FaultTable& faults_;
   const std::uint64_t id_;
-  std::shared_ptr<Transcript> transcript_;
+  std::shared_ptr<net::Transcript> transcript_;
 
   State state_ = State::Authorization;
   bool stalled_ = false;

@@ -1,6 +1,6 @@
-#include "maillab/pop3/transcript.hpp"
+#include "maillab/net/transcript.hpp"
 
-namespace maillab::pop3 {
+namespace maillab::net {
 
 // A transcript is evidence for tests, not a capture: long sessions keep their first lines.
 static constexpr std::size_t kMaxLines = 10000;
@@ -26,4 +26,4 @@ std::string Transcript::str() const {
   return out;
 }
 
-}  // namespace maillab::pop3
+}  // namespace maillab::net

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace maillab::pop3 {
+namespace maillab::net {
 
 struct TranscriptLine {
   char from;  // 'C' client, 'S' server, '*' an event (disconnect, reset, stall, delay)
@@ -27,4 +27,4 @@ class Transcript {
   std::vector<TranscriptLine> lines_;
 };
 
-}  // namespace maillab::pop3
+}  // namespace maillab::net

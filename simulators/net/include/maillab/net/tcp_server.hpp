@@ -1,0 +1,50 @@
+#pragma once
+// The Asio shell every simulator runs in: accepts on loopback (or any address), runs one
+// ProtocolSession per connection on its own strand, performs its Actions (gather writes
+// of shared buffers, pauses, rate limits, FIN or RST, stalls), drops idle sessions, and
+// follows the Listener fault layer (refuse). start() returns once it listens and gives
+// the bound port, rethrowing a bind error; stop() closes every session and joins.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "maillab/base/endpoint.hpp"
+#include "maillab/faults/fault_table.hpp"
+#include "maillab/net/protocol_session.hpp"
+
+namespace maillab::net {
+
+struct TcpServerConfig {
+  HostPort listen{"127.0.0.1", 0};
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
+  std::size_t max_sessions = 4096;
+  unsigned threads = 1;
+  std::size_t transcripts_kept = 1000;
+  std::string too_many_sessions;  // the line (CRLF included) sent to a connection over max_sessions
+};
+
+class TcpServer {
+ public:
+  TcpServer(TcpServerConfig config, SessionFactory factory, faults::FaultTable& faults);
+  ~TcpServer();
+  TcpServer(const TcpServer&) = delete;
+  TcpServer& operator=(const TcpServer&) = delete;
+
+  std::uint16_t start();
+  void stop();
+
+  std::uint16_t port() const;
+  HostPort endpoint() const;
+  std::vector<std::shared_ptr<Transcript>> transcripts() const;
+  std::size_t active_sessions() const;
+  bool listening() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace maillab::net
