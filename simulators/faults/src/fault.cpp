@@ -9,7 +9,21 @@ Fault::Fault(Trigger trigger) : trigger_(std::move(trigger)), rng_(trigger_.seed
   if (trigger_.verb == "CONNECT") trigger_.verb = "connect";
 }
 
+// '*' matches any run of characters; everything else itself, case-insensitively.
+static bool glob(std::string_view pattern, std::string_view text) {
+  if (pattern.empty()) return text.empty();
+  if (pattern[0] == '*') {
+    for (std::size_t i = 0; i <= text.size(); ++i)
+      if (glob(pattern.substr(1), text.substr(i))) return true;
+    return false;
+  }
+  return !text.empty() && std::tolower(static_cast<unsigned char>(pattern[0])) ==
+                              std::tolower(static_cast<unsigned char>(text[0])) &&
+         glob(pattern.substr(1), text.substr(1));
+}
+
 bool Fault::matches(const Event& event) const {
+  if (!trigger_.sender.empty() && !glob(trigger_.sender, event.sender)) return false;
   if (trigger_.verb != "*" && trigger_.verb != event.verb) return false;
   if (trigger_.message != 0 && trigger_.message != event.message) return false;
   if (!trigger_.user.empty() && trigger_.user != event.user) return false;
@@ -34,6 +48,7 @@ std::string Fault::describe() const {
   if (trigger_.verb != "*") out += ",on=" + trigger_.verb;
   if (trigger_.message) out += ",message=" + std::to_string(trigger_.message);
   if (!trigger_.user.empty()) out += ",user=" + trigger_.user;
+  if (!trigger_.sender.empty()) out += ",sender=" + trigger_.sender;
   if (trigger_.nth) out += ",nth=" + std::to_string(*trigger_.nth);
   if (trigger_.times) out += ",times=" + std::to_string(*trigger_.times);
   if (trigger_.probability < 1.0) {

@@ -80,6 +80,7 @@ Trigger take_trigger(FaultParams& p) {
   if (t.verb.empty()) p.fail("on", "must name a command, 'connect', '.' or '*'");
   t.message = static_cast<int>(p.take_count("message", 0));
   t.user = p.take_or("user", "");
+  t.sender = p.take_or("sender", "");
   if (p.has("nth")) {
     t.nth = p.take_count("nth", 0);
     if (*t.nth == 0) p.fail("nth", "counts from 1");
@@ -131,6 +132,10 @@ std::unique_ptr<Fault> build_primitive(std::string_view kind, FaultParams& p) {
     f = std::make_unique<Stall>(std::move(t));
   } else if (kind == "refuse") {
     f = std::make_unique<Refuse>(std::move(t));
+  } else if (kind == "world") {
+    auto key = p.take("set");
+    if (!key || key->empty()) p.fail("set", "is required (the world setting to change)");
+    f = std::make_unique<WorldSetting>(std::move(t), *key, p.take_or("value", ""));
   } else if (kind == "reject-login") {
     f = std::make_unique<RejectLogin>(std::move(t));
   } else if (kind == "hide-drop") {
@@ -159,7 +164,7 @@ std::unique_ptr<Fault> build_primitive(std::string_view kind, FaultParams& p) {
   return f;
 }
 
-constexpr std::string_view kTriggerKeys[] = {"on", "message", "user", "nth", "times", "probability", "seed"};
+constexpr std::string_view kTriggerKeys[] = {"on", "message", "user", "sender", "nth", "times", "probability", "seed"};
 
 // Splits "NAME[:ARG],k=v,..." into its name and parameters.
 std::string split_spec(std::string_view spec, FaultParams& params, std::string& arg) {
@@ -193,7 +198,7 @@ std::string split_spec(std::string_view spec, FaultParams& params, std::string& 
 
 std::vector<std::string> primitive_kinds() {
   return {"reply", "delay",   "bandwidth",        "disconnect", "reset",
-          "stall", "refuse",  "corrupt",          "competing-client", "hide-drop", "reject-login"};
+          "stall", "refuse",  "corrupt",          "competing-client", "hide-drop", "reject-login", "world"};
 }
 
 FaultList build_faults(std::string_view name, FaultParams& params, const PresetRegistry& presets) {

@@ -107,6 +107,19 @@ bool FaultTable::refusing() const {
   return std::any_of(faults_.begin(), faults_.end(), [](auto& e) { return e.second->layer() == Layer::Listener; });
 }
 
+std::map<std::string, std::string> FaultTable::world() const {
+  std::map<std::string, std::string> out;
+  if (empty()) return out;
+  std::lock_guard lock(mutex_);
+  for (auto& [id, f] : faults_) {
+    if (f->layer() != Layer::World) continue;
+    std::string key, value;
+    f->setting(key, value);
+    out[key] = value;
+  }
+  return out;
+}
+
 void FaultTable::on_change(std::function<void()> callback) {
   std::lock_guard lock(mutex_);
   on_change_ = std::move(callback);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "maillab/base/codec.hpp"
+#include "maillab/net/reply_emitter.hpp"
 #include "maillab/pop3/replies.hpp"
 #include "maillab/pop3/wire.hpp"
 
@@ -137,10 +138,7 @@ void Session::line(std::string_view text, std::vector<Action>& out) {
     if (is_digits(first)) number = std::stoi(std::string(first));
   }
   auto verdict = faults_.on_reply({verb, number, user_});
-  bool fault_answers = verdict.drop == faults::Drop::CloseBefore || verdict.drop == faults::Drop::ResetBefore ||
-                       verdict.drop == faults::Drop::Stall ||
-                       (verdict.reply && verdict.rank >= faults::Rank::SoftError);
-  if (fault_answers) {
+  if (net::verdict_answers(verdict)) {
     sasl_ = Sasl::None;
     emit(Reply(), verdict, out);
     return;
@@ -149,46 +147,17 @@ void Session::line(std::string_view text, std::vector<Action>& out) {
 }
 
 void Session::emit(Reply r, const faults::Verdict& v, std::vector<Action>& out) {
-  using faults::Drop;
-  if (v.delay.count() > 0) {
-    transcript_->add('*', "delay " + std::to_string(v.delay.count()) + " ms");
-    Action pause(Action::Kind::Pause);
-    pause.pause = v.delay;
-    out.push_back(std::move(pause));
+  switch (net::emit_reply({r.status + "\r\n", r.body, r.close}, v, *transcript_, out)) {
+    case net::After::Closed:
+      abort();
+      return;
+    case net::After::Stalled:
+      stalled_ = true;
+      return;
+    case net::After::Continue:
+      break;
   }
-  auto drop_now = [&](Action::Kind kind, const char* what) {
-    transcript_->add('*', what);
-    out.emplace_back(kind);
-    abort();
-  };
-  if (v.drop == Drop::CloseBefore) return drop_now(Action::Kind::Close, "disconnect");
-  if (v.drop == Drop::ResetBefore) return drop_now(Action::Kind::Reset, "reset");
-  if (v.drop == Drop::Stall) {
-    transcript_->add('*', "stall");
-    out.emplace_back(Action::Kind::Stall);
-    stalled_ = true;
-    return;
-  }
-  if (v.reply) {
-    if (v.rank >= faults::Rank::SoftError) {
-      r = Reply{*v.reply, nullptr, v.close_after_reply, false};
-    } else {
-      r.status = *v.reply;
-    }
-  }
-  Action send(Action::Kind::Send, r.status + "\r\n", r.body);
-  send.bytes_per_second = v.bytes_per_second;
-  if (v.cut_after_bytes) send.limit = *v.cut_after_bytes;
-  transcript_->add('S', r.body ? r.status + " [" + std::to_string(r.body->size()) + " octets follow]" : r.status);
-  out.push_back(std::move(send));
-  if (v.drop == Drop::CloseAfter) return drop_now(Action::Kind::Close, "disconnect");
-  if (v.drop == Drop::ResetAfter) return drop_now(Action::Kind::Reset, "reset");
-  if (r.close) {
-    out.emplace_back(Action::Kind::Close);
-    abort();
-    return;
-  }
-  if (r.protocol_error && ++errors_ >= config_.max_errors) error_limit(out);
+  if (r.protocol_error && !net::verdict_answers(v) && ++errors_ >= config_.max_errors) error_limit(out);
 }
 
 void Session::error_limit(std::vector<Action>& out) {

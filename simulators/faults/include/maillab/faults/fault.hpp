@@ -5,13 +5,16 @@
 //   Content  — the text of a message as the server serves it (corruption);
 //   Maildrop — the account as a session logs on (credentials refused, competing client,
 //              hidden drop), for every authentication mechanism alike;
-//   Listener — whether the server accepts connections at all.
+//   Listener — whether the server accepts connections at all;
+//   World    — a named setting of the simulated world (SMTP: the Exchange side), overriding
+//              its configuration while the fault is installed.
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <map>
 
 namespace maillab::faults {
 
@@ -20,6 +23,7 @@ struct Event {
   std::string_view verb;  // upper-case command, or "connect" (greeting) or "." (end of data)
   int message = 0;        // the message number the command names; 0 when none
   std::string_view user;  // announced or authenticated user; may be empty
+  std::string_view sender = {};  // SMTP: the envelope sender of the transaction
 };
 
 // Precedence of outcomes, weakest first; the strongest firing fault wins (smtp-sink's order).
@@ -38,12 +42,13 @@ struct Verdict {
   std::uint64_t bytes_per_second = 0;  // 0: unlimited
 };
 
-enum class Layer { Reply, Content, Maildrop, Listener };
+enum class Layer { Reply, Content, Maildrop, Listener, World };
 
 struct Trigger {
   std::string verb = "*";            // "*" matches every verb
   int message = 0;                   // 0 matches every message
   std::string user;                  // "" matches every user
+  std::string sender;                // glob ('*' any run) on the envelope sender; "" any
   std::optional<std::uint64_t> nth;  // only the Nth matching occurrence (1-based)
   std::optional<std::uint64_t> times;  // at most this many firings
   double probability = 1.0;
@@ -69,6 +74,10 @@ class Fault {
   virtual void apply(Verdict&) const {}
   virtual void corrupt(std::string&) const {}
   virtual void plan(MaildropPlan&) const {}
+  virtual void setting(std::string& key, std::string& value) const {
+    (void)key;
+    (void)value;
+  }
   // Parameters of this kind, for listings ("text=-ERR ...").
   virtual std::string parameters() const { return {}; }
 

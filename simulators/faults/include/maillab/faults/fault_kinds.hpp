@@ -113,6 +113,25 @@ class RejectLogin final : public Fault {
   void plan(MaildropPlan& p) const override { p.reject_login = true; }
 };
 
+// Overrides one named setting of the simulated world while installed ("anonymous-access"
+// = "off", "profile" = "iis", ...); what the names mean is the simulator's business.
+class WorldSetting final : public Fault {
+ public:
+  WorldSetting(Trigger t, std::string key, std::string value)
+      : Fault(std::move(t)), key_(std::move(key)), value_(std::move(value)) {}
+  std::string_view kind() const override { return "world"; }
+  Layer layer() const override { return Layer::World; }
+  void setting(std::string& key, std::string& value) const override {
+    key = key_;
+    value = value_;
+  }
+  std::string parameters() const override { return "set=" + key_ + ",value=" + value_; }
+
+ private:
+  std::string key_;
+  std::string value_;
+};
+
 // The session logs on to a drop that looks empty (wrong mailbox behind the account);
 // the messages stay where they are.
 class HideDrop final : public Fault {

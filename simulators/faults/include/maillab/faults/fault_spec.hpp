@@ -4,8 +4,8 @@
 //   SPEC   := NAME [":" ARG] ("," KEY "=" VALUE)*
 //   NAME   := a primitive kind (reply, delay, bandwidth, disconnect, reset, stall, refuse,
 //             corrupt, competing-client, hide-drop, reject-login) or a preset of the simulator
-//   KEY    := on | message | user | nth | times | probability | seed   (the trigger)
-//             | text | close | ms | bps | when | bytes | kind | take    (the kind's own)
+//   KEY    := on | message | user | sender | nth | times | probability | seed   (trigger)
+//             | text | close | ms | bps | when | bytes | kind | take | set | value (own)
 // `text=` takes the rest of the spec, commas included.
 #include <functional>
 #include <map>

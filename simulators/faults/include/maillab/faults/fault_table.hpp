@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,8 @@ class FaultTable {
   MaildropPlan on_lock(const Event& event);
   // Listener layer.
   bool refusing() const;
+  // World layer: the settings the installed faults override (later faults win).
+  std::map<std::string, std::string> world() const;
 
   // Called (outside the lock) after every change; the server uses it to open or close
   // its listener.

@@ -1,0 +1,109 @@
+#pragma once
+// The Exchange side behind the SMTP virtual server, as data: accepted domains (the
+// recipient policy), mailboxes with folders, quotas, forwarding and client rules,
+// anonymous access, the size limit, the administrator mailbox. The configuration comes
+// from a world file (or flags); the World fault layer overrides single settings while a
+// fault is installed. Accepted mail is written to STORE/<address>/<folder>/<id>.eml,
+// and every message's fate is kept as a Placement.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "maillab/faults/fault_table.hpp"
+#include "maillab/smtp/profile.hpp"
+
+namespace maillab::smtp {
+
+struct Rule {
+  std::string folder;
+  std::string subject_contains;  // "" matches every message
+  std::string from_contains;
+};
+
+struct MailboxConfig {
+  std::string address;  // lower case
+  std::uint64_t quota_kb = 200000;  // SBS 2003's default "prohibit send and receive at"
+  std::uint64_t used_kb = 0;
+  std::string forward_to;
+  bool deliver_to_both = false;
+  std::vector<Rule> rules;
+};
+
+struct WorldConfig {
+  std::string hostname = "mail1.example.com";
+  Profile profile = Profile::Exchange;
+  std::vector<std::string> accepted_domains;
+  std::vector<MailboxConfig> mailboxes;
+  bool anonymous_access = true;
+  std::uint64_t size_limit = 5242880;  // seed 002: SIZE 5242880
+  std::string admin_mailbox;
+  std::map<std::string, std::string> auth_users;  // AUTH user -> password
+  std::size_t max_recipients = 100;
+};
+
+// A world file. Throws faults::SpecError naming file, line and field.
+WorldConfig load_world_file(const std::string& path);
+WorldConfig parse_world_yaml(std::string_view text, std::string_view source);
+
+struct Envelope {
+  std::string from;  // "" for the null sender <>
+  std::vector<std::string> recipients;
+  std::string ret;    // DSN RET=FULL|HDRS
+  std::string envid;  // DSN ENVID
+  std::vector<std::string> notify;  // per recipient, DSN NOTIFY
+};
+
+struct Placement {
+  std::string id;         // the queue id the 250 reply names
+  std::string recipient;  // envelope recipient
+  std::string where;      // "mailbox", "forward", "ndr", "badmail"
+  std::string target;     // mailbox address, forward address, NDR recipient
+  std::string folder;     // for "mailbox"
+  std::filesystem::path file;
+};
+
+class World {
+ public:
+  World(WorldConfig config, std::filesystem::path store, faults::FaultTable& faults);
+
+  enum class Recipient { Accept, Relay, Unknown };
+  Recipient check_recipient(std::string_view address) const;
+  bool anonymous_access() const;
+  Profile profile() const;
+  std::uint64_t size_limit() const;
+  const std::string& hostname() const { return config_.hostname; }
+  bool check_login(std::string_view user, std::string_view password) const;
+  std::size_t max_recipients() const { return config_.max_recipients; }
+
+  // Stores an accepted message for every recipient; returns its queue id. Never half:
+  // each file is written to a temporary name and renamed.
+  std::string deliver(const Envelope& envelope, const std::string& message);
+
+  std::vector<Placement> placements() const;
+  WorldConfig config() const;
+  void set_config(WorldConfig config);
+  const std::filesystem::path& store() const { return store_; }
+
+ private:
+  std::string setting(const std::string& key) const;
+  std::optional<MailboxConfig> mailbox_locked(std::string_view address) const;
+  std::filesystem::path write_locked(const std::filesystem::path& dir, const std::string& id, const std::string& text);
+  void place_locked(const std::string& id, const std::string& recipient, const Envelope& env,
+                    const std::string& message, std::vector<std::string>& forwarded);
+
+  mutable std::mutex mutex_;
+  WorldConfig config_;
+  std::filesystem::path store_;
+  faults::FaultTable& faults_;
+  std::uint64_t next_id_ = 1;
+  std::vector<Placement> placements_;
+};
+
+std::string lower(std::string_view s);
+std::string domain_of(std::string_view address);
+
+}  // namespace maillab::smtp

@@ -1,0 +1,303 @@
+#include "maillab/smtp/world.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "maillab/base/message_text.hpp"
+#include "maillab/faults/fault_spec.hpp"
+
+namespace fs = std::filesystem;
+
+namespace maillab::smtp {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string domain_of(std::string_view address) {
+  auto at = address.rfind('@');
+  return at == std::string_view::npos ? std::string() : lower(address.substr(at + 1));
+}
+
+// ---- world files ---------------------------------------------------------------------
+
+namespace {
+
+struct Reader {
+  std::string source;
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& field, const std::string& why) const {
+    throw faults::SpecError(source + ":" + std::to_string(n.Mark().line + 1) + ": field '" + field + "': " + why);
+  }
+  std::string str(const YAML::Node& n, const std::string& field) const {
+    if (!n.IsScalar()) fail(n, field, "must be a single value");
+    return n.as<std::string>();
+  }
+  bool boolean(const YAML::Node& n, const std::string& field) const {
+    auto v = lower(str(n, field));
+    if (v == "true" || v == "yes" || v == "on") return true;
+    if (v == "false" || v == "no" || v == "off") return false;
+    fail(n, field, "must be true or false, not '" + v + "'");
+  }
+  std::uint64_t count(const YAML::Node& n, const std::string& field) const {
+    auto v = str(n, field);
+    if (v.empty() || !std::all_of(v.begin(), v.end(), ::isdigit)) fail(n, field, "must be a non-negative integer, not '" + v + "'");
+    return std::stoull(v);
+  }
+  std::string address(const YAML::Node& n, const std::string& field) const {
+    auto v = lower(str(n, field));
+    if (v.find('@') == std::string::npos || v.front() == '@' || v.back() == '@')
+      fail(n, field, "must be an e-mail address, not '" + v + "'");
+    return v;
+  }
+  void only(const YAML::Node& map, std::initializer_list<std::string_view> keys, const std::string& where) const {
+    if (!map.IsMap()) fail(map, where, "must be a map");
+    for (const auto& kv : map) {
+      auto k = kv.first.as<std::string>();
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) fail(kv.first, k, "unknown in " + where);
+    }
+  }
+};
+
+}  // namespace
+
+WorldConfig parse_world_yaml(std::string_view text, std::string_view source) {
+  Reader r{std::string(source)};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw faults::SpecError(r.source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  WorldConfig w;
+  if (root.IsNull()) return w;
+  r.only(root,
+         {"hostname", "profile", "accepted_domains", "mailboxes", "anonymous_access", "size_limit", "admin_mailbox",
+          "auth_users", "max_recipients"},
+         "the world");
+  if (root["hostname"]) w.hostname = r.str(root["hostname"], "hostname");
+  if (root["profile"]) {
+    auto p = profile_from_name(r.str(root["profile"], "profile"));
+    if (!p) r.fail(root["profile"], "profile", "must be exchange, iis or plain");
+    w.profile = *p;
+  }
+  if (auto d = root["accepted_domains"]) {
+    if (!d.IsSequence()) r.fail(d, "accepted_domains", "must be a list");
+    for (const auto& item : d) w.accepted_domains.push_back(lower(r.str(item, "accepted_domains")));
+  }
+  if (root["anonymous_access"]) w.anonymous_access = r.boolean(root["anonymous_access"], "anonymous_access");
+  if (root["size_limit"]) w.size_limit = r.count(root["size_limit"], "size_limit");
+  if (root["max_recipients"]) w.max_recipients = r.count(root["max_recipients"], "max_recipients");
+  if (root["admin_mailbox"]) w.admin_mailbox = r.address(root["admin_mailbox"], "admin_mailbox");
+  if (auto u = root["auth_users"]) {
+    if (!u.IsMap()) r.fail(u, "auth_users", "must be a map of user: password");
+    for (const auto& kv : u) w.auth_users[kv.first.as<std::string>()] = r.str(kv.second, kv.first.as<std::string>());
+  }
+  if (auto ms = root["mailboxes"]) {
+    if (!ms.IsSequence()) r.fail(ms, "mailboxes", "must be a list");
+    for (const auto& m : ms) {
+      if (m.IsScalar()) {
+        w.mailboxes.push_back({r.address(m, "mailboxes")});
+        continue;
+      }
+      r.only(m, {"address", "quota_kb", "used_kb", "forward_to", "deliver_to_both", "rules"}, "a mailbox");
+      if (!m["address"]) r.fail(m, "address", "every mailbox needs one");
+      MailboxConfig mb{r.address(m["address"], "address")};
+      if (m["quota_kb"]) mb.quota_kb = r.count(m["quota_kb"], "quota_kb");
+      if (m["used_kb"]) mb.used_kb = r.count(m["used_kb"], "used_kb");
+      if (m["forward_to"]) mb.forward_to = r.address(m["forward_to"], "forward_to");
+      if (m["deliver_to_both"]) mb.deliver_to_both = r.boolean(m["deliver_to_both"], "deliver_to_both");
+      if (auto rules = m["rules"]) {
+        if (!rules.IsSequence()) r.fail(rules, "rules", "must be a list");
+        for (const auto& rule : rules) {
+          r.only(rule, {"folder", "subject_contains", "from_contains"}, "a rule");
+          if (!rule["folder"]) r.fail(rule, "folder", "every rule moves mail into a folder");
+          Rule x{r.str(rule["folder"], "folder")};
+          if (rule["subject_contains"]) x.subject_contains = r.str(rule["subject_contains"], "subject_contains");
+          if (rule["from_contains"]) x.from_contains = r.str(rule["from_contains"], "from_contains");
+          mb.rules.push_back(std::move(x));
+        }
+      }
+      w.mailboxes.push_back(std::move(mb));
+    }
+  }
+  return w;
+}
+
+WorldConfig load_world_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw faults::SpecError(path + ": cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_world_yaml(ss.str(), path);
+}
+
+// ---- the world -----------------------------------------------------------------------
+
+World::World(WorldConfig config, fs::path store, faults::FaultTable& faults)
+    : config_(std::move(config)), store_(std::move(store)), faults_(faults) {
+  for (auto& m : config_.mailboxes) m.address = lower(m.address);
+}
+
+std::string World::setting(const std::string& key) const {
+  auto w = faults_.world();
+  auto it = w.find(key);
+  return it == w.end() ? std::string() : it->second;
+}
+
+std::optional<MailboxConfig> World::mailbox_locked(std::string_view address) const {
+  auto a = lower(address);
+  for (const auto& m : config_.mailboxes)
+    if (m.address == a) return m;
+  return std::nullopt;
+}
+
+World::Recipient World::check_recipient(std::string_view address) const {
+  std::lock_guard lock(mutex_);
+  auto domain = domain_of(address);
+  bool accepted = setting("recipient-policy") != "missing" &&
+                  std::find(config_.accepted_domains.begin(), config_.accepted_domains.end(), domain) !=
+                      config_.accepted_domains.end();
+  if (!accepted) return Recipient::Relay;
+  return mailbox_locked(address) ? Recipient::Accept : Recipient::Unknown;
+}
+
+bool World::anonymous_access() const {
+  auto s = setting("anonymous-access");
+  std::lock_guard lock(mutex_);
+  return s.empty() ? config_.anonymous_access : s == "on";
+}
+
+Profile World::profile() const {
+  auto p = profile_from_name(setting("profile"));
+  std::lock_guard lock(mutex_);
+  return p ? *p : config_.profile;
+}
+
+std::uint64_t World::size_limit() const {
+  auto s = setting("size-limit");
+  std::lock_guard lock(mutex_);
+  return s.empty() ? config_.size_limit : std::stoull(s);
+}
+
+bool World::check_login(std::string_view user, std::string_view password) const {
+  std::lock_guard lock(mutex_);
+  auto it = config_.auth_users.find(std::string(user));
+  return it != config_.auth_users.end() && it->second == password;
+}
+
+fs::path World::write_locked(const fs::path& dir, const std::string& id, const std::string& text) {
+  fs::create_directories(dir);
+  auto final_path = dir / (id + ".eml");
+  auto tmp = dir / ("." + id + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, final_path);
+  return final_path;
+}
+
+static std::string ndr_text(const std::string& hostname, const std::string& to, const std::string& recipient,
+                            const std::string& status, const std::string& diagnostic, const std::string& original) {
+  // RFC 3464: multipart/report with a human part, the delivery status and the headers.
+  std::string boundary = "maillab-ndr-boundary";
+  std::size_t body = body_offset(original);
+  std::string headers = original.substr(0, body == std::string::npos ? original.size() : body);
+  return "From: postmaster@" + hostname + "\r\nTo: " + to + "\r\nSubject: Undeliverable\r\n" +
+         "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"" + boundary +
+         "\"\r\n\r\n--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nYour message did not reach some or all of "
+         "the intended recipients.\r\n\r\n      " + recipient + ": " + diagnostic + "\r\n\r\n--" + boundary +
+         "\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;" + hostname + "\r\n\r\nFinal-Recipient: "
+         "rfc822;" + recipient + "\r\nAction: failed\r\nStatus: " + status + "\r\nDiagnostic-Code: smtp;" + diagnostic +
+         "\r\n\r\n--" + boundary + "\r\nContent-Type: text/rfc822-headers\r\n\r\n" + headers + "\r\n--" + boundary +
+         "--\r\n";
+}
+
+void World::place_locked(const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
+                         std::vector<std::string>& forwarded) {
+  auto mb = mailbox_locked(rcpt);
+  if (!mb) return;  // check_recipient refused it at RCPT
+  std::string forward = setting("forward:" + mb->address);
+  bool both = mb->deliver_to_both;
+  if (forward.empty()) forward = mb->forward_to;
+  if (!forward.empty() && std::find(forwarded.begin(), forwarded.end(), forward) == forwarded.end()) {
+    forwarded.push_back(forward);
+    auto file = write_locked(store_ / ".forwarded" / forward, id, msg);
+    placements_.push_back({id, rcpt, "forward", forward, "", file});
+    if (!both) return;
+  }
+  std::uint64_t size_kb = (msg.size() + 1023) / 1024;
+  bool full = setting("mailbox-full:" + mb->address) == "yes" || mb->used_kb + size_kb > mb->quota_kb;
+  if (full) {
+    // The store refuses it; Exchange 2003 then reports a non-delivery (5.2.2). A report
+    // about a report is never sent: mail from <> goes to Badmail instead.
+    std::string diagnostic = "550 5.2.2 Mailbox full";
+    if (env.from.empty()) {
+      auto file = write_locked(store_ / "Badmail", id + "-" + mb->address, msg);
+      placements_.push_back({id, rcpt, "badmail", "", "", file});
+      return;
+    }
+    std::string to = mailbox_locked(env.from) ? lower(env.from) : config_.admin_mailbox;
+    if (to.empty()) {
+      auto file = write_locked(store_ / "Badmail", id + "-" + mb->address, msg);
+      placements_.push_back({id, rcpt, "badmail", "", "", file});
+      return;
+    }
+    auto file = write_locked(store_ / to / "Inbox", id + "-ndr",
+                             ndr_text(config_.hostname, to, rcpt, "5.2.2", diagnostic, msg));
+    placements_.push_back({id, rcpt, "ndr", to, "Inbox", file});
+    return;
+  }
+  std::string folder = setting("client-rule:" + mb->address);
+  if (folder.empty()) {
+    folder = "Inbox";
+    auto subject = header_value(msg, "Subject");
+    auto from = header_value(msg, "From");
+    for (const auto& rule : mb->rules) {
+      if ((rule.subject_contains.empty() || subject.find(rule.subject_contains) != std::string::npos) &&
+          (rule.from_contains.empty() || from.find(rule.from_contains) != std::string::npos)) {
+        folder = rule.folder;
+        break;
+      }
+    }
+  }
+  auto file = write_locked(store_ / mb->address / folder, id, msg);
+  for (auto& m : config_.mailboxes)
+    if (m.address == mb->address) m.used_kb += size_kb;
+  placements_.push_back({id, rcpt, "mailbox", mb->address, folder, file});
+}
+
+std::string World::deliver(const Envelope& env, const std::string& message) {
+  std::lock_guard lock(mutex_);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(next_id_++));
+  std::string id = buf;
+  std::vector<std::string> forwarded;
+  for (const auto& r : env.recipients) place_locked(id, lower(r), env, message, forwarded);
+  return id;
+}
+
+std::vector<Placement> World::placements() const {
+  std::lock_guard lock(mutex_);
+  return placements_;
+}
+
+WorldConfig World::config() const {
+  std::lock_guard lock(mutex_);
+  return config_;
+}
+
+void World::set_config(WorldConfig config) {
+  std::lock_guard lock(mutex_);
+  for (auto& m : config.mailboxes) m.address = lower(m.address);
+  config_ = std::move(config);
+}
+
+}  // namespace maillab::smtp
