@@ -7,5 +7,6 @@ namespace maillab::app {
 // Each subcommand registers itself and returns what runs when it is chosen.
 using Run = std::function<int()>;
 Run add_pop3d(CLI::App& app);
+Run add_smtpd(CLI::App& app);
 
 }  // namespace maillab::app

@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   std::map<CLI::App*, maillab::app::Run> commands;
   auto* pop3d = app.add_subcommand("pop3d", "Run the fake POP3 server (RFC 1939, 2449, 5034)");
   commands[pop3d] = maillab::app::add_pop3d(*pop3d);
+  auto* smtpd = app.add_subcommand("smtpd", "Run the fake SMTP server and the simulated Exchange side (RFC 5321)");
+  commands[smtpd] = maillab::app::add_smtpd(*smtpd);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

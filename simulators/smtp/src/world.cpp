@@ -101,12 +101,15 @@ WorldConfig parse_world_yaml(std::string_view text, std::string_view source) {
     if (!ms.IsSequence()) r.fail(ms, "mailboxes", "must be a list");
     for (const auto& m : ms) {
       if (m.IsScalar()) {
-        w.mailboxes.push_back({r.address(m, "mailboxes")});
+        MailboxConfig mb;
+        mb.address = r.address(m, "mailboxes");
+        w.mailboxes.push_back(std::move(mb));
         continue;
       }
       r.only(m, {"address", "quota_kb", "used_kb", "forward_to", "deliver_to_both", "rules"}, "a mailbox");
       if (!m["address"]) r.fail(m, "address", "every mailbox needs one");
-      MailboxConfig mb{r.address(m["address"], "address")};
+      MailboxConfig mb;
+      mb.address = r.address(m["address"], "address");
       if (m["quota_kb"]) mb.quota_kb = r.count(m["quota_kb"], "quota_kb");
       if (m["used_kb"]) mb.used_kb = r.count(m["used_kb"], "used_kb");
       if (m["forward_to"]) mb.forward_to = r.address(m["forward_to"], "forward_to");
@@ -116,7 +119,8 @@ WorldConfig parse_world_yaml(std::string_view text, std::string_view source) {
         for (const auto& rule : rules) {
           r.only(rule, {"folder", "subject_contains", "from_contains"}, "a rule");
           if (!rule["folder"]) r.fail(rule, "folder", "every rule moves mail into a folder");
-          Rule x{r.str(rule["folder"], "folder")};
+          Rule x;
+          x.folder = r.str(rule["folder"], "folder");
           if (rule["subject_contains"]) x.subject_contains = r.str(rule["subject_contains"], "subject_contains");
           if (rule["from_contains"]) x.from_contains = r.str(rule["from_contains"], "from_contains");
           mb.rules.push_back(std::move(x));

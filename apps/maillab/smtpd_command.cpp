@@ -1,0 +1,139 @@
+#include <utility>  // before Boost 1.74 Asio, which forgets it
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "maillab/base/units.hpp"
+#include "maillab/faults/fault_spec.hpp"
+#include "maillab/smtp/presets.hpp"
+#include "maillab/smtp/server.hpp"
+
+namespace maillab::app {
+namespace {
+
+struct SmtpdOptions {
+  std::string listen = "127.0.0.1:2525";
+  std::string store;
+  std::vector<std::string> domains;
+  std::vector<std::string> mailboxes;
+  std::string world_file;
+  std::string profile;
+  std::string admin;
+  std::vector<std::string> auth_users;
+  std::vector<std::string> fault_specs;
+  std::vector<std::string> fault_files;
+  double idle_timeout = 300;
+  std::size_t max_sessions = 4096;
+  unsigned max_errors = 10;
+  unsigned threads = 1;
+  bool print_transcripts = false;
+  bool list_presets = false;
+};
+
+int run_smtpd(const SmtpdOptions& o) {
+  const auto& presets = smtp::presets();
+  if (o.list_presets) {
+    for (const auto& p : presets.all()) std::cout << p.name << "\t" << p.summary << "\n";
+    return 0;
+  }
+  if (o.store.empty()) throw std::invalid_argument("--store: a directory for delivered mail is required");
+  smtp::WorldConfig world = o.world_file.empty() ? smtp::WorldConfig{} : smtp::load_world_file(o.world_file);
+  if (!o.profile.empty()) {
+    auto p = smtp::profile_from_name(o.profile);
+    if (!p) throw std::invalid_argument("--profile '" + o.profile + "': must be exchange, iis or plain");
+    world.profile = *p;
+  }
+  for (const auto& d : o.domains) world.accepted_domains.push_back(smtp::lower(d));
+  for (const auto& spec : o.mailboxes) {
+    smtp::MailboxConfig mb;
+    auto colon = spec.find(':');
+    mb.address = smtp::lower(spec.substr(0, colon));
+    if (smtp::domain_of(mb.address).empty() || mb.address.front() == '@')
+      throw std::invalid_argument("--mailbox '" + spec + "': expected ADDRESS[:QUOTA_KB]");
+    if (colon != std::string::npos) {
+      try {
+        mb.quota_kb = parse_count(spec.substr(colon + 1), "QUOTA_KB");
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("--mailbox '" + spec + "': " + e.what());
+      }
+    }
+    world.mailboxes.push_back(std::move(mb));
+  }
+  // A mailbox's own domain is accepted unless the world says otherwise by leaving it out.
+  if (o.world_file.empty())
+    for (const auto& mb : world.mailboxes) {
+      auto d = smtp::domain_of(mb.address);
+      if (std::find(world.accepted_domains.begin(), world.accepted_domains.end(), d) == world.accepted_domains.end())
+        world.accepted_domains.push_back(d);
+    }
+  if (!o.admin.empty()) world.admin_mailbox = smtp::lower(o.admin);
+  for (const auto& ua : o.auth_users) {
+    auto colon = ua.find(':');
+    if (colon == std::string::npos || colon == 0) throw std::invalid_argument("--auth '" + ua + "': expected USER:PASSWORD");
+    world.auth_users[ua.substr(0, colon)] = ua.substr(colon + 1);
+  }
+  std::filesystem::create_directories(o.store);
+
+  smtp::ServerConfig config;
+  try {
+    config.listen = parse_host_port(o.listen);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("--listen: ") + e.what());
+  }
+  config.session.max_errors = o.max_errors;
+  config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
+  config.max_sessions = o.max_sessions;
+  config.threads = o.threads;
+  smtp::Server server(config, std::move(world), o.store);
+
+  faults::FaultList faults;
+  for (const auto& spec : o.fault_specs)
+    for (auto& f : faults::parse_fault_spec(spec, presets)) faults.push_back(std::move(f));
+  for (const auto& file : o.fault_files)
+    for (auto& f : faults::load_fault_file(file, presets)) faults.push_back(std::move(f));
+  server.faults().add(std::move(faults));
+
+  server.start();
+  std::cout << "maillab smtpd listening on " << server.endpoint().str() << std::endl;
+  boost::asio::io_context signals_io;
+  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](boost::system::error_code, int) {});
+  signals_io.run();
+  server.stop();
+  if (o.print_transcripts)
+    for (const auto& t : server.transcripts()) std::cerr << "--- session " << t->session() << "\n" << t->str();
+  for (const auto& p : server.placements())
+    std::cerr << "placed " << p.id << " for " << p.recipient << ": " << p.where << " " << p.target
+              << (p.folder.empty() ? "" : "/" + p.folder) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Run add_smtpd(CLI::App& app) {
+  auto o = std::make_shared<SmtpdOptions>();
+  app.add_option("--listen", o->listen, "HOST:PORT to listen on; port 0 picks a free port")->capture_default_str();
+  app.add_option("--store", o->store, "delivered mail lands in STORE/<address>/<folder>/*.eml");
+  app.add_option("--domain", o->domains, "an accepted domain (recipient policy; repeatable)");
+  app.add_option("--mailbox", o->mailboxes, "ADDRESS[:QUOTA_KB] (repeatable; SBS default quota 200000 KB)");
+  app.add_option("--world", o->world_file, "a YAML file describing the Exchange side (docs/smtpd.md)");
+  app.add_option("--profile", o->profile, "EHLO profile: exchange, iis or plain");
+  app.add_option("--admin", o->admin, "the administrator mailbox (NDRs of foreign senders)");
+  app.add_option("--auth", o->auth_users, "USER:PASSWORD for AUTH PLAIN/LOGIN (repeatable)");
+  app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets)");
+  app.add_option("--faults", o->fault_files, "a YAML file of faults (repeatable)");
+  app.add_option("--idle-timeout", o->idle_timeout, "seconds of silence before a session is dropped")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--max-sessions", o->max_sessions, "sessions at once; more are told 421")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  app.add_option("--max-errors", o->max_errors, "protocol errors before 421 and close")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
+  app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
+  return [o] { return run_smtpd(*o); };
+}
+
+}  // namespace maillab::app

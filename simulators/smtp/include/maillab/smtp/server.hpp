@@ -1,0 +1,50 @@
+#pragma once
+// maillab smtpd in process: SMTP sessions in the shared TCP shell, the World behind them,
+// the faults, and where every accepted message went.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "maillab/faults/fault_table.hpp"
+#include "maillab/net/tcp_server.hpp"
+#include "maillab/smtp/session.hpp"
+#include "maillab/smtp/world.hpp"
+
+namespace maillab::smtp {
+
+struct ServerConfig {
+  HostPort listen{"127.0.0.1", 25};
+  SessionConfig session;
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // RFC 5321 4.5.3.2.7
+  std::size_t max_sessions = 4096;
+  unsigned threads = 1;
+  std::size_t transcripts_kept = 1000;
+};
+
+class Server {
+ public:
+  Server(ServerConfig config, WorldConfig world, std::filesystem::path store);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t start();
+  void stop();
+
+  std::uint16_t port() const;
+  HostPort endpoint() const;
+  World& world() { return world_; }
+  faults::FaultTable& faults() { return faults_; }
+  std::vector<Placement> placements() const { return world_.placements(); }
+  std::vector<std::shared_ptr<net::Transcript>> transcripts() const;
+  std::size_t active_sessions() const;
+
+ private:
+  ServerConfig config_;
+  faults::FaultTable faults_;
+  World world_;
+  net::TcpServer tcp_;
+};
+
+}  // namespace maillab::smtp

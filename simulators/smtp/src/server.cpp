@@ -1,0 +1,40 @@
+#include "maillab/smtp/server.hpp"
+
+#include "maillab/smtp/replies.hpp"
+
+namespace maillab::smtp {
+
+namespace {
+
+net::TcpServerConfig tcp_config(const ServerConfig& c) {
+  net::TcpServerConfig t;
+  t.listen = c.listen;
+  t.idle_timeout = c.idle_timeout;
+  t.max_sessions = c.max_sessions;
+  t.threads = c.threads;
+  t.transcripts_kept = c.transcripts_kept;
+  t.too_many_sessions = std::string(reply::kTooManySessions) + "\r\n";
+  return t;
+}
+
+}  // namespace
+
+Server::Server(ServerConfig config, WorldConfig world, std::filesystem::path store)
+    : config_(std::move(config)),
+      world_(std::move(world), std::move(store), faults_),
+      tcp_(tcp_config(config_),
+           [this](std::uint64_t id, const net::Peer& peer) {
+             return std::make_unique<Session>(config_.session, world_, faults_, id, peer);
+           },
+           faults_) {}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::start() { return tcp_.start(); }
+void Server::stop() { tcp_.stop(); }
+std::uint16_t Server::port() const { return tcp_.port(); }
+HostPort Server::endpoint() const { return tcp_.endpoint(); }
+std::vector<std::shared_ptr<net::Transcript>> Server::transcripts() const { return tcp_.transcripts(); }
+std::size_t Server::active_sessions() const { return tcp_.active_sessions(); }
+
+}  // namespace maillab::smtp
