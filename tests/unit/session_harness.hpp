@@ -9,29 +9,30 @@
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/session.hpp"
+#include "maillab/net/action.hpp"
 
 namespace maillab::test {
 
-inline std::string render(const std::vector<pop3::Action>& actions) {
+inline std::string render(const std::vector<net::Action>& actions) {
   std::string out;
   for (const auto& a : actions) {
     switch (a.kind) {
-      case pop3::Action::Kind::Send: {
+      case net::Action::Kind::Send: {
         if (a.bytes_per_second) out += "[bps " + std::to_string(a.bytes_per_second) + "]";
         std::string all = a.text + (a.body ? *a.body : "");
         out += all.substr(0, std::min<std::uint64_t>(all.size(), a.limit));
         break;
       }
-      case pop3::Action::Kind::Pause:
+      case net::Action::Kind::Pause:
         out += "[pause " + std::to_string(a.pause.count()) + "]";
         break;
-      case pop3::Action::Kind::Close:
+      case net::Action::Kind::Close:
         out += "[close]";
         break;
-      case pop3::Action::Kind::Reset:
+      case net::Action::Kind::Reset:
         out += "[reset]";
         break;
-      case pop3::Action::Kind::Stall:
+      case net::Action::Kind::Stall:
         out += "[stall]";
         break;
     }
