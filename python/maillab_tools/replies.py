@@ -1,10 +1,12 @@
-"""The reply constants of simulators/pop3/include/maillab/pop3/replies.hpp, read from the
-header itself so that the C++ and the Python tests expect the same bytes."""
+"""The reply constants of the simulators' replies.hpp headers, read from the headers
+themselves so that the C++ and the Python tests expect the same bytes.
+POP3 constants are module attributes (replies.LogonOk); SMTP ones are in replies.SMTP."""
 import pathlib
 import re
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _HEADER = _ROOT / "simulators/pop3/include/maillab/pop3/replies.hpp"
+_SMTP_HEADER = _ROOT / "simulators/smtp/include/maillab/smtp/replies.hpp"
 _LINE = re.compile(r'inline constexpr std::string_view (k\w+) = "((?:[^"\\]|\\.)*)";')
 
 
@@ -18,4 +20,5 @@ def _load(path):
 
 
 POP3 = _load(_HEADER)
+SMTP = _load(_SMTP_HEADER)
 globals().update({name: value for name, value in POP3.items()})
