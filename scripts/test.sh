@@ -19,4 +19,4 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j2 -L unit
 
 echo "== bounded fuzz run"
-scripts/fuzz.sh 60
+scripts/fuzz.sh 45

@@ -90,7 +90,6 @@ Session::Session(const SessionConfig& config, World& world, faults::FaultTable& 
     : config_(config),
       world_(world),
       faults_(faults),
-      id_(id),
       peer_(std::move(peer)),
       transcript_(std::make_shared<net::Transcript>(id)) {}
 

@@ -70,7 +70,6 @@ class Session final : public net::ProtocolSession {
   const SessionConfig& config_;
   World& world_;
   faults::FaultTable& faults_;
-  const std::uint64_t id_;
   const net::Peer peer_;
   std::shared_ptr<net::Transcript> transcript_;
 
