@@ -160,22 +160,28 @@ void Session::take_data_line(std::string_view segment, bool complete, std::vecto
     }
     return;
   }
-  std::string l = std::move(buffer_);
-  buffer_.clear();
-  l.append(segment);
+  // The common case, a whole line in one read, is taken without a copy.
+  std::string joined;
+  std::string_view l = segment;
+  if (!buffer_.empty()) {
+    joined = std::move(buffer_);
+    buffer_.clear();
+    joined.append(segment);
+    l = joined;
+  }
   if (!line_flushed_ && (l == ".\r\n" || l == ".\n")) {
     mode_ = Mode::Command;
     end_of_message(out);
     return;
   }
-  if (!line_flushed_ && !l.empty() && l.front() == '.') l.erase(0, 1);
+  if (!line_flushed_ && !l.empty() && l.front() == '.') l.remove_prefix(1);
   line_flushed_ = false;
   add_data(l);
 }
 
 void Session::add_data(std::string_view bytes) {
   if (too_big_ || !bdat_refusal_.empty()) return;
-  if (data_.size() + bytes.size() > world_.size_limit()) {
+  if (data_.size() + bytes.size() > size_limit_) {
     too_big_ = true;  // keep reading to the end, keep nothing, answer 552 then
     std::string().swap(data_);
     return;
@@ -371,6 +377,7 @@ Session::Reply Session::handle_DATA(std::string_view args) {
   if (bdat_) return line(reply::kBdatMix, true);
   mode_ = Mode::Data;
   line_flushed_ = false;
+  size_limit_ = world_.size_limit();
   return line(reply::kStartMailInput);
 }
 
@@ -381,6 +388,7 @@ Session::Reply Session::handle_BDAT(std::string_view args) {
   bdat_left_ = std::stoull(std::string(w[0]));
   bdat_last_ = w.size() == 2;
   mode_ = Mode::Bdat;
+  size_limit_ = world_.size_limit();
   // RFC 3030: a refused BDAT's chunk is still read, so the stream stays in step.
   if (!have_mail_ || envelope_.recipients.empty()) {
     bdat_refusal_ = have_mail_ ? reply::kNeedRcpt : reply::kNeedMail;

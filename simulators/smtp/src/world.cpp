@@ -4,6 +4,11 @@
 
 #include <algorithm>
 #include <fstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <sstream>
 
 #include "maillab/base/message_text.hpp"
@@ -194,18 +199,40 @@ bool World::check_login(std::string_view user, std::string_view password) const 
   return it != config_.auth_users.end() && it->second == password;
 }
 
-fs::path World::write_locked(const fs::path& dir, const std::string& id, const std::string& text) {
-  fs::create_directories(dir);
-  auto final_path = dir / (id + ".eml");
-  auto tmp = dir / ("." + id + ".tmp");
+void World::write_file(Placement& p, const std::string& text) {
+  const fs::path dir = p.file;
   {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    std::lock_guard lock(dirs_mutex_);
+    if (std::find(dirs_.begin(), dirs_.end(), dir) == dirs_.end()) {
+      fs::create_directories(dir);
+      dirs_.push_back(dir);
+    }
   }
-  fs::rename(tmp, final_path);
-  return final_path;
+  // One message per id in a mailbox folder; reports about several recipients share a
+  // folder (the administrator's Inbox, Badmail), so their names carry the recipient.
+  bool report = p.where == "ndr" || p.where == "badmail";
+  auto final_path = dir / (p.id + (report ? "-" + p.where + "-" + p.recipient : "") + ".eml");
+  auto tmp = dir / ("." + final_path.filename().string() + ".tmp");
+  // Plain POSIX calls: this is the hot path of every delivery. The rename makes the file
+  // appear whole or not at all.
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + tmp.string());
+  std::size_t done = 0;
+  while (done < text.size()) {
+    auto n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw std::runtime_error("cannot write " + tmp.string());
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot store " + final_path.string());
+  }
+  p.file = final_path;
 }
 
 static std::string ndr_text(const std::string& hostname, const std::string& to, const std::string& recipient,
@@ -225,16 +252,20 @@ static std::string ndr_text(const std::string& hostname, const std::string& to, 
 }
 
 void World::place_locked(const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
-                         std::vector<std::string>& forwarded) {
+                         std::vector<std::string>& forwarded, std::vector<Write>& writes) {
   auto mb = mailbox_locked(rcpt);
   if (!mb) return;  // check_recipient refused it at RCPT
+  // Placement.file holds the directory until write_file names the file.
+  auto to = [&](std::string where, std::string target, std::string folder, fs::path dir, std::string text = {}) {
+    writes.push_back({Placement{id, rcpt, std::move(where), std::move(target), std::move(folder), std::move(dir)},
+                      std::move(text)});
+  };
   std::string forward = setting("forward:" + mb->address);
   bool both = mb->deliver_to_both;
   if (forward.empty()) forward = mb->forward_to;
   if (!forward.empty() && std::find(forwarded.begin(), forwarded.end(), forward) == forwarded.end()) {
     forwarded.push_back(forward);
-    auto file = write_locked(store_ / ".forwarded" / forward, id, msg);
-    placements_.push_back({id, rcpt, "forward", forward, "", file});
+    to("forward", forward, "", store_ / ".forwarded" / forward);
     if (!both) return;
   }
   std::uint64_t size_kb = (msg.size() + 1023) / 1024;
@@ -242,49 +273,50 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
   if (full) {
     // The store refuses it; Exchange 2003 then reports a non-delivery (5.2.2). A report
     // about a report is never sent: mail from <> goes to Badmail instead.
-    std::string diagnostic = "550 5.2.2 Mailbox full";
-    if (env.from.empty()) {
-      auto file = write_locked(store_ / "Badmail", id + "-" + mb->address, msg);
-      placements_.push_back({id, rcpt, "badmail", "", "", file});
-      return;
+    std::string ndr_to = env.from.empty() ? "" : mailbox_locked(env.from) ? lower(env.from) : config_.admin_mailbox;
+    if (ndr_to.empty()) {
+      to("badmail", "", "", store_ / "Badmail");
+    } else {
+      to("ndr", ndr_to, "Inbox", store_ / ndr_to / "Inbox",
+         ndr_text(config_.hostname, ndr_to, rcpt, "5.2.2", "550 5.2.2 Mailbox full", msg));
     }
-    std::string to = mailbox_locked(env.from) ? lower(env.from) : config_.admin_mailbox;
-    if (to.empty()) {
-      auto file = write_locked(store_ / "Badmail", id + "-" + mb->address, msg);
-      placements_.push_back({id, rcpt, "badmail", "", "", file});
-      return;
-    }
-    auto file = write_locked(store_ / to / "Inbox", id + "-ndr",
-                             ndr_text(config_.hostname, to, rcpt, "5.2.2", diagnostic, msg));
-    placements_.push_back({id, rcpt, "ndr", to, "Inbox", file});
     return;
   }
   std::string folder = setting("client-rule:" + mb->address);
   if (folder.empty()) {
     folder = "Inbox";
-    auto subject = header_value(msg, "Subject");
-    auto from = header_value(msg, "From");
-    for (const auto& rule : mb->rules) {
-      if ((rule.subject_contains.empty() || subject.find(rule.subject_contains) != std::string::npos) &&
-          (rule.from_contains.empty() || from.find(rule.from_contains) != std::string::npos)) {
-        folder = rule.folder;
-        break;
+    if (!mb->rules.empty()) {
+      auto subject = header_value(msg, "Subject");
+      auto from = header_value(msg, "From");
+      for (const auto& rule : mb->rules) {
+        if ((rule.subject_contains.empty() || subject.find(rule.subject_contains) != std::string::npos) &&
+            (rule.from_contains.empty() || from.find(rule.from_contains) != std::string::npos)) {
+          folder = rule.folder;
+          break;
+        }
       }
     }
   }
-  auto file = write_locked(store_ / mb->address / folder, id, msg);
   for (auto& m : config_.mailboxes)
     if (m.address == mb->address) m.used_kb += size_kb;
-  placements_.push_back({id, rcpt, "mailbox", mb->address, folder, file});
+  to("mailbox", mb->address, folder, store_ / mb->address / folder);
 }
 
 std::string World::deliver(const Envelope& env, const std::string& message) {
+  std::vector<Write> writes;
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(next_id_++));
+    id = buf;
+    std::vector<std::string> forwarded;
+    for (const auto& r : env.recipients) place_locked(id, lower(r), env, message, forwarded, writes);
+  }
+  // Ids are unique, so the files can be written without the lock.
+  for (auto& w : writes) write_file(w.placement, w.text.empty() ? message : w.text);
   std::lock_guard lock(mutex_);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(next_id_++));
-  std::string id = buf;
-  std::vector<std::string> forwarded;
-  for (const auto& r : env.recipients) place_locked(id, lower(r), env, message, forwarded);
+  for (auto& w : writes) placements_.push_back(std::move(w.placement));
   return id;
 }
 

@@ -87,6 +87,7 @@ class Session final : public net::ProtocolSession {
   bool have_mail_ = false;
   Envelope envelope_;
   std::string data_;
+  std::uint64_t size_limit_ = 0;  // the world's, read once per message
   bool too_big_ = false;
   bool bdat_ = false;
   std::uint64_t bdat_left_ = 0;

@@ -91,9 +91,14 @@ class World {
  private:
   std::string setting(const std::string& key) const;
   std::optional<MailboxConfig> mailbox_locked(std::string_view address) const;
-  std::filesystem::path write_locked(const std::filesystem::path& dir, const std::string& id, const std::string& text);
+  // One file to write for a delivery, decided under the lock and written outside it.
+  struct Write {
+    Placement placement;
+    std::string text;  // empty: the message itself
+  };
   void place_locked(const std::string& id, const std::string& recipient, const Envelope& env,
-                    const std::string& message, std::vector<std::string>& forwarded);
+                    const std::string& message, std::vector<std::string>& forwarded, std::vector<Write>& writes);
+  void write_file(Placement& placement, const std::string& text);
 
   mutable std::mutex mutex_;
   WorldConfig config_;
@@ -101,6 +106,8 @@ class World {
   faults::FaultTable& faults_;
   std::uint64_t next_id_ = 1;
   std::vector<Placement> placements_;
+  std::mutex dirs_mutex_;
+  std::vector<std::filesystem::path> dirs_;  // created already
 };
 
 std::string lower(std::string_view s);
