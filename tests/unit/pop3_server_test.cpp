@@ -130,6 +130,19 @@ TEST_F(ServerTest, ConnectRefusedWhileTheFaultIsInstalled) {
   }
 }
 
+TEST_F(ServerTest, RefuseInstalledBeforeStartRefusesTheFirstConnection) {
+  server = std::make_unique<Server>(config);
+  server->faults().add(faults::parse_fault_spec("connect-refused", presets()));
+  auto port = server->start();
+  EXPECT_FALSE(server->listening());
+  try {
+    Client c(port);
+    ADD_FAILURE() << "connected";
+  } catch (const boost::system::system_error& e) {
+    EXPECT_EQ(e.code(), asio::error::connection_refused);
+  }
+}
+
 TEST_F(ServerTest, DropMidRetrCutsTheReply) {
   start();
   fault("drop-mid-retr:500");

@@ -250,8 +250,13 @@ void TcpServer::Impl::update_listener() {
     placeholder.bind(bound, ec);
   } else if (!refuse && !acceptor.is_open()) {
     placeholder.close(ec);
-    open_acceptor();
-    accept();
+    try {
+      open_acceptor();
+      accept();
+    } catch (const boost::system::system_error&) {
+      // Someone took the port meanwhile; stay closed rather than take the server down.
+      acceptor.close(ec);
+    }
   }
 }
 
@@ -267,8 +272,10 @@ std::uint16_t TcpServer::start() {
   s.open_acceptor();
   s.work.emplace(s.io.get_executor());
   s.faults.on_change([&s] { asio::post(s.listener, [&s] { s.update_listener(); }); });
-  asio::post(s.listener, [&s] { s.update_listener(); });
-  s.accept();
+  // No I/O thread runs yet, so the faults installed before start() apply here, before the
+  // first connection could be accepted.
+  s.update_listener();
+  if (s.acceptor.is_open()) s.accept();
   for (unsigned i = 0; i < std::max(1u, s.config.threads); ++i) s.threads.emplace_back([&s] { s.io.run(); });
   return s.bound.port();
 }
