@@ -19,6 +19,8 @@ struct SmtpdOptions {
   std::vector<std::string> domains;
   std::vector<std::string> mailboxes;
   std::string world_file;
+  std::string pickup;
+  double pickup_interval = 0.5;
   std::string profile;
   std::string admin;
   std::vector<std::string> auth_users;
@@ -86,6 +88,8 @@ int run_smtpd(const SmtpdOptions& o) {
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
   config.threads = o.threads;
+  config.pickup = o.pickup;
+  config.pickup_interval = std::chrono::milliseconds(static_cast<long long>(o.pickup_interval * 1000));
   smtp::Server server(config, std::move(world), o.store);
 
   faults::FaultList faults;
@@ -120,6 +124,9 @@ Run add_smtpd(CLI::App& app) {
   app.add_option("--mailbox", o->mailboxes, "ADDRESS[:QUOTA_KB] (repeatable; SBS default quota 200000 KB)");
   app.add_option("--world", o->world_file, "a YAML file describing the Exchange side (docs/smtpd.md)");
   app.add_option("--profile", o->profile, "EHLO profile: exchange, iis or plain");
+  app.add_option("--pickup", o->pickup, "the PickUp directory the pickup service empties (*.eml, x-sender:/x-receiver:)");
+  app.add_option("--pickup-interval", o->pickup_interval, "seconds between pickup passes")
+      ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--admin", o->admin, "the administrator mailbox (NDRs of foreign senders)");
   app.add_option("--auth", o->auth_users, "USER:PASSWORD for AUTH PLAIN/LOGIN (repeatable)");
   app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets)");

@@ -22,6 +22,7 @@ net::TcpServerConfig tcp_config(const ServerConfig& c) {
 Server::Server(ServerConfig config, WorldConfig world, std::filesystem::path store)
     : config_(std::move(config)),
       world_(std::move(world), std::move(store), faults_),
+      pickup_(config_.pickup.empty() ? nullptr : std::make_unique<Pickup>(config_.pickup, world_)),
       tcp_(tcp_config(config_),
            [this](std::uint64_t id, const net::Peer& peer) {
              return std::make_unique<Session>(config_.session, world_, faults_, id, peer);
@@ -30,8 +31,31 @@ Server::Server(ServerConfig config, WorldConfig world, std::filesystem::path sto
 
 Server::~Server() { stop(); }
 
-std::uint16_t Server::start() { return tcp_.start(); }
-void Server::stop() { tcp_.stop(); }
+std::uint16_t Server::start() {
+  auto port = tcp_.start();
+  if (pickup_ && config_.pickup_interval.count() > 0) poller_ = std::thread([this] { poll_pickup(); });
+  return port;
+}
+
+void Server::poll_pickup() {
+  std::unique_lock lock(poller_mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    pickup_->poll();
+    lock.lock();
+    poller_wake_.wait_for(lock, config_.pickup_interval, [this] { return stopping_; });
+  }
+}
+
+void Server::stop() {
+  {
+    std::lock_guard lock(poller_mutex_);
+    stopping_ = true;
+  }
+  poller_wake_.notify_all();
+  if (poller_.joinable()) poller_.join();
+  tcp_.stop();
+}
 std::uint16_t Server::port() const { return tcp_.port(); }
 HostPort Server::endpoint() const { return tcp_.endpoint(); }
 std::vector<std::shared_ptr<net::Transcript>> Server::transcripts() const { return tcp_.transcripts(); }

@@ -165,7 +165,40 @@ std::optional<MailboxConfig> World::mailbox_locked(std::string_view address) con
   return std::nullopt;
 }
 
-World::Recipient World::check_recipient(std::string_view address) const {
+bool World::event_sink_registered() const { return setting("event-sink") != "unregistered"; }
+
+bool World::service_running() const {
+  return setting("smtp-service") != "stopped" && setting("virtual-server") != "stopped";
+}
+
+std::string World::resolve(std::string_view recipient) const {
+  static constexpr std::string_view kSink = "mspop3connector.";
+  auto r = lower(recipient);
+  auto at = r.rfind('@');
+  if (at != std::string::npos && r.compare(at + 1, kSink.size(), kSink) == 0 && event_sink_registered())
+    r.erase(at + 1, kSink.size());
+  return r;
+}
+
+std::string World::event_sink_listing() const {
+  if (!event_sink_registered()) return "";
+  // Seed 003's block, as cscript smtpreg.vbs /enum prints it.
+  return " ---------\n"
+         "| Binding |\n"
+         " ---------\n"
+         "            Event: SMTP Transport OnSubmission\n"
+         "               ID: {66F4180A-627E-4073-8D31-51F628AA8366}\n"
+         "             Name: POP3 Connector Event Sink\n"
+         "        SinkClass: Imbdlvres.IMBDeliveryEventSink\n"
+         "Enabled: True\n"
+         " SourceProperties: {\n"
+         "                    rule = RCPT TO=*mspop3connector.*\n"
+         "                    priority = 0\n"
+         "                   }\n";
+}
+
+World::Recipient World::check_recipient(std::string_view raw) const {
+  std::string address = resolve(raw);
   std::lock_guard lock(mutex_);
   auto domain = domain_of(address);
   bool accepted = setting("recipient-policy") != "missing" &&
@@ -253,13 +286,30 @@ static std::string ndr_text(const std::string& hostname, const std::string& to, 
 
 void World::place_locked(const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
                          std::vector<std::string>& forwarded, std::vector<Write>& writes) {
-  auto mb = mailbox_locked(rcpt);
-  if (!mb) return;  // check_recipient refused it at RCPT
   // Placement.file holds the directory until write_file names the file.
   auto to = [&](std::string where, std::string target, std::string folder, fs::path dir, std::string text = {}) {
     writes.push_back({Placement{id, rcpt, std::move(where), std::move(target), std::move(folder), std::move(dir)},
                       std::move(text)});
   };
+  // A report goes to the sender's mailbox if local, else to the administrator's; a report
+  // about a report is never sent: mail from <> goes to Badmail instead.
+  auto undeliverable = [&](const std::string& status, const std::string& diagnostic) {
+    std::string ndr_to = env.from.empty() ? "" : mailbox_locked(env.from) ? lower(env.from) : config_.admin_mailbox;
+    if (ndr_to.empty()) {
+      to("badmail", "", "", store_ / "Badmail");
+    } else {
+      to("ndr", ndr_to, "Inbox", store_ / ndr_to / "Inbox",
+         ndr_text(config_.hostname, ndr_to, rcpt, status, diagnostic, msg));
+    }
+  };
+  const bool accepted = setting("recipient-policy") != "missing" &&
+                        std::find(config_.accepted_domains.begin(), config_.accepted_domains.end(),
+                                  domain_of(rcpt)) != config_.accepted_domains.end();
+  auto mb = accepted ? mailbox_locked(rcpt) : std::nullopt;
+  if (!mb) {
+    if (accepted) return undeliverable("5.1.1", "550 5.1.1 User unknown");
+    return undeliverable("5.4.0", "550 5.4.0 No route to " + domain_of(rcpt));
+  }
   std::string forward = setting("forward:" + mb->address);
   bool both = mb->deliver_to_both;
   if (forward.empty()) forward = mb->forward_to;
@@ -270,18 +320,7 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
   }
   std::uint64_t size_kb = (msg.size() + 1023) / 1024;
   bool full = setting("mailbox-full:" + mb->address) == "yes" || mb->used_kb + size_kb > mb->quota_kb;
-  if (full) {
-    // The store refuses it; Exchange 2003 then reports a non-delivery (5.2.2). A report
-    // about a report is never sent: mail from <> goes to Badmail instead.
-    std::string ndr_to = env.from.empty() ? "" : mailbox_locked(env.from) ? lower(env.from) : config_.admin_mailbox;
-    if (ndr_to.empty()) {
-      to("badmail", "", "", store_ / "Badmail");
-    } else {
-      to("ndr", ndr_to, "Inbox", store_ / ndr_to / "Inbox",
-         ndr_text(config_.hostname, ndr_to, rcpt, "5.2.2", "550 5.2.2 Mailbox full", msg));
-    }
-    return;
-  }
+  if (full) return undeliverable("5.2.2", "550 5.2.2 Mailbox full");  // the store refuses it
   std::string folder = setting("client-rule:" + mb->address);
   if (folder.empty()) {
     folder = "Inbox";
@@ -311,7 +350,7 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
     std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(next_id_++));
     id = buf;
     std::vector<std::string> forwarded;
-    for (const auto& r : env.recipients) place_locked(id, lower(r), env, message, forwarded, writes);
+    for (const auto& r : env.recipients) place_locked(id, resolve(r), env, message, forwarded, writes);
   }
   // Ids are unique, so the files can be written without the lock.
   for (auto& w : writes) write_file(w.placement, w.text.empty() ? message : w.text);

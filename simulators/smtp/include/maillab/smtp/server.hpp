@@ -5,9 +5,13 @@
 #include <filesystem>
 #include <memory>
 #include <vector>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/net/tcp_server.hpp"
+#include "maillab/smtp/pickup.hpp"
 #include "maillab/smtp/session.hpp"
 #include "maillab/smtp/world.hpp"
 
@@ -20,6 +24,10 @@ struct ServerConfig {
   std::size_t max_sessions = 4096;
   unsigned threads = 1;
   std::size_t transcripts_kept = 1000;
+  std::filesystem::path pickup;  // the PickUp directory; empty: no pickup service
+  // How often the pickup service looks; 0: only when pickup()->poll() is called (tests,
+  // the scenario runner).
+  std::chrono::milliseconds pickup_interval{0};
 };
 
 class Server {
@@ -39,11 +47,19 @@ class Server {
   std::vector<Placement> placements() const { return world_.placements(); }
   std::vector<std::shared_ptr<net::Transcript>> transcripts() const;
   std::size_t active_sessions() const;
+  Pickup* pickup() { return pickup_.get(); }
 
  private:
+  void poll_pickup();
+
   ServerConfig config_;
   faults::FaultTable faults_;
   World world_;
+  std::unique_ptr<Pickup> pickup_;
+  std::thread poller_;
+  std::mutex poller_mutex_;
+  std::condition_variable poller_wake_;
+  bool stopping_ = false;
   net::TcpServer tcp_;
 };
 

@@ -80,8 +80,23 @@ class World {
   std::size_t max_recipients() const { return config_.max_recipients; }
 
   // Stores an accepted message for every recipient; returns its queue id. Never half:
-  // each file is written to a temporary name and renamed.
+  // each file is written to a temporary name and renamed. Recipients the world cannot
+  // deliver to (possible for the pickup directory, which has no RCPT check) get a
+  // non-delivery report, or go to Badmail when the sender is <>.
   std::string deliver(const Envelope& envelope, const std::string& message);
+
+  // The POP3 connector event sink (binding on SMTP Transport OnSubmission, rule
+  // RCPT TO=*mspop3connector.*): while registered it maps user@mspop3connector.DOMAIN to
+  // user@DOMAIN. Unregistered, such mail is undeliverable.
+  bool event_sink_registered() const;
+  std::string resolve(std::string_view recipient) const;
+  // What `cscript smtpreg.vbs /enum` shows of it (seed 003).
+  std::string event_sink_listing() const;
+  // The SMTP service and the default virtual server (world settings smtp-service and
+  // virtual-server = stopped).
+  bool service_running() const;
+  // The antivirus scanner on PickUp (world setting pickup-antivirus): "", rename, lock, delete.
+  std::string antivirus_mode() const { return setting("pickup-antivirus"); }
 
   std::vector<Placement> placements() const;
   WorldConfig config() const;

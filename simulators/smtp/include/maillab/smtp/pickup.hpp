@@ -1,0 +1,46 @@
+#pragma once
+// The SMTP pickup directory service: takes *.eml files from PickUp (envelope in leading
+// "x-sender:" and "x-receiver:" lines, else From/To/Cc), submits them to the World like
+// SMTP mail and removes them. While the SMTP service or the default virtual server is
+// stopped, files pile up. An antivirus scanner (world setting pickup-antivirus) may act
+// on the files first: rename (another extension: no longer picked up), lock (an
+// exclusive flock the service cannot take: the file stays), delete (the file is gone).
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "maillab/smtp/world.hpp"
+
+namespace maillab::smtp {
+
+class Pickup {
+ public:
+  Pickup(std::filesystem::path dir, World& world);
+  ~Pickup();
+  Pickup(const Pickup&) = delete;
+  Pickup& operator=(const Pickup&) = delete;
+
+  const std::filesystem::path& directory() const { return dir_; }
+  // One pass of the scanner and the service; returns how many files were submitted.
+  std::size_t poll();
+  // Files the scanner deleted (their names), for the conservation check.
+  std::vector<std::string> deleted_by_antivirus() const;
+
+ private:
+  void scan(const std::string& mode);
+
+  std::filesystem::path dir_;
+  World& world_;
+  mutable std::mutex mutex_;
+  std::map<std::string, int> locks_;  // file name -> the scanner's open, flock'ed descriptor
+  std::vector<std::string> deleted_;
+};
+
+// Splits a pickup file into its envelope and the message; recipients from x-receiver:
+// lines, or from To/Cc when there are none.
+std::pair<Envelope, std::string> parse_pickup_file(std::string_view text);
+
+}  // namespace maillab::smtp

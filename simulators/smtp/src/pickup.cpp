@@ -1,0 +1,138 @@
+#include "maillab/smtp/pickup.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "maillab/base/message_text.hpp"
+
+namespace fs = std::filesystem;
+
+namespace maillab::smtp {
+
+namespace {
+
+std::vector<std::string> addresses(std::string_view list) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < list.size()) {
+    auto comma = list.find(',', pos);
+    if (comma == std::string_view::npos) comma = list.size();
+    auto item = list.substr(pos, comma - pos);
+    auto lt = item.find('<'), gt = item.find('>');
+    if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt) item = item.substr(lt + 1, gt - lt - 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.find('@') != std::string_view::npos) out.emplace_back(item);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::pair<Envelope, std::string> parse_pickup_file(std::string_view raw) {
+  std::string text = to_crlf(raw);
+  Envelope env;
+  std::size_t pos = 0;
+  bool have_sender = false;
+  for (;;) {
+    auto eol = text.find("\r\n", pos);
+    if (eol == std::string::npos) break;
+    std::string_view line(text.data() + pos, eol - pos);
+    auto lower_line = lower(line.substr(0, 12));
+    if (lower_line.starts_with("x-sender:")) {
+      auto a = addresses(line.substr(9));
+      env.from = a.empty() ? "" : a.front();
+      have_sender = true;
+    } else if (lower_line.starts_with("x-receiver:")) {
+      for (auto& a : addresses(line.substr(11))) env.recipients.push_back(a);
+    } else {
+      break;
+    }
+    pos = eol + 2;
+  }
+  std::string message = text.substr(pos);
+  if (!have_sender) {
+    auto from = addresses(header_value(message, "From"));
+    env.from = from.empty() ? "" : from.front();
+  }
+  if (env.recipients.empty()) {
+    for (auto& a : addresses(header_value(message, "To"))) env.recipients.push_back(a);
+    for (auto& a : addresses(header_value(message, "Cc"))) env.recipients.push_back(a);
+  }
+  return {std::move(env), std::move(message)};
+}
+
+Pickup::Pickup(fs::path dir, World& world) : dir_(std::move(dir)), world_(world) { fs::create_directories(dir_); }
+
+Pickup::~Pickup() {
+  for (auto& [name, fd] : locks_) ::close(fd);
+}
+
+void Pickup::scan(const std::string& mode) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".eml") continue;
+    std::string name = it->path().filename();
+    if (mode == "rename") {
+      fs::rename(it->path(), fs::path(it->path()).replace_extension(".eml.vir"), ec);
+    } else if (mode == "delete") {
+      if (fs::remove(it->path(), ec)) deleted_.push_back(name);
+    } else if (mode == "lock" && !locks_.count(name)) {
+      int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        locks_[name] = fd;
+      } else if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+  }
+}
+
+std::size_t Pickup::poll() {
+  std::lock_guard lock(mutex_);
+  // The scanner runs whether or not the SMTP service does.
+  std::string mode = world_.antivirus_mode();
+  if (!mode.empty()) scan(mode);
+  if (mode != "lock") {
+    for (auto& [name, fd] : locks_) ::close(fd);  // the scan is over: locks released
+    locks_.clear();
+  }
+  if (!world_.service_running()) return 0;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".eml" && it->is_regular_file()) files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  std::size_t taken = 0;
+  for (const auto& path : files) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    // "Access denied": someone holds the file; it stays for the next pass.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      continue;
+    }
+    std::string text;
+    char buf[65536];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+    auto [env, message] = parse_pickup_file(text);
+    world_.deliver(env, message);
+    ::unlink(path.c_str());
+    ::close(fd);
+    ++taken;
+  }
+  return taken;
+}
+
+std::vector<std::string> Pickup::deleted_by_antivirus() const {
+  std::lock_guard lock(mutex_);
+  return deleted_;
+}
+
+}  // namespace maillab::smtp
