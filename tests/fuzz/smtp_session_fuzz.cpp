@@ -32,7 +32,13 @@ std::string run(std::string_view input, std::size_t split, const fs::path& store
   Session s(config, world, faults, 1, net::Peer{"127.0.0.1", 1});
   std::string out;
   auto take = [&](const std::vector<net::Action>& actions) {
-    for (auto& a : actions) out += a.text + (a.kind == net::Action::Kind::Close ? "[close]" : "");
+    for (auto& a : actions) {
+      if (a.kind == net::Action::Kind::Work) {
+        for (auto& b : a.then(a.job())) out += b.text;
+        continue;
+      }
+      out += a.text + (a.kind == net::Action::Kind::Close ? "[close]" : "");
+    }
   };
   take(s.start());
   take(s.feed(input.substr(0, split)));

@@ -37,6 +37,7 @@ struct TcpServer::Impl {
   std::atomic<bool> is_listening{false};
   tcp::endpoint bound;
   std::vector<std::thread> threads;
+  asio::thread_pool blocking{4};  // Work actions: file-system I/O off the I/O threads
   std::atomic<std::uint64_t> next_session{1};
   std::atomic<std::size_t> active{0};
   std::atomic<bool> stopping{false};
@@ -108,6 +109,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
         case Action::Kind::Stall:
           stalled_ = true;
           break;
+        case Action::Kind::Work:
+          asio::post(server_.blocking, [self = shared_from_this(), a = std::move(a)]() mutable {
+            auto result = a.job();
+            asio::post(self->socket_.get_executor(), [self, a = std::move(a), result = std::move(result)] {
+              if (self->closed_) return;
+              auto more = a.then(result);
+              self->queue_.insert(self->queue_.begin(), std::make_move_iterator(more.begin()),
+                                  std::make_move_iterator(more.end()));
+              self->pump();
+            });
+          });
+          return;
       }
     }
     if (!closed_) read();
@@ -126,13 +139,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // The idle timer is armed once and re-armed only when it fires early: a read just moves
+  // the deadline, so no wait is cancelled (and no aborted handler run) per command.
   void arm_idle() {
-    idle_.expires_after(server_.config.idle_timeout);
-    idle_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      self->session_->transcript()->add('*', "idle timeout");
-      self->close(false);  // RFC 1939: close without a response and without UPDATE
-    });
+    deadline_ = std::chrono::steady_clock::now() + server_.config.idle_timeout;
+    if (idle_armed_) return;
+    idle_armed_ = true;
+    idle_.expires_at(deadline_);
+    idle_.async_wait([self = shared_from_this()](boost::system::error_code ec) { self->on_idle(ec); });
+  }
+
+  void on_idle(boost::system::error_code ec) {
+    idle_armed_ = false;
+    if (ec || closed_) return;
+    if (std::chrono::steady_clock::now() < deadline_) {
+      idle_armed_ = true;
+      idle_.expires_at(deadline_);
+      idle_.async_wait([self = shared_from_this()](boost::system::error_code e) { self->on_idle(e); });
+      return;
+    }
+    session_->transcript()->add('*', "idle timeout");
+    close(false);  // RFC 1939 and RFC 5321: close without a response, nothing half-done kept
   }
 
   void write(Action a) {
@@ -191,6 +218,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   TcpServer::Impl& server_;
   tcp::socket socket_;
   asio::steady_timer idle_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool idle_armed_ = false;
   asio::steady_timer pause_;
   std::unique_ptr<ProtocolSession> session_;
   bool reject_;
@@ -301,6 +330,7 @@ void TcpServer::stop() {
   open.clear();
   s.work.reset();
   for (auto& t : s.threads) t.join();
+  s.blocking.join();
   s.threads.clear();
 }
 

@@ -197,19 +197,31 @@ void Session::end_of_message(std::vector<Action>& out) {
     respond(Reply{}, verdict, out);
     return;
   }
-  Reply r;
   if (too_big_) {
-    r = line(reply::kTooLarge);
-  } else {
-    try {
-      auto id = world_.deliver(envelope_, data_);
-      r = line("250 2.6.0 <" + id + "@" + world_.hostname() + "> Queued mail for delivery");
-    } catch (const std::exception&) {
-      r = line("451 4.3.0 Local error in processing");
-    }
+    reset_transaction();
+    respond(line(reply::kTooLarge), verdict, out);
+    return;
   }
+  // Storing touches the disk: it runs as Work, off the I/O thread, and the reply follows.
+  Action work(Action::Kind::Work);
+  auto envelope = std::make_shared<const Envelope>(std::move(envelope_));
+  auto data = std::make_shared<const std::string>(std::move(data_));
+  work.job = [&world = world_, envelope, data]() -> std::string {
+    try {
+      return world.deliver(*envelope, *data);
+    } catch (const std::exception&) {
+      return {};
+    }
+  };
+  work.then = [this, verdict](const std::string& id) {
+    std::vector<Action> replies;
+    respond(id.empty() ? line("451 4.3.0 Local error in processing")
+                       : line("250 2.6.0 <" + id + "@" + world_.hostname() + "> Queued mail for delivery"),
+            verdict, replies);
+    return replies;
+  };
   reset_transaction();
-  respond(std::move(r), verdict, out);
+  out.push_back(std::move(work));
 }
 
 void Session::reset_transaction() {
