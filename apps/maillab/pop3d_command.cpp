@@ -1,10 +1,8 @@
-#include <utility>  // before Boost 1.74 Asio, which forgets it
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
+#include "daemon.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/pop3/presets.hpp"
@@ -56,10 +54,7 @@ std::vector<std::string> split_fields(const std::string& text, std::size_t back,
 
 int run_pop3d(const Pop3dOptions& o) {
   const auto& presets = pop3::presets();
-  if (o.list_presets) {
-    for (const auto& p : presets.all()) std::cout << p.name << "\t" << p.summary << "\n";
-    return 0;
-  }
+  if (o.list_presets) return list_presets(presets);
   pop3::ServerConfig config;
   try {
     config.listen = parse_host_port(o.listen);
@@ -102,23 +97,13 @@ int run_pop3d(const Pop3dOptions& o) {
     }
     server.mailboxes().add(md);
   }
-  faults::FaultList faults;
-  for (const auto& spec : o.fault_specs)
-    for (auto& f : faults::parse_fault_spec(spec, presets)) faults.push_back(std::move(f));
-  for (const auto& file : o.fault_files)
-    for (auto& f : faults::load_fault_file(file, presets)) faults.push_back(std::move(f));
-  server.faults().add(std::move(faults));
+  server.faults().add(load_faults(o.fault_specs, o.fault_files, presets));
 
   server.start();
   std::cout << "maillab pop3d listening on " << server.endpoint().str() << std::endl;
-
-  boost::asio::io_context signals_io;
-  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](boost::system::error_code, int) {});
-  signals_io.run();
+  wait_for_signal();
   server.stop();
-  if (o.print_transcripts)
-    for (const auto& t : server.transcripts()) std::cerr << "--- session " << t->session() << "\n" << t->str();
+  if (o.print_transcripts) print_transcripts(server.transcripts());
   return 0;
 }
 

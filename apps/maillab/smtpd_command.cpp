@@ -1,10 +1,8 @@
-#include <utility>  // before Boost 1.74 Asio, which forgets it
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
+#include "daemon.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -36,10 +34,7 @@ struct SmtpdOptions {
 
 int run_smtpd(const SmtpdOptions& o) {
   const auto& presets = smtp::presets();
-  if (o.list_presets) {
-    for (const auto& p : presets.all()) std::cout << p.name << "\t" << p.summary << "\n";
-    return 0;
-  }
+  if (o.list_presets) return list_presets(presets);
   if (o.store.empty()) throw std::invalid_argument("--store: a directory for delivered mail is required");
   smtp::WorldConfig world = o.world_file.empty() ? smtp::WorldConfig{} : smtp::load_world_file(o.world_file);
   if (!o.profile.empty()) {
@@ -92,22 +87,13 @@ int run_smtpd(const SmtpdOptions& o) {
   config.pickup_interval = std::chrono::milliseconds(static_cast<long long>(o.pickup_interval * 1000));
   smtp::Server server(config, std::move(world), o.store);
 
-  faults::FaultList faults;
-  for (const auto& spec : o.fault_specs)
-    for (auto& f : faults::parse_fault_spec(spec, presets)) faults.push_back(std::move(f));
-  for (const auto& file : o.fault_files)
-    for (auto& f : faults::load_fault_file(file, presets)) faults.push_back(std::move(f));
-  server.faults().add(std::move(faults));
+  server.faults().add(load_faults(o.fault_specs, o.fault_files, presets));
 
   server.start();
   std::cout << "maillab smtpd listening on " << server.endpoint().str() << std::endl;
-  boost::asio::io_context signals_io;
-  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](boost::system::error_code, int) {});
-  signals_io.run();
+  wait_for_signal();
   server.stop();
-  if (o.print_transcripts)
-    for (const auto& t : server.transcripts()) std::cerr << "--- session " << t->session() << "\n" << t->str();
+  if (o.print_transcripts) print_transcripts(server.transcripts());
   for (const auto& p : server.placements())
     std::cerr << "placed " << p.id << " for " << p.recipient << ": " << p.where << " " << p.target
               << (p.folder.empty() ? "" : "/" + p.folder) << "\n";

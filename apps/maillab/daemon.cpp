@@ -1,0 +1,36 @@
+#include "daemon.hpp"
+
+#include <utility>  // before Boost 1.74 Asio, which forgets it
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+
+namespace maillab::app {
+
+faults::FaultList load_faults(const std::vector<std::string>& specs, const std::vector<std::string>& files,
+                              const faults::PresetRegistry& presets) {
+  faults::FaultList out;
+  for (const auto& spec : specs)
+    for (auto& f : faults::parse_fault_spec(spec, presets)) out.push_back(std::move(f));
+  for (const auto& file : files)
+    for (auto& f : faults::load_fault_file(file, presets)) out.push_back(std::move(f));
+  return out;
+}
+
+int list_presets(const faults::PresetRegistry& presets) {
+  for (const auto& p : presets.all()) std::cout << p.name << "\t" << p.summary << "\n";
+  return 0;
+}
+
+void wait_for_signal() {
+  boost::asio::io_context io;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([](boost::system::error_code, int) {});
+  io.run();
+}
+
+void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts) {
+  for (const auto& t : transcripts) std::cerr << "--- session " << t->session() << "\n" << t->str();
+}
+
+}  // namespace maillab::app

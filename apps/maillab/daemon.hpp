@@ -1,0 +1,19 @@
+#pragma once
+// What every simulator command does the same way: faults from flags and files, the
+// start-up line, waiting for SIGINT/SIGTERM, the transcripts on exit.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "maillab/faults/fault_spec.hpp"
+#include "maillab/net/transcript.hpp"
+
+namespace maillab::app {
+
+faults::FaultList load_faults(const std::vector<std::string>& specs, const std::vector<std::string>& files,
+                              const faults::PresetRegistry& presets);
+int list_presets(const faults::PresetRegistry& presets);
+void wait_for_signal();
+void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts);
+
+}  // namespace maillab::app
