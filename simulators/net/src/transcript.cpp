@@ -2,6 +2,27 @@
 
 namespace maillab::net {
 
+std::string printable(std::string_view line) {
+  std::string out;
+  for (unsigned char c : line) {
+    if (c < 0x20 && c != '\t') {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+bool has_control_chars(std::string_view line) {
+  for (unsigned char c : line)
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+  return false;
+}
+
 // A transcript is evidence for tests, not a capture: long sessions keep their first lines.
 static constexpr std::size_t kMaxLines = 10000;
 

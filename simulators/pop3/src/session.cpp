@@ -32,22 +32,6 @@ bool takes_message_number(std::string_view verb) {
 
 std::shared_ptr<const std::string> shared(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
-// Control characters make the line unprintable in a transcript; show them escaped.
-std::string printable(std::string_view line) {
-  std::string out;
-  for (unsigned char c : line) {
-    if (c < 0x20 && c != '\t') {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Session::Session(const SessionConfig& config, Mailboxes& mailboxes, faults::FaultTable& faults, std::uint64_t id,
@@ -115,8 +99,8 @@ std::vector<Action> Session::feed(std::string_view bytes) {
 }
 
 void Session::line(std::string_view text, std::vector<Action>& out) {
-  transcript_->add('C', printable(text));
-  if (std::any_of(text.begin(), text.end(), [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; })) {
+  transcript_->add('C', net::printable(text));
+  if (net::has_control_chars(text)) {
     sasl_ = Sasl::None;
     emit(Reply{std::string(reply::kBadCharacters), nullptr, false, true}, {}, out);
     return;

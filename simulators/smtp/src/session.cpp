@@ -68,21 +68,6 @@ bool valid_mailbox(std::string_view a) {
          std::none_of(a.begin(), a.end(), [](char c) { return c == ' ' || c == '<' || c == '>' || c < 0x21; });
 }
 
-std::string printable(std::string_view line) {
-  std::string out;
-  for (unsigned char c : line) {
-    if (c < 0x20 && c != '\t') {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Session::Session(const SessionConfig& config, World& world, faults::FaultTable& faults, std::uint64_t id,
@@ -254,8 +239,8 @@ void Session::respond(Reply r, const faults::Verdict& v, std::vector<Action>& ou
 }
 
 void Session::command(std::string_view text, std::vector<Action>& out) {
-  transcript_->add('C', printable(text));
-  if (std::any_of(text.begin(), text.end(), [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; })) {
+  transcript_->add('C', net::printable(text));
+  if (net::has_control_chars(text)) {
     mode_ = Mode::Command;
     respond(line(reply::kBadCharacters, true), {}, out);
     return;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace maillab::net {
@@ -11,6 +12,12 @@ struct TranscriptLine {
   char from;  // 'C' client, 'S' server, '*' an event (disconnect, reset, stall, delay)
   std::string text;
 };
+
+// A received line as a transcript shows it: control characters escaped as \xNN.
+std::string printable(std::string_view line);
+// True when a command line holds control characters (TAB aside) or DEL: refused by
+// every protocol here.
+bool has_control_chars(std::string_view line);
 
 class Transcript {
  public:
