@@ -8,5 +8,6 @@ namespace maillab::app {
 using Run = std::function<int()>;
 Run add_pop3d(CLI::App& app);
 Run add_smtpd(CLI::App& app);
+Run add_connector(CLI::App& app);
 
 }  // namespace maillab::app

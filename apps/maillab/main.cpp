@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   commands[pop3d] = maillab::app::add_pop3d(*pop3d);
   auto* smtpd = app.add_subcommand("smtpd", "Run the fake SMTP server and the simulated Exchange side (RFC 5321)");
   commands[smtpd] = maillab::app::add_smtpd(*smtpd);
+  auto* connector = app.add_subcommand("connector", "Run the POP3 connector (SBS 2003 model): POP3 -> Incoming Mail -> SMTP or PickUp");
+  commands[connector] = maillab::app::add_connector(*connector);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,78 @@
+#pragma once
+// The connector's configuration, shaped like the SBS 2003 connector's property pages:
+// user and global mailboxes, schedule, logging level, administrator mailbox, delivery,
+// plus the folder root and the behaviour profile. Loaded from YAML; a malformed file is
+// refused with its file, line and field named.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "maillab/base/endpoint.hpp"
+#include "maillab/connector/diag_log.hpp"
+#include "maillab/connector/events.hpp"
+#include "maillab/connector/pop3_client.hpp"
+
+namespace maillab::connector {
+
+enum class Profile {
+  Sbs2003,  // the documented 2003 behaviour, symptoms and all
+  Robust,   // the same faults handled well (the default)
+};
+Profile parse_profile(std::string_view text);
+std::string_view profile_name(Profile p);
+
+struct MailboxConfig {
+  std::string name;  // a key for files and logs; default user@host
+  HostPort pop3;
+  std::string user, password;
+  Pop3Auth auth = Pop3Auth::UserPass;
+  // A user mailbox delivers everything to one address; a global one routes by To/Cc.
+  bool global = false;
+  std::string deliver_to;
+  std::map<std::string, std::string> routing;  // external address -> local mailbox
+};
+
+struct DeliveryConfig {
+  std::optional<HostPort> smtp;
+  std::string pickup;  // a directory, when not SMTP
+  std::string helo = "maillab-connector";
+  std::string auth_user, auth_password;
+  // Address recipients as user@mspop3connector.domain, for the event sink to resolve
+  // (the 2003 product's CDO stage did this).
+  bool event_sink_addresses = false;
+};
+
+struct Config {
+  std::string source = "(flags)";  // the file it came from, for messages
+  Profile profile = Profile::Robust;
+  Lang lang = Lang::En;
+  std::string root;
+  std::chrono::milliseconds interval{std::chrono::minutes(15)};
+  LogLevel logging = LogLevel::Minimum;
+  std::string admin_mailbox;
+  std::uint64_t max_message_size = 0;  // 0: no limit
+  bool leave_on_server = false;
+  std::chrono::milliseconds connect_timeout{10000}, io_timeout{60000};
+  std::size_t batch = 64;  // messages per durable commit (robust)
+  DeliveryConfig delivery;
+  std::vector<MailboxConfig> mailboxes;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws ConfigError "FILE:LINE: field 'mailboxes[0].pop3': reason".
+Config load_config(const std::string& path);
+Config parse_config_text(const std::string& text, const std::string& source);
+// Whole-config checks (a mailbox, a delivery path ...); throws ConfigError.
+void validate(const Config& config);
+
+std::chrono::milliseconds parse_duration(std::string_view text);  // "15m", "10s", "250ms", "1h"
+
+}  // namespace maillab::connector

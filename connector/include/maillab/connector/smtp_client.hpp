@@ -1,0 +1,74 @@
+#pragma once
+// The connector's SMTP client: EHLO with HELO fallback, AUTH PLAIN/LOGIN, PIPELINING,
+// SIZE, 8BITMIME and DSN (RFC 3461) as seed 004's log shows them:
+//   MAIL FROM: <> RET=FULL / RCPT TO: <bla@test.de> NOTIFY=FAILURE / DATA / .
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "maillab/connector/channel.hpp"
+#include "maillab/connector/diag_log.hpp"
+#include "maillab/connector/message_file.hpp"
+#include "maillab/connector/replies.hpp"
+
+namespace maillab::connector {
+
+// The session cannot go on (greeting refused, connection lost mid-command ...).
+class SmtpError : public std::runtime_error {
+ public:
+  SmtpError(const std::string& what, SmtpReply reply, std::string command)
+      : std::runtime_error(what), reply_(std::move(reply)), command_(std::move(command)) {}
+  const SmtpReply& reply() const { return reply_; }
+  const std::string& command() const { return command_; }
+
+ private:
+  SmtpReply reply_;
+  std::string command_;
+};
+
+struct SmtpStyle {
+  bool pipelining = true;   // use PIPELINING when offered
+  bool seed_syntax = false;  // "MAIL FROM: <>" with the space, as the 2003 connector sent it
+  bool size_param = true;   // SIZE= when offered
+};
+
+// How one message fared.
+struct SmtpOutcome {
+  bool delivered = false;
+  SmtpReply reply;          // the reply that decided it
+  std::string command;      // SMTP_MAIL, SMTP_RCPT, SMTP_DATA or SMTP_DOT
+  std::vector<std::string> refused_recipients;  // each "address: reply"
+  std::vector<std::string> accepted_recipients;
+};
+
+class SmtpClient {
+ public:
+  SmtpClient(Channel& channel, DiagLog& log, int thread, SmtpStyle style);
+
+  // Greeting and EHLO (HELO after a 5xx to EHLO); throws SmtpError.
+  void open(const std::string& domain);
+  // AUTH PLAIN, or LOGIN when PLAIN is not offered; throws SmtpError on refusal.
+  void authenticate(const std::string& user, const std::string& password);
+  // One transaction. `message` yields the message in pieces (CRLF text, no envelope); it
+  // returns an empty view at the end. Dot-stuffing happens here, streaming.
+  SmtpOutcome send(const Envelope& envelope, std::uint64_t size, bool eightbit,
+                   const std::function<std::string_view()>& message);
+  void reset();  // RSET
+  void quit();
+
+  const SmtpExtensions& extensions() const { return ext_; }
+
+ private:
+  SmtpReply read_reply();
+  void send_line(const std::string& line, std::string_view logged = {});
+
+  Channel& channel_;
+  DiagLog& log_;
+  int thread_;
+  SmtpStyle style_;
+  SmtpExtensions ext_;
+};
+
+}  // namespace maillab::connector

@@ -1,0 +1,188 @@
+#include "maillab/connector/pop3_client.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <map>
+
+#include "maillab/base/codec.hpp"
+#include "maillab/connector/hr_result.hpp"
+
+namespace maillab::connector {
+
+Pop3Auth parse_pop3_auth(std::string_view text) {
+  if (text == "user") return Pop3Auth::UserPass;
+  if (text == "apop") return Pop3Auth::Apop;
+  if (text == "plain") return Pop3Auth::Plain;
+  throw std::invalid_argument("POP3 authentication must be user, apop or plain, not '" + std::string(text) + "'");
+}
+
+Pop3Client::Pop3Client(Channel& channel, DiagLog& log, int thread) : channel_(channel), log_(log), thread_(thread) {}
+
+void Pop3Client::send(std::string_view line, std::string_view logged) {
+  log_.traffic(thread_, "POP3", true, logged.empty() ? line : logged);
+  channel_.write(std::string(line) + "\r\n");
+}
+
+Pop3Status Pop3Client::read_status() {
+  auto line = chomp(channel_.read_line());
+  log_.traffic(thread_, "POP3", false, line);
+  auto status = parse_pop3_status(line);
+  if (!status) throw Pop3Error(Pop3Error::Kind::Protocol, std::string(line), kHrPop3ParseFailure);
+  return *status;
+}
+
+Pop3Status Pop3Client::command(std::string_view line, std::string_view logged) {
+  send(line, logged);
+  return read_status();
+}
+
+void Pop3Client::greet() {
+  auto line = std::string(chomp(channel_.read_line()));
+  log_.traffic(thread_, "POP3", false, line);
+  auto status = parse_pop3_status(line);
+  if (!status || !status->ok) throw Pop3Error(Pop3Error::Kind::Greeting, line, kHrPop3ResponseError);
+  auto lt = line.find('<'), gt = line.find('>', lt == std::string::npos ? 0 : lt);
+  if (lt != std::string::npos && gt != std::string::npos) timestamp_ = line.substr(lt, gt - lt + 1);
+}
+
+void Pop3Client::capabilities() {
+  auto status = command("CAPA");
+  if (!status.ok) return;
+  for (;;) {
+    std::string_view body;
+    auto raw = chomp(channel_.read_line());
+    if (pop3_body_line(raw, body)) break;
+    std::string cap(body);
+    for (auto& c : cap) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (cap == "PIPELINING") pipelining_ = true;
+    if (cap.starts_with("SASL") && cap.find(" PLAIN") != std::string::npos) sasl_plain_ = true;
+  }
+}
+
+void Pop3Client::login(const std::string& user, const std::string& password, Pop3Auth auth) {
+  Pop3Status status;
+  switch (auth) {
+    case Pop3Auth::UserPass: {
+      status = command("USER " + user);
+      if (!status.ok) throw Pop3Error(Pop3Error::Kind::Logon, status.line, kHrPop3InvalidUser);
+      status = command("PASS " + password, "PASS ****");
+      if (!status.ok) throw Pop3Error(Pop3Error::Kind::Logon, status.line, kHrPop3InvalidPassword);
+      return;
+    }
+    case Pop3Auth::Apop: {
+      if (timestamp_.empty())
+        throw Pop3Error(Pop3Error::Kind::Logon, "the greeting carries no APOP time stamp", kHrPop3ResponseError);
+      status = command("APOP " + user + " " + md5_hex(timestamp_ + password), "APOP " + user + " ****");
+      break;
+    }
+    case Pop3Auth::Plain: {
+      std::string token = base64_encode(std::string(1, '\0') + user + std::string(1, '\0') + password);
+      status = command("AUTH PLAIN " + token, "AUTH PLAIN ****");
+      break;
+    }
+  }
+  if (!status.ok) throw Pop3Error(Pop3Error::Kind::Logon, status.line, kHrPop3InvalidPassword);
+}
+
+std::vector<Pop3Entry> Pop3Client::listing() {
+  std::map<int, Pop3Entry> by_number;
+  auto read_multi = [&](auto&& each) {
+    for (;;) {
+      std::string_view body;
+      auto raw = chomp(channel_.read_line());
+      if (pop3_body_line(raw, body)) break;
+      auto sp = body.find(' ');
+      int n = 0;
+      if (sp == std::string_view::npos || std::from_chars(body.data(), body.data() + sp, n).ec != std::errc{})
+        throw Pop3Error(Pop3Error::Kind::Protocol, std::string(body), kHrPop3ParseFailure);
+      each(n, body.substr(sp + 1));
+    }
+  };
+  auto status = command("UIDL");
+  if (status.ok) {
+    read_multi([&](int n, std::string_view uid) {
+      by_number[n].number = n;
+      by_number[n].uid = std::string(uid);
+    });
+  } else {
+    uidl_ = false;
+  }
+  status = command("LIST");
+  if (!status.ok) throw Pop3Error(Pop3Error::Kind::Protocol, status.line, kHrPop3ResponseError);
+  read_multi([&](int n, std::string_view size) {
+    std::uint64_t s = 0;
+    std::from_chars(size.data(), size.data() + size.size(), s);
+    by_number[n].number = n;
+    by_number[n].size = s;
+  });
+  std::vector<Pop3Entry> out;
+  for (auto& [n, e] : by_number) out.push_back(std::move(e));
+  return out;
+}
+
+void Pop3Client::retrieve(const std::vector<Pop3Entry>& entries, std::size_t total, Pop3MessageSink& sink,
+                          bool pipeline) {
+  auto request = [&](const Pop3Entry& e) {
+    log_.line(LogLevel::Maximum, thread_, fmt::format("Downloading message {} of {}.", e.number, total));
+    send(fmt::format("RETR {}", e.number));
+  };
+  auto receive = [&](const Pop3Entry& e) {
+    auto status = read_status();
+    if (!status.ok) {
+      sink.refused(e, status);
+      return;
+    }
+    sink.begin(e);
+    for (;;) {
+      auto raw = channel_.read_line();
+      auto bare = chomp(raw);
+      if (bare == ".") break;
+      sink.line(raw.starts_with('.') ? raw.substr(1) : raw);
+    }
+    sink.end(e);
+  };
+  if (pipeline && pipelining_) {
+    // Everything is asked for in one write; the replies are then read in order.
+    std::string batch;
+    for (const auto& e : entries) {
+      log_.line(LogLevel::Maximum, thread_, fmt::format("Downloading message {} of {}.", e.number, total));
+      log_.traffic(thread_, "POP3", true, fmt::format("RETR {}", e.number));
+      batch += fmt::format("RETR {}\r\n", e.number);
+    }
+    if (!batch.empty()) channel_.write(batch);
+    for (const auto& e : entries) receive(e);
+    return;
+  }
+  for (const auto& e : entries) {
+    request(e);
+    receive(e);
+  }
+}
+
+void Pop3Client::dele(const std::vector<int>& numbers, bool pipeline) {
+  if (pipeline && pipelining_) {
+    std::string batch;
+    for (int n : numbers) {
+      log_.traffic(thread_, "POP3", true, fmt::format("DELE {}", n));
+      batch += fmt::format("DELE {}\r\n", n);
+    }
+    if (!batch.empty()) channel_.write(batch);
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      auto status = read_status();
+      if (!status.ok) throw Pop3Error(Pop3Error::Kind::Protocol, status.line, kHrPop3ResponseError);
+    }
+    return;
+  }
+  for (int n : numbers) {
+    auto status = command(fmt::format("DELE {}", n));
+    if (!status.ok) throw Pop3Error(Pop3Error::Kind::Protocol, status.line, kHrPop3ResponseError);
+  }
+}
+
+void Pop3Client::quit() {
+  auto status = command("QUIT");
+  if (!status.ok) throw Pop3Error(Pop3Error::Kind::Protocol, status.line, kHrPop3ResponseError);
+}
+
+}  // namespace maillab::connector

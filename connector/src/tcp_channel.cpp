@@ -1,0 +1,135 @@
+// The Asio shell under the clients: blocking calls with deadlines, one io_context per
+// channel (each mailbox runs on its own thread), no protocol knowledge.
+#include <utility>
+#include <boost/asio.hpp>
+#include <cerrno>
+#include <optional>
+
+#include "maillab/connector/channel.hpp"
+
+namespace maillab::connector {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// What a Windows log would print for the same failure.
+int winsock_error(const boost::system::error_code& ec) {
+  switch (ec.value()) {
+    case ECONNREFUSED: return 10061;
+    case ETIMEDOUT: return 10060;
+    case ECONNRESET: return 10054;
+    case ECONNABORTED: return 10053;
+    case EHOSTUNREACH: return 10065;
+    case ENETUNREACH: return 10051;
+    case EPIPE: return 10054;
+    default: return ec ? 10000 + (ec.value() % 1000) : 0;
+  }
+}
+
+class TcpChannel final : public Channel {
+ public:
+  TcpChannel(const HostPort& to, const ChannelOptions& options) : options_(options), socket_(io_) {
+    boost::system::error_code ec;
+    tcp::resolver resolver(io_);
+    auto endpoints = resolver.resolve(to.host, std::to_string(to.port), ec);
+    if (ec)
+      throw ChannelError(ChannelError::Kind::Connect, 11001,
+                         "Could not open connection to the host " + to.host + ": " + ec.message());
+    std::optional<boost::system::error_code> result;
+    asio::async_connect(socket_, endpoints,
+                        [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
+    run(options.connect_timeout, result);
+    if (!result)
+      throw ChannelError(ChannelError::Kind::Connect, 10060,
+                         "Could not open connection to the host, on port " + std::to_string(to.port) +
+                             ": Connect failed (timed out)");
+    if (*result)
+      throw ChannelError(ChannelError::Kind::Connect, winsock_error(*result),
+                         "Could not open connection to the host, on port " + std::to_string(to.port) +
+                             ": Connect failed (" + result->message() + ")");
+    socket_.set_option(tcp::no_delay(true), ec);
+    buffer_.reserve(64 * 1024);
+  }
+
+  void write(std::string_view bytes) override {
+    std::optional<boost::system::error_code> result;
+    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
+                      [&](const boost::system::error_code& e, std::size_t) { result = e; });
+    run(options_.io_timeout, result);
+    if (!result) throw ChannelError(ChannelError::Kind::Timeout, 10060, "timed out sending to the server");
+    if (*result) throw ChannelError(ChannelError::Kind::Closed, winsock_error(*result), "connection lost: " + result->message());
+  }
+
+  std::string_view read_line() override {
+    for (;;) {
+      auto nl = buffer_.find('\n', scan_);
+      if (nl != std::string::npos) {
+        std::string_view line(buffer_.data() + start_, nl + 1 - start_);
+        start_ = scan_ = nl + 1;
+        return line;
+      }
+      scan_ = buffer_.size();
+      if (buffer_.size() - start_ > options_.max_line)
+        throw ChannelError(ChannelError::Kind::LineTooLong, 0, "the server sent a line longer than the limit");
+      if (start_ > 0) {  // keep the unread tail only
+        buffer_.erase(0, start_);
+        scan_ -= start_;
+        start_ = 0;
+      }
+      fill();
+    }
+  }
+
+  void close() override {
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+ private:
+  template <class T>
+  void run(std::chrono::milliseconds timeout, std::optional<T>& result) {
+    io_.restart();
+    io_.run_for(timeout);
+    if (!result) {  // deadline passed: cancel and let the handler run before `result` dies
+      boost::system::error_code ec;
+      socket_.cancel(ec);
+      io_.restart();
+      io_.run();
+      result.reset();
+    }
+  }
+
+  void fill() {
+    std::optional<boost::system::error_code> result;
+    std::size_t n = 0;
+    auto old = buffer_.size();
+    buffer_.resize(old + 64 * 1024);
+    socket_.async_read_some(asio::buffer(buffer_.data() + old, 64 * 1024),
+                            [&](const boost::system::error_code& e, std::size_t got) {
+                              result = e;
+                              n = got;
+                            });
+    run(options_.io_timeout, result);
+    buffer_.resize(old + n);
+    if (!result) throw ChannelError(ChannelError::Kind::Timeout, 10060, "timed out waiting for the server");
+    if (*result)
+      throw ChannelError(ChannelError::Kind::Closed, *result == asio::error::eof ? 0 : winsock_error(*result),
+                         "connection closed by the server");
+  }
+
+  ChannelOptions options_;
+  asio::io_context io_{1};
+  tcp::socket socket_;
+  std::string buffer_;
+  std::size_t start_ = 0, scan_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Channel> TcpChannelFactory::connect(const HostPort& to, const ChannelOptions& options) {
+  return std::make_unique<TcpChannel>(to, options);
+}
+
+}  // namespace maillab::connector
