@@ -60,30 +60,35 @@ std::string field(const HeaderView& h, std::string_view name) {
 }
 
 std::vector<std::string> addresses_in(std::string_view value) {
-  // Angle-bracketed addresses when present, otherwise bare tokens with an @. Quoted
-  // display names may hold commas, so brackets are looked at first.
+  // An address list: split at commas outside quotes and angle brackets; each part is
+  // "Name <addr>" or a bare addr.
   std::vector<std::string> out;
-  std::size_t pos = 0;
-  bool bracketed = false;
-  while ((pos = value.find('<', pos)) != std::string_view::npos) {
-    auto close = value.find('>', pos);
-    if (close == std::string_view::npos) break;
-    auto a = value.substr(pos + 1, close - pos - 1);
-    if (a.find('@') != std::string_view::npos) out.push_back(lower(a));
-    bracketed = true;
-    pos = close + 1;
-  }
-  if (bracketed) return out;
-  std::string token;
-  auto flush = [&] {
-    if (token.find('@') != std::string::npos) out.push_back(lower(token));
-    token.clear();
+  auto take = [&](std::string_view part) {
+    auto lt = part.find('<');
+    std::string_view a;
+    if (lt != std::string_view::npos) {
+      auto gt = part.find('>', lt);
+      a = part.substr(lt + 1, gt == std::string_view::npos ? std::string_view::npos : gt - lt - 1);
+    } else {
+      a = part;
+    }
+    while (!a.empty() && (a.front() == ' ' || a.front() == '\t')) a.remove_prefix(1);
+    while (!a.empty() && (a.back() == ' ' || a.back() == '\t' || a.back() == ';')) a.remove_suffix(1);
+    if (a.find('@') != std::string_view::npos && a.find(' ') == std::string_view::npos) out.push_back(lower(a));
   };
-  for (char c : value) {
-    if (c == ',' || c == ' ' || c == '\t' || c == ';') flush();
-    else token += c;
+  bool quoted = false, angle = false;
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '"' && !angle) quoted = !quoted;
+    else if (c == '<' && !quoted) angle = true;
+    else if (c == '>' && !quoted) angle = false;
+    else if (c == ',' && !quoted && !angle) {
+      take(value.substr(from, i - from));
+      from = i + 1;
+    }
   }
-  flush();
+  take(value.substr(from));
   return out;
 }
 

@@ -1,0 +1,329 @@
+// Whole connector cycles against the in-process simulators on loopback (port 0), and
+// against a GoogleMock file system for disk errors. Every test checks where each message
+// ended up: delivered, Failed Mail, Incoming Mail or still on the POP3 server.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "maillab/connector/connector.hpp"
+#include "maillab/faults/fault_spec.hpp"
+#include "maillab/pop3/presets.hpp"
+#include "maillab/pop3/server.hpp"
+#include "maillab/smtp/presets.hpp"
+#include "maillab/smtp/server.hpp"
+#include "temp_dir.hpp"
+
+namespace cn = maillab::connector;
+namespace fs = std::filesystem;
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::Invoke;
+
+namespace {
+
+std::string message(int i) {
+  return "From: sender" + std::to_string(i) + "@fabrikam.com\r\nTo: bob@fabrikam.com\r\nSubject: message " +
+         std::to_string(i) + "\r\nMessage-ID: <" + std::to_string(i) + "@fabrikam.com>\r\n\r\nBody of message " +
+         std::to_string(i) + "\r\n.a line that starts with a dot\r\n";
+}
+
+std::size_t count_files(const fs::path& dir) {
+  if (!fs::is_directory(dir)) return 0;
+  std::size_t n = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && !e.path().filename().string().starts_with(".")) ++n;
+  return n;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+class MockFileSystem : public cn::FileSystem {
+ public:
+  explicit MockFileSystem(cn::FileSystem& real) {
+    ON_CALL(*this, is_dir(_)).WillByDefault(Invoke(&real, &cn::FileSystem::is_dir));
+    ON_CALL(*this, make_dir(_)).WillByDefault(Invoke(&real, &cn::FileSystem::make_dir));
+    ON_CALL(*this, list(_)).WillByDefault(Invoke(&real, &cn::FileSystem::list));
+    ON_CALL(*this, read(_)).WillByDefault(Invoke(&real, &cn::FileSystem::read));
+    ON_CALL(*this, exists(_)).WillByDefault(Invoke(&real, &cn::FileSystem::exists));
+    ON_CALL(*this, create(_)).WillByDefault(Invoke(&real, &cn::FileSystem::create));
+    ON_CALL(*this, commit(_)).WillByDefault(Invoke(&real, &cn::FileSystem::commit));
+    ON_CALL(*this, abandon(_)).WillByDefault(Invoke([&real](std::unique_ptr<cn::PendingFile> f) { real.abandon(std::move(f)); }));
+    ON_CALL(*this, move(_, _)).WillByDefault(Invoke(&real, &cn::FileSystem::move));
+    ON_CALL(*this, remove(_)).WillByDefault(Invoke(&real, &cn::FileSystem::remove));
+    ON_CALL(*this, append(_, _)).WillByDefault(Invoke(&real, &cn::FileSystem::append));
+    ON_CALL(*this, replace(_, _)).WillByDefault(Invoke(&real, &cn::FileSystem::replace));
+  }
+  MOCK_METHOD(bool, is_dir, (const std::string&), (override));
+  MOCK_METHOD(void, make_dir, (const std::string&), (override));
+  MOCK_METHOD(std::vector<std::string>, list, (const std::string&), (override));
+  MOCK_METHOD(std::string, read, (const std::string&), (override));
+  MOCK_METHOD(bool, exists, (const std::string&), (override));
+  MOCK_METHOD(std::unique_ptr<cn::PendingFile>, create, (const std::string&), (override));
+  MOCK_METHOD(void, commit, (std::vector<std::unique_ptr<cn::PendingFile>>&), (override));
+  MOCK_METHOD(void, abandon, (std::unique_ptr<cn::PendingFile>), (override));
+  MOCK_METHOD(void, move, (const std::string&, const std::string&), (override));
+  MOCK_METHOD(void, remove, (const std::string&), (override));
+  MOCK_METHOD(void, append, (const std::string&, std::string_view), (override));
+  MOCK_METHOD(void, replace, (const std::string&, std::string_view), (override));
+};
+
+class ConnectorCycle : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pop3 = std::make_unique<maillab::pop3::Server>(maillab::pop3::ServerConfig{});
+    drop = std::make_shared<maillab::pop3::Maildrop>("bob", "secret");
+    pop3->mailboxes().add(drop);
+    for (int i = 1; i <= 3; ++i) drop->add(fmt(i), message(i));
+    pop3->start();
+    maillab::smtp::WorldConfig world;
+    world.accepted_domains = {"contoso.local"};
+    maillab::smtp::MailboxConfig bob, admin;
+    bob.address = "bob@contoso.local";
+    admin.address = "admin@contoso.local";
+    world.mailboxes = {bob, admin};
+    world.admin_mailbox = "admin@contoso.local";
+    maillab::smtp::ServerConfig sc;
+    sc.listen = {"127.0.0.1", 0};
+    smtp = std::make_unique<maillab::smtp::Server>(sc, world, dir.path() / "store");
+    smtp->start();
+  }
+  static std::string fmt(int i) { return "msg" + std::to_string(i) + ".eml"; }
+
+  cn::Config config(cn::Profile profile) {
+    cn::Config c;
+    c.profile = profile;
+    c.root = (dir.path() / "root").string();
+    c.logging = cn::LogLevel::Maximum;
+    c.admin_mailbox = "admin@contoso.local";
+    c.connect_timeout = c.io_timeout = std::chrono::seconds(10);
+    c.delivery.smtp = smtp->endpoint();
+    cn::MailboxConfig m;
+    m.pop3 = pop3->endpoint();
+    m.user = "bob";
+    m.password = "secret";
+    m.deliver_to = "bob@contoso.local";
+    m.name = "bob";
+    c.mailboxes.push_back(m);
+    return c;
+  }
+
+  cn::CycleReport cycle(const cn::Config& c) { return cycle(c, real_fs); }
+  cn::CycleReport cycle(const cn::Config& c, cn::FileSystem& fs) {
+    cn::Connector connector(c, cn::Services{channels, fs, clock, events, log});
+    return connector.run_cycle();
+  }
+  std::vector<int> event_ids() const {
+    std::vector<int> ids;
+    for (auto& e : events.events()) ids.push_back(e.id);
+    return ids;
+  }
+  std::size_t on_server() { return drop->snapshot().size(); }
+  std::size_t in_inbox() { return count_files(dir.path() / "store" / "bob@contoso.local"); }
+  fs::path root() const { return dir.path() / "root"; }
+  std::string log_text() const {
+    std::string out;
+    for (auto& l : log_lines) out += l + "\n";
+    return out;
+  }
+  void pop3_fault(const std::string& spec) {
+    pop3->faults().add(maillab::faults::parse_fault_spec(spec, maillab::pop3::presets()));
+  }
+  void smtp_fault(const std::string& spec) {
+    smtp->faults().add(maillab::faults::parse_fault_spec(spec, maillab::smtp::presets()));
+  }
+
+  maillab::test::TempDir dir;
+  std::unique_ptr<maillab::pop3::Server> pop3;
+  std::shared_ptr<maillab::pop3::Maildrop> drop;
+  std::unique_ptr<maillab::smtp::Server> smtp;
+  cn::SystemClock clock;
+  cn::TcpChannelFactory channels;
+  cn::PosixFileSystem real_fs;
+  cn::EventLog events{"", cn::Lang::En, clock};
+  std::vector<std::string> log_lines;
+  std::mutex log_mutex;
+  cn::DiagLog log{cn::LogLevel::Maximum, clock, [this](std::string_view l) { log_lines.emplace_back(l); }};
+};
+
+TEST_F(ConnectorCycle, RobustDeliversEveryMessageOnceByteIdentical) {
+  auto r = cycle(config(cn::Profile::Robust));
+  EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.problems);
+  EXPECT_EQ(r.downloaded, 3u);
+  EXPECT_EQ(r.delivered, 3u);
+  EXPECT_EQ(on_server(), 0u);
+  ASSERT_EQ(in_inbox(), 3u);
+  std::set<std::string> bodies;
+  for (auto& e : fs::recursive_directory_iterator(dir.path() / "store" / "bob@contoso.local"))
+    if (e.is_regular_file()) bodies.insert(read(e.path()));
+  for (int i = 1; i <= 3; ++i) EXPECT_EQ(bodies.count(message(i)), 1u) << i;
+  auto again = cycle(config(cn::Profile::Robust));
+  EXPECT_EQ(again.downloaded, 0u);
+  EXPECT_EQ(in_inbox(), 3u);
+  EXPECT_THAT(log_text(), ::testing::Not(HasSubstr("secret")));
+}
+
+TEST_F(ConnectorCycle, Sbs2003RefetchesWhatTheServerRefusesEveryCycle) {
+  smtp_fault("sender-denied");
+  auto c = config(cn::Profile::Sbs2003);
+  auto r = cycle(c);
+  EXPECT_EQ(r.downloaded, 3u);
+  EXPECT_EQ(r.refused, 3u);
+  EXPECT_EQ(on_server(), 3u);
+  EXPECT_EQ(count_files(root() / "Incoming Mail"), 0u);
+  EXPECT_THAT(log_text(), HasSubstr(": Failure hrResult (0x800ccc6f) trying to deliver message id 1:\n"));
+  EXPECT_THAT(log_text(), HasSubstr(": (SMTP) [TX] MAIL FROM: <> RET=FULL\n"));
+  EXPECT_THAT(log_text(), HasSubstr(": (SMTP) [TX] RCPT TO: <bob@contoso.local> NOTIFY=FAILURE\n"));
+  EXPECT_THAT(log_text(), HasSubstr(": (SMTP) [TX] RSET\n"));
+  EXPECT_THAT(event_ids(), ::testing::Contains(1048));
+  auto again = cycle(c);
+  EXPECT_EQ(again.downloaded, 3u) << "seed 004: fetched again on every run";
+  EXPECT_EQ(on_server(), 3u);
+}
+
+TEST_F(ConnectorCycle, RobustSetsRefusedMailAsideAndNeverFetchesItAgain) {
+  smtp_fault("sender-denied");
+  auto r = cycle(config(cn::Profile::Robust));
+  EXPECT_EQ(r.failed, 3u);
+  EXPECT_EQ(on_server(), 0u);
+  EXPECT_EQ(count_files(root() / "Failed Mail"), 3u);
+  EXPECT_THAT(event_ids(), ::testing::Contains(1052));
+  EXPECT_EQ(cycle(config(cn::Profile::Robust)).downloaded, 0u);
+}
+
+TEST_F(ConnectorCycle, Sbs2003CorruptFileBlocksIncomingMail) {
+  pop3_fault("corrupt-eml");  // message 1 served with NUL bytes
+  auto c = config(cn::Profile::Sbs2003);
+  auto r = cycle(c);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.delivered, 0u);
+  EXPECT_EQ(count_files(root() / "Incoming Mail"), 3u) << "the corrupt file and the two behind it";
+  EXPECT_EQ(on_server(), 0u);
+  EXPECT_THAT(event_ids(), ::testing::IsSupersetOf({1046, 1048}));
+  pop3->faults().clear();
+  EXPECT_EQ(cycle(c).delivered, 0u) << "still blocked";
+}
+
+TEST_F(ConnectorCycle, RobustMovesTheCorruptMessageAsideAndDeliversTheRest) {
+  pop3_fault("corrupt-eml");
+  auto r = cycle(config(cn::Profile::Robust));
+  EXPECT_EQ(r.delivered, 2u);
+  EXPECT_EQ(r.failed, 1u);
+  EXPECT_EQ(count_files(root() / "Failed Mail"), 1u);
+  EXPECT_EQ(in_inbox(), 2u);
+  EXPECT_THAT(event_ids(), ::testing::Contains(1051));
+}
+
+TEST_F(ConnectorCycle, MissingFolderFailsSbs2003AndIsRecreatedByRobust) {
+  cycle(config(cn::Profile::Robust));  // sets up the root
+  for (int i = 4; i <= 5; ++i) drop->add(fmt(i), message(i));
+  fs::remove_all(root() / "Failed Mail");
+  auto r = cycle(config(cn::Profile::Sbs2003));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(on_server(), 2u);
+  EXPECT_EQ(event_ids(), (std::vector<int>{1000, 1046, 1048}));
+  auto fixed = cycle(config(cn::Profile::Robust));
+  EXPECT_EQ(fixed.delivered, 2u);
+  EXPECT_THAT(event_ids(), ::testing::Contains(1050));
+}
+
+TEST_F(ConnectorCycle, BadPasswordIsAnEventAndChangesNothing) {
+  auto c = config(cn::Profile::Robust);
+  c.mailboxes[0].password = "wrong";
+  auto r = cycle(c);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(on_server(), 3u);
+  EXPECT_EQ(event_ids().front(), 12053);
+  EXPECT_THAT(events.events().front().description, HasSubstr("-ERR Logon failure: Unknown user name or bad password."));
+}
+
+TEST_F(ConnectorCycle, AnonymousAccessOffIsEvent12052AndTheMailWaits) {
+  smtp_fault("anonymous-disabled");
+  auto c = config(cn::Profile::Robust);
+  auto r = cycle(c);
+  EXPECT_EQ(r.delivered, 0u);
+  EXPECT_EQ(count_files(root() / "Incoming Mail"), 3u);
+  auto e = events.events();
+  auto it = std::find_if(e.begin(), e.end(), [](auto& ev) { return ev.id == 12052; });
+  ASSERT_NE(it, e.end());
+  EXPECT_EQ(it->description, "POP3: An error occurred during a POP3 transaction on 127.0.0.1 for user bob. The error is 86.");
+  smtp->faults().clear();
+  EXPECT_EQ(cycle(c).delivered, 3u);
+  EXPECT_EQ(in_inbox(), 3u);
+}
+
+TEST_F(ConnectorCycle, RecipientPolicyWithoutTheDomainIsEvent1070) {
+  smtp_fault("unknown-domain");
+  auto r = cycle(config(cn::Profile::Robust));
+  EXPECT_EQ(r.delivered, 0u);
+  EXPECT_THAT(event_ids(), ::testing::Contains(1070));
+  EXPECT_EQ(count_files(root() / "Incoming Mail"), 3u);
+}
+
+TEST_F(ConnectorCycle, LostQuitNeitherLosesNorDoublesAMessage) {
+  pop3_fault("disconnect,on=QUIT");  // the server never reaches UPDATE: nothing deleted
+  auto c = config(cn::Profile::Robust);
+  auto r = cycle(c);
+  EXPECT_EQ(r.delivered, 3u);
+  EXPECT_EQ(on_server(), 3u);
+  pop3->faults().clear();
+  auto again = cycle(c);
+  EXPECT_EQ(again.downloaded, 0u) << "the UIDL journal knows them";
+  EXPECT_EQ(on_server(), 0u) << "and deletes them now";
+  EXPECT_EQ(in_inbox(), 3u);
+}
+
+TEST_F(ConnectorCycle, DropMidRetrKeepsWhatArrivedWholeAndFetchesTheRestLater) {
+  pop3_fault("disconnect,on=RETR,nth=2,bytes=10");
+  auto c = config(cn::Profile::Robust);
+  auto r = cycle(c);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.downloaded, 1u);
+  pop3->faults().clear();
+  cycle(c);
+  EXPECT_EQ(on_server(), 0u);
+  EXPECT_EQ(in_inbox(), 3u);
+}
+
+TEST_F(ConnectorCycle, ADiskErrorBeforeDeleLeavesTheMailOnTheServer) {
+  ::testing::NiceMock<MockFileSystem> disk(real_fs);
+  EXPECT_CALL(disk, commit(_)).WillRepeatedly(Invoke([](auto&) -> void {
+    throw cn::FsError("cannot flush: No space left on device", ENOSPC);
+  }));
+  auto r = cycle(config(cn::Profile::Robust), disk);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(on_server(), 3u);
+  for (auto& t : pop3->transcripts()) EXPECT_THAT(t->str(), ::testing::Not(HasSubstr("DELE")));
+  EXPECT_EQ(count_files(root() / "Incoming Mail"), 0u) << "no half-written file is left under a message name";
+  EXPECT_EQ(cycle(config(cn::Profile::Robust)).delivered, 3u);
+}
+
+TEST_F(ConnectorCycle, PickupDeliveryIsOneRename) {
+  auto c = config(cn::Profile::Robust);
+  c.delivery.smtp.reset();
+  c.delivery.pickup = (dir.path() / "PickUp").string();
+  fs::create_directories(c.delivery.pickup);
+  auto r = cycle(c);
+  EXPECT_EQ(r.delivered, 3u);
+  EXPECT_EQ(count_files(c.delivery.pickup), 3u);
+  for (auto& e : fs::directory_iterator(c.delivery.pickup))
+    EXPECT_TRUE(read(e.path()).starts_with("x-sender: <>\r\nx-receiver: <bob@contoso.local>\r\nFrom: sender"));
+}
+
+TEST_F(ConnectorCycle, GermanEventsWithLangDe) {
+  cn::EventLog de("", cn::Lang::De, clock);
+  fs::create_directories(root() / "Incoming Mail");
+  auto c = config(cn::Profile::Sbs2003);
+  cn::Connector connector(c, cn::Services{channels, real_fs, clock, de, log});
+  connector.run_cycle();
+  ASSERT_GE(de.events().size(), 2u);
+  EXPECT_EQ(de.events()[0].id, 1046);
+  EXPECT_EQ(de.events()[0].source, "POP3-Connector");
+  EXPECT_EQ(de.events()[1].description, "Die Übermittlung wurde mit mindestens einem Fehler fertig gestellt.");
+}
+
+}  // namespace
