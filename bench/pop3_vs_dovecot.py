@@ -17,6 +17,9 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+from maillab_tools.peers import Dovecot as _Dovecot, free_port, wait_greeting  # noqa: E402
+
 USERS = 1000  # enough accounts for the idle test; the throughput rows use the first 50
 PASSWORD = "secret"
 
@@ -27,28 +30,6 @@ def synthetic(index, size):
     line = "The quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmnop\r\n"
     body = (line * (size // len(line) + 1))[: size - len(head) - 2] + "\r\n"
     return (head + body).encode()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_banner(port, proc=None, timeout=30):
-    """Waits for a +OK greeting: the server is ready (no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("server exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-                if s.recv(512).startswith(b"+OK"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)  # polling a port that is not open yet, outside any test
-    raise RuntimeError(f"no POP3 greeting on port {port}")
 
 
 def rss_kb(pids):
@@ -80,66 +61,16 @@ def process_tree(root):
     return out
 
 
-class Dovecot:
-    def __init__(self, work, port, maildirs):
-        work.mkdir()
-        self.conf = work / "dovecot.conf"
-        (work / "run").mkdir()
-        (work / "state").mkdir()
-        (work / "passwd").write_text("".join(f"user{i}:{{PLAIN}}{PASSWORD}\n" for i in range(1, USERS + 1)))
-        self.conf.write_text(f"""
-base_dir = {work}/run
-state_dir = {work}/state
-log_path = {work}/dovecot.log
-protocols = pop3
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-first_valid_uid = 1
-mail_location = maildir:{maildirs}/%u
-default_process_limit = 2000
-default_client_limit = 4000
-default_vsz_limit = 0
-passdb {{
-  driver = passwd-file
-  args = {work}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid=dovenull gid=dovenull home={maildirs}/%u
-}}
-service pop3-login {{
-  inet_listener pop3 {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  service_count = 0
-  process_min_avail = 2
-  client_limit = 2000
-}}
-service pop3 {{
-  process_limit = 2000
-}}
-service anvil {{
-  client_limit = 5000
-}}
-service auth {{
-  client_limit = 5000
-}}
-""")
-        self.port = port
+def wait_banner(port, proc=None, timeout=30):
+    wait_greeting(port, b"+OK", proc, timeout)
 
-    def __enter__(self):
-        subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
-        wait_banner(self.port)
-        return self
+
+class Dovecot(_Dovecot):
+    def __init__(self, work, port, maildirs):
+        super().__init__(work, maildirs, [f"user{i}" for i in range(1, USERS + 1)], PASSWORD, port)
 
     def pids(self):
-        master = int((self.conf.parent / "run" / "master.pid").read_text())
-        return process_tree(master)
-
-    def __exit__(self, *exc):
-        subprocess.run(["dovecot", "-c", str(self.conf), "stop"], capture_output=True)
+        return process_tree(self.master_pid())
 
 
 def load(build, port, sessions, messages, seconds):
