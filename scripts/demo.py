@@ -5,6 +5,7 @@ table. Every run checks where the mail ended up."""
 import pathlib
 import socket
 import tempfile
+import subprocess
 import sys
 import time
 
@@ -289,6 +290,86 @@ DEMOS = [
 ]
 
 
+def connector_demo(profile, smtp_faults, check):
+    """pop3d (5 messages) -> maillab connector --once -> smtpd, twice; `check` reads the root."""
+    def demo():
+        with tempfile.TemporaryDirectory() as work:
+            work = pathlib.Path(work)
+            with Pop3d("--generate", "bob:secret:5:4K", binary=BINARY) as pop3, \
+                    Smtpd("--store", work / "store", "--mailbox", "bob@contoso.local", "--mailbox",
+                          "administrator@contoso.local", *smtp_faults, binary=BINARY) as smtp:
+                lines = []
+                for n in (1, 2):
+                    out = subprocess.run([str(BINARY), "connector", "--pop3", f"127.0.0.1:{pop3.port}", "--user", "bob",
+                                          "--password", "secret", "--deliver-to", "bob@contoso.local", "--smtp",
+                                          f"127.0.0.1:{smtp.port}", "--root", str(work / "root"), "--profile", profile,
+                                          "--admin", "administrator@contoso.local", "--logging", "Maximum", "--once"],
+                                         capture_output=True, text=True, timeout=60)
+                    lines.append(f"> maillab connector --profile {profile} --once   (cycle {n}, exit {out.returncode})")
+                    lines += ["  " + ln for ln in out.stdout.splitlines() if ln.startswith("cycle")]
+                lines += check(work)
+                return lines
+    return demo
+
+
+def log_block(work):
+    log = (work / "root" / "pop3connector.log").read_text().splitlines()
+    start = next(i for i, ln in enumerate(log) if "Failure hrResult" in ln)
+    return ["  " + ln for ln in log[start - 1:start + 10]]
+
+
+def events_of(work):
+    import json
+    return [json.loads(ln) for ln in (work / "root" / "events.jsonl").read_text().splitlines()]
+
+
+def sbs_sender_denied(work):
+    lines = log_block(work)
+    expect(any("(0x800ccc6f)" in ln for ln in lines), True, "seed 004's hrResult")
+    ids = sorted({e["id"] for e in events_of(work)})
+    lines.append(f"  (events: {ids}; the 5 messages stay on the POP3 server and are fetched again next run)")
+    return lines
+
+
+def robust_sender_denied(work):
+    failed = list((work / "root" / "Failed Mail").iterdir())
+    expect(len(failed), 5, "messages in Failed Mail")
+    e = [e for e in events_of(work) if e["id"] == 1052]
+    return [f"  Failed Mail: {len(failed)} files; event 1052: {e[0]['description'][:90]}...",
+            "  (the second cycle downloads nothing: the POP3 mailbox was emptied)"]
+
+
+def robust_delivered(work):
+    inbox = list((work / "store" / "bob@contoso.local").rglob("*.eml"))
+    expect(len(inbox), 5, "messages in bob's mailbox")
+    return [f"  bob@contoso.local: {len(inbox)} messages, each once"]
+
+
+def anonymous_event(work):
+    e = [e for e in events_of(work) if e["id"] == 12052]
+    expect(bool(e), True, "event 12052")
+    return [f"  event {e[0]['id']} ({e[0]['category']}, {e[0]['type']}): {e[0]['description']}",
+            "  (robust: the 5 messages wait in Incoming Mail until anonymous access is back)"]
+
+
+CONNECTOR_DEMOS = [
+    ("connector: POP3 -> Incoming Mail -> SMTP", "robust", [], robust_delivered),
+    ("SD-sender-denied (connector, sbs2003)", "sbs2003", ["--fault", "sender-denied"], sbs_sender_denied),
+    ("SD-sender-denied (connector, robust)", "robust", ["--fault", "sender-denied"], robust_sender_denied),
+    ("SMTP-anonymous-disabled (connector)", "robust", ["--fault", "anonymous-disabled"], anonymous_event),
+]
+
+
+class _NoServer:
+    port = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def run(name, command, args, server, demo, results):
     started = time.monotonic()
     with server:
@@ -314,6 +395,9 @@ def main():
                            "administrator@contoso.local", "--admin", "administrator@contoso.local", *args,
                            binary=BINARY)
             run(name, "smtpd", args, server, lambda port, d=demo, s=store: d(s, port), results)
+    for name, profile, faults, check in CONNECTOR_DEMOS:
+        d = connector_demo(profile, faults, check)
+        run(name, "connector", ["--profile", profile, *faults], _NoServer(), lambda port, d=d: d(), results)
     width = max(len(r[0]) for r in results)
     print(f"{'scenario':<{width}}  result  time")
     for name, ok, elapsed, why in results:

@@ -331,13 +331,15 @@ void Connector::download(std::size_t index, Shared& shared) {
       std::set<std::string> present;
       for (auto& e : entries) present.insert(e.uid);
       // Forget what the server no longer has, so the journal stays as small as the drop.
+      // Not flushed: after a crash the older, longer journal only names UIDLs the server
+      // no longer has, which is harmless.
       std::string kept;
       bool pruned = false;
       for (auto& u : journal_known) {
         if (present.count(u)) kept += u + "\n";
         else pruned = true;
       }
-      if (pruned) s_.fs.replace(f.journal(key), kept);
+      if (pruned) s_.fs.replace(f.journal(key), kept, false);
       for (auto& e : entries)
         if (!e.uid.empty() && known.count(e.uid)) leftovers.push_back(e.number);
     }

@@ -56,7 +56,7 @@ class MockFileSystem : public cn::FileSystem {
     ON_CALL(*this, move(_, _)).WillByDefault(Invoke(&real, &cn::FileSystem::move));
     ON_CALL(*this, remove(_)).WillByDefault(Invoke(&real, &cn::FileSystem::remove));
     ON_CALL(*this, append(_, _)).WillByDefault(Invoke(&real, &cn::FileSystem::append));
-    ON_CALL(*this, replace(_, _)).WillByDefault(Invoke(&real, &cn::FileSystem::replace));
+    ON_CALL(*this, replace(_, _, _)).WillByDefault(Invoke(&real, &cn::FileSystem::replace));
   }
   MOCK_METHOD(bool, is_dir, (const std::string&), (override));
   MOCK_METHOD(void, make_dir, (const std::string&), (override));
@@ -69,7 +69,7 @@ class MockFileSystem : public cn::FileSystem {
   MOCK_METHOD(void, move, (const std::string&, const std::string&), (override));
   MOCK_METHOD(void, remove, (const std::string&), (override));
   MOCK_METHOD(void, append, (const std::string&, std::string_view), (override));
-  MOCK_METHOD(void, replace, (const std::string&, std::string_view), (override));
+  MOCK_METHOD(void, replace, (const std::string&, std::string_view, bool), (override));
 };
 
 class ConnectorCycle : public ::testing::Test {

@@ -49,8 +49,8 @@ class FileSystem {
   virtual void remove(const std::string& path) = 0;
   // Appends and flushes (the UIDL journal).
   virtual void append(const std::string& path, std::string_view text) = 0;
-  // Replaces the content atomically (temporary, flush, rename).
-  virtual void replace(const std::string& path, std::string_view text) = 0;
+  // Replaces the content atomically (temporary, rename); flushed first when `durable`.
+  virtual void replace(const std::string& path, std::string_view text, bool durable) = 0;
 };
 
 // POSIX, Linux: syncfs() flushes a batch at once, which is what makes a per-message
@@ -68,7 +68,7 @@ class PosixFileSystem final : public FileSystem {
   void move(const std::string& from, const std::string& to) override;
   void remove(const std::string& path) override;
   void append(const std::string& path, std::string_view text) override;
-  void replace(const std::string& path, std::string_view text) override;
+  void replace(const std::string& path, std::string_view text, bool durable) override;
 };
 
 }  // namespace maillab::connector
