@@ -75,7 +75,9 @@ class MockFileSystem : public cn::FileSystem {
 class ConnectorCycle : public ::testing::Test {
  protected:
   void SetUp() override {
-    pop3 = std::make_unique<maillab::pop3::Server>(maillab::pop3::ServerConfig{});
+    maillab::pop3::ServerConfig pc;
+    pc.listen = {"127.0.0.1", 0};  // never the default port: ctest runs tests in parallel
+    pop3 = std::make_unique<maillab::pop3::Server>(pc);
     drop = std::make_shared<maillab::pop3::Maildrop>("bob", "secret");
     pop3->mailboxes().add(drop);
     for (int i = 1; i <= 3; ++i) drop->add(fmt(i), message(i));
