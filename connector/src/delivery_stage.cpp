@@ -123,6 +123,12 @@ Outcome DeliveryStage::deliver(const DeliveryJob& job) {
   return Outcome::Delivered;
 }
 
+void DeliveryStage::drop_smtp() {
+  smtp_.reset();
+  channel_.reset();
+  smtp_down_ = true;
+}
+
 bool DeliveryStage::ensure_smtp() {
   if (smtp_) return true;
   if (smtp_down_) return false;
@@ -141,9 +147,7 @@ bool DeliveryStage::ensure_smtp() {
     if (!config_.delivery.auth_user.empty()) smtp_->authenticate(config_.delivery.auth_user, config_.delivery.auth_password);
     return true;
   } catch (const std::exception& e) {
-    smtp_.reset();
-    channel_.reset();
-    smtp_down_ = true;
+    drop_smtp();
     ++errors_;
     s_.events.report(EventId::SmtpUnreachable, {to.str(), e.what()});
     return false;
@@ -160,17 +164,10 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& p
               fmt::format("Sending message {} to the SMTP recipient {}\u2026", id, fmt::join(env.recipients, ", ")));
   SmtpOutcome out;
   try {
-    bool sent = false;
-    out = smtp_->send(env, message.size(), has_8bit(message), [&]() -> std::string_view {
-      if (sent) return {};
-      sent = true;
-      return message;
-    });
+    out = smtp_->send(env, has_8bit(message), message);
   } catch (const std::exception& e) {
     // The session broke mid-transaction: nothing is known to be delivered.
-    smtp_.reset();
-    channel_.reset();
-    smtp_down_ = true;
+    drop_smtp();
     ++errors_;
     s_.events.report(EventId::SmtpUnreachable, {config_.delivery.smtp->str(), e.what()});
     return not_now(job, path);
@@ -185,9 +182,7 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& p
   try {
     smtp_->reset();
   } catch (const std::exception&) {
-    smtp_.reset();
-    channel_.reset();
-    smtp_down_ = true;
+    drop_smtp();
   }
   const auto* mailbox = mailbox_of(job.file);
   const auto reply = out.reply.first_line();
@@ -206,7 +201,7 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& p
     return not_now(job, path);
   }
   // Robust, permanent: set it aside and tell the administrator; it is never fetched again.
-  s_.fs.move(path, folders_.failed() + "/" + job.file);
+  fail_to(job, path);
   send_ndr(job, env, out.reply, message);
   s_.events.report(EventId::PermanentRejection,
                    {job.file, reply, config_.admin_mailbox.empty() ? "no administrator mailbox" : config_.admin_mailbox});
@@ -226,17 +221,10 @@ void DeliveryStage::send_ndr(const DeliveryJob& job, const Envelope& envelope, c
   in.original = message;
   auto ndr = make_ndr(in, s_.clock.now());
   try {
-    bool sent = false;
-    auto out = smtp_->send(Envelope{"", {config_.admin_mailbox}}, ndr.size(), false, [&]() -> std::string_view {
-      if (sent) return {};
-      sent = true;
-      return ndr;
-    });
+    auto out = smtp_->send(Envelope{"", {config_.admin_mailbox}}, false, ndr);
     if (!out.delivered) smtp_->reset();
   } catch (const std::exception&) {
-    smtp_.reset();
-    channel_.reset();
-    smtp_down_ = true;
+    drop_smtp();
   }
 }
 

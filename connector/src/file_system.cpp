@@ -189,12 +189,11 @@ void PosixFileSystem::append(const std::string& path, std::string_view text) {
 
 void PosixFileSystem::replace(const std::string& path, std::string_view text, bool durable) {
   if (!durable) {
-    auto tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail("cannot create", tmp);
-    write_all(fd, text, tmp);
-    ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename", tmp);
+    PosixPending file(path);
+    file.write(text);
+    file.flush();
+    file.closed();
+    if (::rename(file.tmp().c_str(), path.c_str()) != 0) fail("cannot rename", file.tmp());
     return;
   }
   std::vector<std::unique_ptr<PendingFile>> batch;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "maillab/base/message_text.hpp"
+
 namespace maillab::connector {
 namespace {
 
@@ -39,24 +41,6 @@ HeaderView header_of(std::string_view text) {
     pos = end;
   }
   return h;
-}
-
-std::string field(const HeaderView& h, std::string_view name) {
-  std::string out;
-  bool in = false;
-  auto prefix = lower(name) + ":";
-  for (auto line : h.lines) {
-    if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
-      if (in) out += std::string(line);
-      continue;
-    }
-    if (in) break;
-    if (iequals_prefix(line, prefix)) {
-      in = true;
-      out = std::string(line.substr(prefix.size()));
-    }
-  }
-  return out;
 }
 
 std::vector<std::string> addresses_in(std::string_view value) {
@@ -143,12 +127,13 @@ std::optional<std::string> find_corruption(std::string_view m) {
   for (auto line : h.lines)
     if (std::any_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) > 127; }))
       return "8-bit bytes in the header";
-  auto type = lower(field(h, "Content-Type"));
+  // Line ends are CRLF from here on, as maillab::header_value expects.
+  auto original = header_value(m, "Content-Type");
+  auto type = lower(original);
   if (type.find("multipart/") != std::string::npos) {
     auto b = type.find("boundary=");
     if (b == std::string::npos) return "multipart without a boundary";
     // The boundary's case matters; take it from the original spelling.
-    auto original = field(h, "Content-Type");
     std::string boundary = original.substr(b + 9);
     if (!boundary.empty() && boundary.front() == '"') boundary = boundary.substr(1, boundary.find('"', 1) - 1);
     boundary = boundary.substr(0, boundary.find_first_of("; \t\r"));
@@ -164,9 +149,8 @@ std::optional<std::string> find_corruption(std::string_view m) {
 }
 
 std::vector<std::string> header_recipients(std::string_view message) {
-  auto h = header_of(message);
-  auto out = addresses_in(field(h, "To"));
-  for (auto& a : addresses_in(field(h, "Cc"))) out.push_back(a);
+  auto out = addresses_in(header_value(message, "To"));
+  for (auto& a : addresses_in(header_value(message, "Cc"))) out.push_back(a);
   std::vector<std::string> unique;
   for (auto& a : out)
     if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);

@@ -70,18 +70,24 @@ void SmtpClient::authenticate(const std::string& user, const std::string& passwo
   if (reply.code != 235) throw SmtpError("SMTP authentication refused: " + reply.first_line(), reply, "SMTP_AUTH");
 }
 
-SmtpOutcome SmtpClient::send(const Envelope& envelope, std::uint64_t size, bool eightbit,
-                             const std::function<std::string_view()>& message) {
+void SmtpClient::abandon_data(const SmtpReply& data_reply) {
+  if (data_reply.code != 354) return;
+  channel_.write(".\r\n");
+  read_reply();
+}
+
+SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::string_view message) {
   const char* colon = style_.seed_syntax ? ": " : ":";
   std::string mail = fmt::format("MAIL FROM{}<{}>", colon, envelope.sender);
-  if (ext_.size && style_.size_param) mail += fmt::format(" SIZE={}", size);
+  if (ext_.size && style_.size_param) mail += fmt::format(" SIZE={}", message.size());
   if (ext_.eightbit && eightbit) mail += " BODY=8BITMIME";
   if (ext_.dsn) mail += " RET=FULL";
   std::vector<std::string> rcpts;
   for (const auto& r : envelope.recipients)
     rcpts.push_back(fmt::format("RCPT TO{}<{}>{}", colon, r, ext_.dsn ? " NOTIFY=FAILURE" : ""));
 
-  SmtpOutcome out;
+  // The commands, pipelined when offered; otherwise one by one, stopping where the
+  // transaction has failed. Either way the replies are judged below.
   SmtpReply mail_reply, data_reply;
   std::vector<SmtpReply> rcpt_replies;
   if (style_.pipelining && ext_.pipelining) {
@@ -100,33 +106,23 @@ SmtpOutcome SmtpClient::send(const Envelope& envelope, std::uint64_t size, bool 
   } else {
     send_line(mail);
     mail_reply = read_reply();
-    if (mail_reply.code != 250) {
-      out.reply = mail_reply;
-      out.command = "SMTP_MAIL";
-      return out;
+    if (mail_reply.code == 250) {
+      for (auto& r : rcpts) {
+        send_line(r);
+        rcpt_replies.push_back(read_reply());
+      }
+      if (std::any_of(rcpt_replies.begin(), rcpt_replies.end(), [](auto& r) { return r.code / 100 == 2; })) {
+        send_line("DATA");
+        data_reply = read_reply();
+      }
     }
-    for (auto& r : rcpts) {
-      send_line(r);
-      rcpt_replies.push_back(read_reply());
-    }
-    bool any = std::any_of(rcpt_replies.begin(), rcpt_replies.end(), [](auto& r) { return r.code / 100 == 2; });
-    if (!any) {
-      out.reply = rcpt_replies.empty() ? mail_reply : rcpt_replies.front();
-      out.command = "SMTP_RCPT";
-      for (std::size_t i = 0; i < rcpt_replies.size(); ++i)
-        out.refused_recipients.push_back(envelope.recipients[i] + ": " + rcpt_replies[i].first_line());
-      return out;
-    }
-    send_line("DATA");
-    data_reply = read_reply();
   }
+
+  SmtpOutcome out;
   if (mail_reply.code != 250) {
     out.reply = mail_reply;
     out.command = "SMTP_MAIL";
-    if (data_reply.code == 354) {  // pipelined: the server took DATA anyway; end it empty
-      channel_.write(".\r\n");
-      read_reply();
-    }
+    abandon_data(data_reply);
     return out;
   }
   for (std::size_t i = 0; i < rcpt_replies.size(); ++i) {
@@ -136,10 +132,7 @@ SmtpOutcome SmtpClient::send(const Envelope& envelope, std::uint64_t size, bool 
   if (out.accepted_recipients.empty()) {
     out.reply = rcpt_replies.empty() ? mail_reply : rcpt_replies.front();
     out.command = "SMTP_RCPT";
-    if (data_reply.code == 354) {
-      channel_.write(".\r\n");
-      read_reply();
-    }
+    abandon_data(data_reply);
     return out;
   }
   if (data_reply.code != 354) {
@@ -147,16 +140,14 @@ SmtpOutcome SmtpClient::send(const Envelope& envelope, std::uint64_t size, bool 
     out.command = "SMTP_DATA";
     return out;
   }
-  // Stream the message, dot-stuffing at line starts, in writes of up to 64 KB.
+  // Dot-stuffing at line starts, written in pieces of up to 64 KB.
   std::string chunk;
   chunk.reserve(70 * 1024);
   bool line_start = true;
-  for (auto piece = message(); !piece.empty(); piece = message()) {
-    for (char c : piece) {
-      if (line_start && c == '.') chunk += '.';
-      chunk += c;
-      line_start = c == '\n';
-    }
+  for (char c : message) {
+    if (line_start && c == '.') chunk += '.';
+    chunk += c;
+    line_start = c == '\n';
     if (chunk.size() >= 64 * 1024) {
       channel_.write(chunk);
       chunk.clear();

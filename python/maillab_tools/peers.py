@@ -128,40 +128,44 @@ service auth {{
         subprocess.run(["dovecot", "-c", str(self.conf), "stop"], capture_output=True)
 
 
-class Aiosmtpd:
+class _SmtpPeer:
+    """A peer SMTP server run as a child process; subclasses give its command line."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+
+    def command(self):
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_greeting(self.port, b"220", self.proc)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class Aiosmtpd(_SmtpPeer):
     """Python's aiosmtpd storing every message into a maildir."""
 
     def __init__(self, maildir, port=None):
-        self.port = port or free_port()
+        super().__init__(port)
         self.maildir = pathlib.Path(maildir)
 
-    def __enter__(self):
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}", "-c",
-             "aiosmtpd.handlers.Mailbox", str(self.maildir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_greeting(self.port, b"220", self.proc)
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
+    def command(self):
+        return ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}", "-c",
+                "aiosmtpd.handlers.Mailbox", str(self.maildir)]
 
 
-class SmtpSink:
+class SmtpSink(_SmtpPeer):
     """Postfix's smtp-sink: accepts and discards; counts nothing itself."""
 
     def __init__(self, port=None, backlog=1000):
-        self.port = port or free_port()
+        super().__init__(port)
         self.backlog = backlog
 
-    def __enter__(self):
+    def command(self):
         exe = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
-        self.proc = subprocess.Popen([exe, "-u", "nobody", f"127.0.0.1:{self.port}", str(self.backlog)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_greeting(self.port, b"220", self.proc)
-        return self
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
+        return [exe, "-u", "nobody", f"127.0.0.1:{self.port}", str(self.backlog)]

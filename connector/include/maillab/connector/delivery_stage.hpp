@@ -43,6 +43,8 @@ class DeliveryStage {
   Outcome smtp_deliver(const DeliveryJob& job, const std::string& path, const std::string& text,
                        const ParsedFile& parsed);
   bool ensure_smtp();
+  // The SMTP session is unusable: nothing more goes over it this cycle.
+  void drop_smtp();
   void send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply, std::string_view message);
   const MailboxConfig* mailbox_of(const std::string& file) const;
   Outcome not_now(const DeliveryJob& job, const std::string& path);

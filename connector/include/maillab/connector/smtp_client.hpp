@@ -2,7 +2,6 @@
 // The connector's SMTP client: EHLO with HELO fallback, AUTH PLAIN/LOGIN, PIPELINING,
 // SIZE, 8BITMIME and DSN (RFC 3461) as seed 004's log shows them:
 //   MAIL FROM: <> RET=FULL / RCPT TO: <bla@test.de> NOTIFY=FAILURE / DATA / .
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,10 +50,9 @@ class SmtpClient {
   void open(const std::string& domain);
   // AUTH PLAIN, or LOGIN when PLAIN is not offered; throws SmtpError on refusal.
   void authenticate(const std::string& user, const std::string& password);
-  // One transaction. `message` yields the message in pieces (CRLF text, no envelope); it
-  // returns an empty view at the end. Dot-stuffing happens here, streaming.
-  SmtpOutcome send(const Envelope& envelope, std::uint64_t size, bool eightbit,
-                   const std::function<std::string_view()>& message);
+  // One transaction for `message` (CRLF text, no envelope); dot-stuffing happens here,
+  // written out in pieces of up to 64 KB.
+  SmtpOutcome send(const Envelope& envelope, bool eightbit, std::string_view message);
   void reset();  // RSET
   void quit();
 
@@ -62,6 +60,9 @@ class SmtpClient {
 
  private:
   SmtpReply read_reply();
+  // After a pipelined DATA the server may have said 354 although the transaction failed:
+  // end that empty message.
+  void abandon_data(const SmtpReply& data_reply);
   void send_line(const std::string& line, std::string_view logged = {});
 
   Channel& channel_;
