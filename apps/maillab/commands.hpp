@@ -9,5 +9,6 @@ using Run = std::function<int()>;
 Run add_pop3d(CLI::App& app);
 Run add_smtpd(CLI::App& app);
 Run add_connector(CLI::App& app);
+Run add_scenario(CLI::App& app);
 
 }  // namespace maillab::app

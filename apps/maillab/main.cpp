@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   commands[smtpd] = maillab::app::add_smtpd(*smtpd);
   auto* connector = app.add_subcommand("connector", "Run the POP3 connector (SBS 2003 model): POP3 -> Incoming Mail -> SMTP or PickUp");
   commands[connector] = maillab::app::add_connector(*connector);
+  auto* scenario = app.add_subcommand("scenario", "List or run the scenario catalog (scenarios/*.yaml), both simulators and the connector in process");
+  commands[scenario] = maillab::app::add_scenario(*scenario);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

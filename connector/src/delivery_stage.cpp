@@ -83,9 +83,15 @@ Outcome DeliveryStage::deliver(const DeliveryJob& job) {
     text = s_.fs.read(path);
   } catch (const FsError& e) {
     ++errors_;
-    if (robust_) s_.events.report(EventId::UnreadableFile, {job.file, e.what()});
-    else s_.events.report(EventId::RetrieveFromQueueFailed);
-    return Outcome::Deferred;
+    if (robust_) {
+      s_.events.report(EventId::UnreadableFile, {job.file, e.what()});
+      return Outcome::Deferred;
+    }
+    // The 2003 stage stops at a file it cannot open as at a corrupt one: it stays in
+    // Incoming Mail (seed 000, CDO step 4h) and so does everything behind it.
+    s_.events.report(EventId::RetrieveFromQueueFailed);
+    blocked_ = true;
+    return Outcome::Blocked;
   }
   auto parsed = parse_envelope(text);
   std::optional<std::string> corrupt;

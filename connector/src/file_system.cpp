@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,6 +118,14 @@ std::vector<std::string> PosixFileSystem::list(const std::string& dir) {
 std::string PosixFileSystem::read(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("cannot open", path);
+  // Windows opens files with share modes, so a file an antivirus scanner holds is "access
+  // denied"; the nearest POSIX event is a scanner's exclusive flock, honoured here.
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    int e = errno == EWOULDBLOCK ? EACCES : errno;
+    ::close(fd);
+    errno = e;
+    fail("cannot open (locked by another program)", path);
+  }
   std::string out;
   char buf[64 * 1024];
   for (;;) {

@@ -78,8 +78,13 @@ WorldConfig parse_world_yaml(std::string_view text, std::string_view source) {
   } catch (const YAML::Exception& e) {
     throw faults::SpecError(r.source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  return parse_world_node(root, source);
+}
+
+WorldConfig parse_world_node(const YAML::Node& root, std::string_view source) {
+  Reader r{std::string(source)};
   WorldConfig w;
-  if (root.IsNull()) return w;
+  if (!root || root.IsNull()) return w;
   r.only(root,
          {"hostname", "profile", "accepted_domains", "mailboxes", "anonymous_access", "size_limit", "admin_mailbox",
           "auth_users", "max_recipients"},

@@ -1,0 +1,42 @@
+#pragma once
+// The conservation check of SCENARIOS.md: every message that was on the POP3 server is,
+// at the end, in exactly one known place, and nothing is delivered twice. Messages are
+// told apart by their Message-ID, which every corruption the fault model makes leaves
+// intact; the runner finds them in the places and this file judges what it found.
+#include <string>
+#include <vector>
+
+namespace maillab::runner {
+
+enum class PlaceKind {
+  Source,   // still on the POP3 server
+  Gone,     // taken by a competing client, deleted at the provider by hand
+  Holding,  // Incoming Mail, Failed Mail, PickUp, set aside by hand
+  Final,    // a mailbox folder, a forwarding target, an NDR, Badmail
+};
+
+struct TrackedMessage {
+  std::string message_id;  // "<001@fabrikam.com>"
+  std::string label;       // "bob #1 (001-plain.eml)"
+};
+
+struct Sighting {
+  std::size_t message = 0;  // index into the tracked messages
+  PlaceKind kind = PlaceKind::Holding;
+  std::string place;   // "Incoming Mail", "mailbox bob@contoso.local/Inbox" ...
+  std::string target;  // for Final: the address it reached
+};
+
+struct ConservationRules {
+  bool leave_on_server = false;  // a server copy may stay beside the delivered one
+  std::string admin_mailbox;     // Failed Mail plus an NDR (with the message) to it is one fate
+};
+
+// One line per message that is lost, doubled or in two places at once; empty when all is well.
+std::vector<std::string> check_conservation(const std::vector<TrackedMessage>& messages,
+                                            const std::vector<Sighting>& sightings, const ConservationRules& rules);
+
+// Which tracked messages a file's text holds (by Message-ID).
+std::vector<std::size_t> messages_in(const std::string& text, const std::vector<TrackedMessage>& messages);
+
+}  // namespace maillab::runner

@@ -1,0 +1,16 @@
+#pragma once
+// What a catalog run tells its reader: a progress line per run, a table at the end, and
+// JUnit XML / JSON for CI.
+#include <string>
+#include <vector>
+
+#include "maillab/runner/result.hpp"
+
+namespace maillab::runner {
+
+std::string progress_line(std::size_t index, std::size_t total, const RunResult& r);
+std::string summary_table(const std::vector<RunResult>& results);
+std::string junit_xml(const std::vector<RunResult>& results);
+std::string json_report(const std::vector<RunResult>& results);
+
+}  // namespace maillab::runner
