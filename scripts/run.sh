@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job. Until the scenario catalog exists (issue 5) it demonstrates the fake
-# simulators: the seeds' telnet sessions and the documented faults, with a summary.
+# The main job: every scenario of the catalog (scenarios/*.yaml) under both connector
+# profiles, a progress line per run and a summary table; non-zero when any run fails.
+# Extra arguments go to `maillab scenario run` (e.g. --profile sbs2003 -v).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
-exec /usr/bin/python3 scripts/demo.py build/maillab
+exec build/maillab scenario run --all --junit build/scenarios.xml "$@"

@@ -181,7 +181,8 @@ class Run {
     md.add(m.name, m.text);
     std::size_t number = ++added_[user];
     tracked_.push_back({header_value(m.text, "Message-ID"), user + " #" + std::to_string(number) + " (" + m.name + ")"});
-    by_uid_[user + "\n" + pop3::uid_for_name(m.name)] = tracked_.size() - 1;
+    for (auto& stored : md.snapshot())
+      if (stored.name == m.name) by_uid_[user + "\n" + stored.uid] = tracked_.size() - 1;
   }
 
   // ---- steps ------------------------------------------------------------------------

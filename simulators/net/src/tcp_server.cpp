@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 #include <atomic>
+#include <future>
 #include <boost/asio.hpp>
 #include <deque>
 #include <list>
@@ -300,7 +301,21 @@ std::uint16_t TcpServer::start() {
   s.bound = tcp::endpoint(address, s.config.listen.port);
   s.open_acceptor();
   s.work.emplace(s.io.get_executor());
-  s.faults.on_change([&s] { asio::post(s.listener, [&s] { s.update_listener(); }); });
+  s.faults.on_change([&s] {
+    // From outside the server (the in-process API, the scenario runner) the change has
+    // taken effect when add()/remove() returns, so a test can connect right after it
+    // without waiting; from one of the server's own threads it cannot wait for itself.
+    if (s.io.get_executor().running_in_this_thread()) {
+      asio::post(s.listener, [&s] { s.update_listener(); });
+      return;
+    }
+    std::promise<void> done;
+    asio::post(s.listener, [&s, &done] {
+      s.update_listener();
+      done.set_value();
+    });
+    done.get_future().wait();
+  });
   // No I/O thread runs yet, so the faults installed before start() apply here, before the
   // first connection could be accepted.
   s.update_listener();
