@@ -268,6 +268,19 @@ class Run {
         note("set " + std::to_string(n) + " files from " + s.folder + " aside by hand");
         break;
       }
+      case StepKind::PutBack: {
+        int n = 0;
+        for (auto& f : files_in(aside_)) {
+          if (s.message) {
+            auto ids = messages_in(read_file(f), tracked_);
+            if (std::find(ids.begin(), ids.end(), static_cast<std::size_t>(*s.message - 1)) != ids.end()) continue;
+          }
+          fs::rename(f, root_ / cn::kIncomingMail / f.filename());
+          ++n;
+        }
+        note("put " + std::to_string(n) + " files back into Incoming Mail by hand");
+        break;
+      }
       case StepKind::RenameBack: {
         for (auto& f : files_in(folder_path(s.folder)))
           if (f.extension() != ".eml") fs::rename(f, fs::path(f).replace_extension(".eml"));
@@ -471,6 +484,19 @@ class Run {
       check(s, "last cycle " + field, static_cast<std::int64_t>(got) == want,
             std::to_string(got) + " (expected " + std::to_string(want) + ")");
     }
+    if (!e.messages.empty()) {
+      auto seen = sightings();
+      for (const auto& [number, want] : e.messages) {
+        std::vector<std::string> places;
+        for (auto& x : seen)
+          if (x.message + 1 == static_cast<std::size_t>(number)) places.push_back(x.place);
+        bool ok = std::find(places.begin(), places.end(), want) != places.end();
+        std::string label = static_cast<std::size_t>(number) <= tracked_.size() ? tracked_[number - 1].label
+                                                                                 : "message " + std::to_string(number);
+        check(s, "where " + label + " is", ok,
+              (places.empty() ? std::string("nowhere") : join(places)) + (ok ? "" : " (expected " + want + ")"));
+      }
+    }
     if (!e.smtpreg.empty() || !e.no_smtpreg.empty()) {
       auto listing = smtp_->world().event_sink_listing();
       for (auto& l : e.smtpreg)
@@ -482,7 +508,8 @@ class Run {
     }
   }
 
-  void conservation() {
+  // Where every tracked message is now.
+  std::vector<Sighting> sightings() {
     std::vector<Sighting> seen;
     auto look = [&](const fs::path& dir, const std::string& place) {
       for (auto& f : files_in(dir))
@@ -504,7 +531,7 @@ class Run {
     look(root_ / cn::kIncomingMail, "Incoming Mail");
     look(root_ / cn::kFailedMail, "Failed Mail");
     look(pickup_, "PickUp");
-    look(aside_, "set aside by hand");
+    look(aside_, "Set Aside");
     for (auto& p : smtp_->placements()) {
       std::string place = p.where == "mailbox"   ? "mailbox " + p.target + "/" + p.folder
                           : p.where == "forward" ? "forwarded to " + p.target
@@ -512,6 +539,11 @@ class Run {
                                                  : "Badmail";
       for (auto i : messages_in(read_file(p.file), tracked_)) seen.push_back({i, PlaceKind::Final, place, p.target});
     }
+    return seen;
+  }
+
+  void conservation() {
+    auto seen = sightings();
     ConservationRules rules{config_.leave_on_server, smtp::lower(config_.admin_mailbox)};
     auto problems = check_conservation(tracked_, seen, rules);
     Step s;

@@ -137,7 +137,7 @@ struct Reader {
 
   Expect expect(const YAML::Node& n, const std::string& field) const {
     only(n, {"events", "no_events", "folders", "mailboxes", "placements", "pop3_left", "taken_by_competing_client",
-             "log", "no_log", "transcript", "cycle", "smtpreg", "no_smtpreg"},
+             "log", "no_log", "transcript", "cycle", "smtpreg", "no_smtpreg", "messages"},
          field);
     Expect e;
     if (auto ev = n["events"]) {
@@ -192,6 +192,15 @@ struct Reader {
       for (const auto& kv : c) {
         auto k = kv.first.as<std::string>();
         e.cycle[k] = integer(kv.second, field + ".cycle." + k);
+      }
+    }
+    if (auto m = n["messages"]) {
+      if (!m.IsMap()) fail(m, field + ".messages", "must be a map of message number: place");
+      for (const auto& kv : m) {
+        auto k = field + ".messages." + kv.first.as<std::string>();
+        int number = integer(kv.first, k);
+        if (number < 1) fail(kv.first, k, "messages are numbered from 1");
+        e.messages[number] = str(kv.second, k);
       }
     }
     if (n["smtpreg"]) e.smtpreg = strings(n["smtpreg"], field + ".smtpreg");
@@ -276,6 +285,15 @@ struct Reader {
       s.folder = v["folder"] ? str(v["folder"], f + ".folder") : "Incoming Mail";
       if (v["message"]) s.message = integer(v["message"], f + ".message");
       else if (!v["all"] || !boolean(v["all"], f + ".all")) fail(v, f, "names message: N or all: true");
+    } else if (action == "put_back") {
+      s.kind = StepKind::PutBack;
+      if (v.IsScalar()) {
+        if (str(v, f) != "all") fail(v, f, "must be all, or {except: N}");
+      } else {
+        only(v, {"except"}, f);
+        if (!v["except"]) fail(v, f + ".except", "missing");
+        s.message = integer(v["except"], f + ".except");
+      }
     } else if (action == "rename_back") {
       s.kind = StepKind::RenameBack;
       s.folder = target({"Incoming Mail", "PickUp"});
@@ -323,7 +341,7 @@ struct Reader {
     } else {
       fail(n[action], f,
            "unknown action (cycle, pickup, add_faults, clear_faults, stop_service, start_service, remove_folder, "
-           "create_folder, incoming_to_pickup, move_out, rename_back, telnet, pop3_client, pop3_add, pop3_remove, "
+           "create_folder, incoming_to_pickup, move_out, put_back, rename_back, telnet, pop3_client, pop3_add, pop3_remove, "
            "configure, exchange, fs_fault, clear_fs_faults, expect)");
     }
     return s;

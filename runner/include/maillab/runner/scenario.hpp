@@ -60,6 +60,9 @@ struct Expect {
   std::map<std::string, std::vector<std::string>> transcript;  // "pop3"/"smtp": lines some session holds
   std::map<std::string, std::int64_t> cycle;  // the last cycle's report: downloaded, delivered ...
   std::vector<std::string> smtpreg, no_smtpreg;  // the event-sink listing (smtpreg.vbs /enum)
+  // Where message N (1-based, as the scenario put them on the server) is now: the
+  // places of the conservation check, e.g. "Failed Mail", "mailbox bob@contoso.local/Inbox".
+  std::map<int, std::string> messages;
 };
 
 enum class StepKind {
@@ -73,6 +76,7 @@ enum class StepKind {
   CreateFolder,
   IncomingToPickup,  // CDO step 2, by hand: Incoming Mail's files into PickUp
   MoveOut,           // set files aside by hand (folder, message N or all)
+  PutBack,           // put set-aside files back into Incoming Mail (all, or all but message N)
   RenameBack,        // give renamed files in a folder their .eml back
   Telnet,            // a scripted session, as the seeds type it
   Pop3Client,        // a standard POP3 client with "leave a copy on the server"
@@ -96,7 +100,7 @@ struct Step {
   std::string session;                         // Telnet: the dialog
   std::string user;                            // Pop3Add/Pop3Remove: account ("" first)
   std::vector<MessageSource> messages;         // Pop3Add
-  std::optional<int> message;                  // MoveOut: POP3 message number (1-based, first account)
+  std::optional<int> message;                  // MoveOut: the message; PutBack: all but it (1-based)
   std::string folder;                          // MoveOut, FsFault
   std::map<std::string, std::string> settings; // Configure, Exchange, FsFault
   Expect expect;
