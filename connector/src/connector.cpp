@@ -175,6 +175,15 @@ CycleReport Connector::run_cycle() {
   if (!prepare_folders(shared.report)) return shared.report;
   s_.log.line(LogLevel::Minimum, 0, "Retrieval cycle started.");
 
+  if (config_.profile == Profile::Robust) {
+    try {
+      recover_journals();
+    } catch (const FsError& e) {
+      shared.report.errors++;
+      shared.report.problems.push_back(std::string("journal recovery: ") + e.what());
+    }
+  }
+
   DeliveryStage stage(config_, s_);
   std::size_t delivery_errors = 0;
   std::thread deliverer([&] {
@@ -232,6 +241,49 @@ CycleReport Connector::run_cycle() {
   return r;
 }
 
+namespace {
+
+// The UIDLs of a journal; a torn last line (a crash mid-append) is not trusted.
+std::set<std::string> read_journal(FileSystem& fs, const std::string& path, bool* torn = nullptr) {
+  std::set<std::string> out;
+  if (!fs.exists(path)) return out;
+  auto text = fs.read(path);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    if (nl == std::string::npos) break;
+    if (nl > pos) out.insert(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  if (torn) *torn = !text.empty() && text.back() != '\n';
+  return out;
+}
+
+}  // namespace
+
+// A crash between renaming a batch into Incoming Mail and journaling it leaves files
+// whose UIDLs only their names record. The delivery stage may move such a file on
+// before a download looks at the folder, so the names are journaled first; otherwise
+// the message would be fetched again and delivered twice.
+void Connector::recover_journals() {
+  auto f = folders();
+  std::map<std::string, std::set<std::string>> held;  // mailbox key -> UIDLs in the folders
+  for (const auto& dir : {f.incoming(), f.failed()})
+    for (auto& name : s_.fs.list(dir))
+      if (auto p = parse_message_file_name(name); p && p->uid) held[p->mailbox_key].insert(*p->uid);
+  for (auto& [key, uids] : held) {
+    bool torn = false;
+    auto journal = read_journal(s_.fs, f.journal(key), &torn);
+    std::string missing;
+    for (auto& u : uids)
+      if (!journal.count(u)) missing += u + "\n";
+    if (missing.empty()) continue;
+    s_.fs.append(f.journal(key), (torn ? "\n" : "") + missing);
+    s_.log.line(LogLevel::Medium, 0, fmt::format("Recovered {} journal entries for mailbox {}.",
+                                                 std::count(missing.begin(), missing.end(), '\n'), key));
+  }
+}
+
 void Connector::download(std::size_t index, Shared& shared) {
   const auto& m = config_.mailboxes[index];
   const int t = static_cast<int>(index);
@@ -269,7 +321,10 @@ void Connector::download(std::size_t index, Shared& shared) {
 
   // Makes the finished downloads durable and hands them to the delivery stage.
   auto commit = [&] {
-    auto& done = writer.done();
+    // Taken out first: when the flush or the journal fails, nothing half-committed stays
+    // behind for the error path's second commit().
+    auto done = std::move(writer.done());
+    writer.done().clear();
     if (done.empty()) return std::vector<int>{};
     std::vector<std::unique_ptr<PendingFile>> files;
     for (auto& d : done) files.push_back(std::move(d.file));
@@ -295,7 +350,6 @@ void Connector::download(std::size_t index, Shared& shared) {
       }
       shared.queue.push(DeliveryJob{d.name, t, d.entry.number, !robust}, std::move(cb));
     }
-    done.clear();
     return numbers;
   };
   // sbs2003: waits until the delivery stage has judged every message of this session.
@@ -314,17 +368,7 @@ void Connector::download(std::size_t index, Shared& shared) {
     std::vector<int> leftovers;
     if (robust) {
       // The UIDLs this connector already holds: its journal and its folders.
-      std::vector<std::string> journal_lines;
-      if (s_.fs.exists(f.journal(key))) {
-        auto text = s_.fs.read(f.journal(key));
-        std::size_t pos = 0;
-        while (pos < text.size()) {
-          auto nl = text.find('\n', pos);
-          if (nl == std::string::npos) break;  // a torn last line: not durable, not trusted
-          if (nl > pos) known.insert(text.substr(pos, nl - pos));
-          pos = nl + 1;
-        }
-      }
+      known = read_journal(s_.fs, f.journal(key));
       std::set<std::string> journal_known = known;
       for (const auto& dir : {f.incoming(), f.failed()})
         for (auto& name : s_.fs.list(dir))

@@ -319,6 +319,14 @@ struct Reader {
     } else if (action == "configure") {
       s.kind = StepKind::Configure;
       s.settings = settings(v, f, {"password", "deliver_to", "leave_on_server", "logging"});
+      if (v["leave_on_server"]) boolean(v["leave_on_server"], f + ".leave_on_server");
+      if (v["logging"]) {
+        try {
+          cn::parse_log_level(s.settings["logging"]);
+        } catch (const std::exception&) {
+          fail(v["logging"], f + ".logging", "must be None, Minimum, Medium or Maximum");
+        }
+      }
     } else if (action == "exchange") {
       s.kind = StepKind::Exchange;
       s.settings = settings(v, f, {"mailbox", "deliver_to_both", "forward_to", "quota_kb", "used_kb", "clear_rules",
@@ -326,11 +334,17 @@ struct Reader {
       if ((s.settings.count("deliver_to_both") || s.settings.count("forward_to") || s.settings.count("quota_kb") ||
            s.settings.count("used_kb") || s.settings.count("clear_rules")) && !s.settings.count("mailbox"))
         fail(v, f + ".mailbox", "names the mailbox these settings change");
+      for (auto key : {"quota_kb", "used_kb"})
+        if (v[key]) integer(v[key], f + "." + key);
+      for (auto key : {"deliver_to_both", "clear_rules", "anonymous_access"})
+        if (v[key]) boolean(v[key], f + "." + key);
     } else if (action == "fs_fault") {
       s.kind = StepKind::FsFault;
       s.settings = settings(v, f, {"antivirus", "folder", "nth", "fail_reads"});
       if (auto a = s.settings.find("antivirus"); a != s.settings.end() && a->second != "rename" && a->second != "lock")
         fail(v["antivirus"], f + ".antivirus", "must be rename or lock");
+      if (v["nth"] && integer(v["nth"], f + ".nth") < 1) fail(v["nth"], f + ".nth", "files are counted from 1");
+      if (v["fail_reads"] && !boolean(v["fail_reads"], f + ".fail_reads")) fail(v["fail_reads"], f + ".fail_reads", "only true makes sense");
       if (!s.settings.count("antivirus") && !s.settings.count("fail_reads"))
         fail(v, f, "names antivirus: rename|lock or fail_reads: true");
     } else if (action == "clear_fs_faults") {

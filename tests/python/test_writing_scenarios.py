@@ -96,3 +96,47 @@ def test_a_malformed_scenario_names_file_line_and_field():
         assert str(e) == "X-bad.yaml:4: field 'steps[0].cycle': must be a non-negative integer, not 'twice'"
     else:
         raise AssertionError("accepted")
+
+
+def test_the_gil_is_released_while_the_connector_runs(smtp_server, sandbox):
+    """The connector fetches from a POP3 server written in Python, in a Python thread: if
+    run_once() held the GIL, that thread could never answer and the cycle would fail."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    message = (FIXTURES / "messages/001-plain.eml").read_bytes()
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rb") as lines:
+            conn.sendall(b"+OK python pop3 ready\r\n")
+            for line in lines:
+                cmd = line.split()[0].upper() if line.split() else b""
+                if cmd == b"STAT":
+                    conn.sendall(b"+OK 1 %d\r\n" % len(message))
+                elif cmd in (b"LIST", b"UIDL"):
+                    arg = b"%d" % len(message) if cmd == b"LIST" else b"py-1"
+                    conn.sendall(b"+OK\r\n1 " + arg + b"\r\n.\r\n")
+                elif cmd == b"RETR":
+                    stuffed = b"\r\n".join(b"." + ln if ln.startswith(b".") else ln for ln in message.split(b"\r\n"))
+                    conn.sendall(b"+OK\r\n" + stuffed.rstrip(b"\r\n") + b"\r\n.\r\n")
+                elif cmd == b"CAPA":
+                    conn.sendall(b"-ERR no capabilities\r\n")
+                elif cmd == b"QUIT":
+                    conn.sendall(b"+OK bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"+OK\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    c = maillab.Connector(str(sandbox / "root"), port, "bob", "secret", "bob@contoso.local", smtp_port=smtp_server.port)
+    report = c.run_once()
+    thread.join(timeout=10)
+    listener.close()
+    assert report["ok"], report["problems"]
+    assert report["delivered"] == 1
+    [stored] = smtp_server.mailbox("bob@contoso.local")
+    assert stored.endswith(message)

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <thread>
+
 #include <filesystem>
 #include <fstream>
 
@@ -329,3 +332,47 @@ TEST_F(ConnectorCycle, GermanEventsWithLangDe) {
 }
 
 }  // namespace
+
+// A crash after a batch is renamed into Incoming Mail and before its UIDLs are journaled
+// (here: the journal append fails), then a cycle in which the delivery stage hands the
+// leftovers on before the download looks at the folders. The download must still know
+// them, or it fetches them again and they are delivered twice (seen as a rare failure of
+// the SIGKILL test with pickup delivery).
+TEST_F(ConnectorCycle, ACrashBeforeTheJournalDoublesNothingWhenDeliveryGoesFirst) {
+  auto c = config(cn::Profile::Robust);
+  {
+    ::testing::NiceMock<MockFileSystem> crash(real_fs);
+    EXPECT_CALL(crash, append(_, _)).WillOnce(Invoke([](const std::string&, std::string_view) -> void {
+      throw cn::FsError("killed before the journal", EIO);
+    }));
+    cycle(c, crash);
+  }
+  ASSERT_EQ(count_files(root() / "Incoming Mail"), 3u);
+  ASSERT_EQ(on_server(), 3u);
+
+  ::testing::NiceMock<MockFileSystem> racing(real_fs);
+  std::mutex m;
+  std::condition_variable cv;
+  int removed = 0;
+  const auto cycle_thread = std::this_thread::get_id();
+  ON_CALL(racing, remove(_)).WillByDefault(Invoke([&](const std::string& p) {
+    real_fs.remove(p);
+    std::lock_guard l(m);
+    ++removed;
+    cv.notify_all();
+  }));
+  // The download thread's first look at the journal waits (bounded) for the leftovers'
+  // delivery: the order in which the old code lost the race.
+  ON_CALL(racing, exists(_)).WillByDefault(Invoke([&](const std::string& p) {
+    if (p.ends_with(".uidl") && std::this_thread::get_id() != cycle_thread) {
+      std::unique_lock l(m);
+      cv.wait_for(l, std::chrono::seconds(5), [&] { return removed >= 3; });
+    }
+    return real_fs.exists(p);
+  }));
+  auto r = cycle(c, racing);
+  EXPECT_EQ(r.downloaded, 0u) << "fetched again";
+  EXPECT_EQ(r.delivered, 3u);
+  EXPECT_EQ(on_server(), 0u);
+  EXPECT_EQ(in_inbox(), 3u);
+}

@@ -39,6 +39,7 @@ class Connector {
  private:
   struct Shared;
   bool prepare_folders(CycleReport& report);
+  void recover_journals();
   void download(std::size_t index, Shared& shared);
 
   Config config_;
