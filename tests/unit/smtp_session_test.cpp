@@ -130,6 +130,16 @@ TEST(SmtpSession, SenderDeniedOnlyForMatchingSenders) {
   EXPECT_TRUE(h.send("a\r\n.\r\n").starts_with("250 2.6.0"));
 }
 
+TEST(SmtpSession, SenderDeniedOnlyForMatchingRecipients) {
+  SmtpHarness h;
+  h.fault("sender-denied,rcpt=bob@*");
+  h.ehlo();
+  h.send("MAIL FROM:<>\r\nRCPT TO:<administrator@contoso.local>\r\nRCPT TO:<bob@contoso.local>\r\nDATA\r\n");
+  EXPECT_EQ(h.send("a\r\n.\r\n"), crlf(reply::kSenderDenied)) << "any recipient matching is enough";
+  h.send("MAIL FROM:<>\r\nRCPT TO:<administrator@contoso.local>\r\nDATA\r\n");
+  EXPECT_TRUE(h.send("a\r\n.\r\n").starts_with("250 2.6.0"));
+}
+
 TEST(SmtpSession, RecipientPolicyRelayAndUnknownUsers) {
   SmtpHarness h;
   h.ehlo();

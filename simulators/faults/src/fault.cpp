@@ -1,5 +1,6 @@
 #include "maillab/faults/fault.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace maillab::faults {
@@ -24,6 +25,12 @@ static bool glob(std::string_view pattern, std::string_view text) {
 
 bool Fault::matches(const Event& event) const {
   if (!trigger_.sender.empty() && !glob(trigger_.sender, event.sender)) return false;
+  if (!trigger_.recipient.empty()) {
+    if (!event.recipients) return false;
+    if (std::none_of(event.recipients->begin(), event.recipients->end(),
+                     [&](const std::string& r) { return glob(trigger_.recipient, r); }))
+      return false;
+  }
   if (trigger_.verb != "*" && trigger_.verb != event.verb) return false;
   if (trigger_.message != 0 && trigger_.message != event.message) return false;
   if (!trigger_.user.empty() && trigger_.user != event.user) return false;
@@ -49,6 +56,7 @@ std::string Fault::describe() const {
   if (trigger_.message) out += ",message=" + std::to_string(trigger_.message);
   if (!trigger_.user.empty()) out += ",user=" + trigger_.user;
   if (!trigger_.sender.empty()) out += ",sender=" + trigger_.sender;
+  if (!trigger_.recipient.empty()) out += ",rcpt=" + trigger_.recipient;
   if (trigger_.nth) out += ",nth=" + std::to_string(*trigger_.nth);
   if (trigger_.times) out += ",times=" + std::to_string(*trigger_.times);
   if (trigger_.probability < 1.0) {

@@ -81,6 +81,7 @@ Trigger take_trigger(FaultParams& p) {
   t.message = static_cast<int>(p.take_count("message", 0));
   t.user = p.take_or("user", "");
   t.sender = p.take_or("sender", "");
+  t.recipient = p.take_or("rcpt", "");
   if (p.has("nth")) {
     t.nth = p.take_count("nth", 0);
     if (*t.nth == 0) p.fail("nth", "counts from 1");
@@ -164,7 +165,7 @@ std::unique_ptr<Fault> build_primitive(std::string_view kind, FaultParams& p) {
   return f;
 }
 
-constexpr std::string_view kTriggerKeys[] = {"on", "message", "user", "sender", "nth", "times", "probability", "seed"};
+constexpr std::string_view kTriggerKeys[] = {"on", "message", "user", "sender", "rcpt", "nth", "times", "probability", "seed"};
 
 // Splits "NAME[:ARG],k=v,..." into its name and parameters.
 std::string split_spec(std::string_view spec, FaultParams& params, std::string& arg) {

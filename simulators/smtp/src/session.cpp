@@ -94,7 +94,7 @@ std::vector<Action> Session::feed(std::string_view bytes) {
       add_data(bytes.substr(pos, n));
       pos += n;
       bdat_left_ -= n;
-      if (bdat_left_ == 0) chunk_done(faults_.on_reply({"BDAT", 0, user_, envelope_.from}), out);
+      if (bdat_left_ == 0) chunk_done(faults_.on_reply({"BDAT", 0, user_, envelope_.from, &envelope_.recipients}), out);
       continue;
     }
     auto nl = bytes.find('\n', pos);
@@ -176,7 +176,7 @@ void Session::add_data(std::string_view bytes) {
 
 void Session::end_of_message(std::vector<Action>& out) {
   ++messages_;
-  auto verdict = faults_.on_reply({".", static_cast<int>(messages_), user_, envelope_.from});
+  auto verdict = faults_.on_reply({".", static_cast<int>(messages_), user_, envelope_.from, &envelope_.recipients});
   if (net::verdict_answers(verdict)) {
     reset_transaction();  // refused (or dropped) at the final dot: nothing is stored
     respond(Reply{}, verdict, out);

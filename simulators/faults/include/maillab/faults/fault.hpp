@@ -10,6 +10,8 @@
 //              its configuration while the fault is installed.
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <vector>
 #include <optional>
 #include <random>
 #include <string>
@@ -24,6 +26,8 @@ struct Event {
   int message = 0;        // the message number the command names; 0 when none
   std::string_view user;  // announced or authenticated user; may be empty
   std::string_view sender = {};  // SMTP: the envelope sender of the transaction
+  // SMTP, at "." and BDAT: the transaction's envelope recipients; null elsewhere.
+  const std::vector<std::string>* recipients = nullptr;
 };
 
 // Precedence of outcomes, weakest first; the strongest firing fault wins (smtp-sink's order).
@@ -49,6 +53,7 @@ struct Trigger {
   int message = 0;                   // 0 matches every message
   std::string user;                  // "" matches every user
   std::string sender;                // glob ('*' any run) on the envelope sender; "" any
+  std::string recipient;             // glob on any envelope recipient (SMTP "." and BDAT); "" any
   std::optional<std::uint64_t> nth;  // only the Nth matching occurrence (1-based)
   std::optional<std::uint64_t> times;  // at most this many firings
   double probability = 1.0;

@@ -4,7 +4,7 @@
 //   SPEC   := NAME [":" ARG] ("," KEY "=" VALUE)*
 //   NAME   := a primitive kind (reply, delay, bandwidth, disconnect, reset, stall, refuse,
 //             corrupt, competing-client, hide-drop, reject-login) or a preset of the simulator
-//   KEY    := on | message | user | sender | nth | times | probability | seed   (trigger)
+//   KEY    := on | message | user | sender | rcpt | nth | times | probability | seed   (trigger)
 //             | text | close | ms | bps | when | bytes | kind | take | set | value (own)
 // `text=` takes the rest of the spec, commas included.
 #include <functional>
