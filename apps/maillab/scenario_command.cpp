@@ -1,4 +1,4 @@
-// maillab scenario list | run ID...|--all: the catalog of scenarios/ from the command line
+// maillab scenario list | show ID... | run ID...|--all: the catalog of scenarios/ from the command line
 // (the README's main job). Each run gets a fresh sandbox and its own simulators on port 0.
 #include <fstream>
 #include <iostream>
@@ -28,6 +28,32 @@ int list(const ScenarioOptions& o) {
     std::cout << sc.id << std::string(sc.id.size() < 26 ? 26 - sc.id.size() : 1, ' ') << sc.title << "\n";
   }
   return 0;
+}
+
+// What a developer reads before reproducing a customer's failure: where it comes from,
+// the fault, the symptoms, the remedy, and the file to copy from.
+int show(const ScenarioOptions& o) {
+  auto catalog = rn::load_catalog(o.dir);
+  int status = 0;
+  for (auto& id : o.ids) {
+    auto it = std::find_if(catalog.begin(), catalog.end(), [&](auto& sc) { return sc.id == id; });
+    if (it == catalog.end()) {
+      std::cerr << "maillab scenario: no scenario '" << id << "' in " << o.dir << "\n";
+      status = 2;
+      continue;
+    }
+    std::string profiles;
+    for (auto p : it->profiles) profiles += (profiles.empty() ? "" : ", ") + std::string(cn::profile_name(p));
+    std::cout << it->id << ": " << it->title << "\n"
+              << "  file:     " << it->file << "\n"
+              << "  source:   " << it->source << "\n"
+              << "  fault:    " << it->fault << "\n"
+              << "  symptoms: " << it->symptoms << "\n"
+              << "  remedy:   " << (it->remedy.empty() ? "-" : it->remedy) << "\n"
+              << "  profiles: " << profiles << "; " << it->steps.size() << " steps, " << it->remedy_steps.size()
+              << " remedy steps\n";
+  }
+  return status;
 }
 
 void write_file(const std::string& path, const std::string& text) {
@@ -79,6 +105,8 @@ Run add_scenario(CLI::App& app) {
   app.require_subcommand(1);
   app.add_option("--scenarios", o->dir, "the scenario directory")->capture_default_str();
   auto* ls = app.add_subcommand("list", "List the scenario ids and titles");
+  auto* show_cmd = app.add_subcommand("show", "Print a scenario's source, fault, symptoms and remedy");
+  show_cmd->add_option("ids", o->ids, "scenario ids")->required();
   auto* run_cmd = app.add_subcommand("run", "Run scenarios under both connector profiles (or one)");
   run_cmd->add_option("ids", o->ids, "scenario ids (maillab scenario list)");
   run_cmd->add_flag("--all", o->all, "every scenario of the catalog");
@@ -88,8 +116,9 @@ Run add_scenario(CLI::App& app) {
   run_cmd->add_option("--work", o->work, "where the sandboxes go (default: the temporary directory)");
   run_cmd->add_flag("--keep", o->keep, "keep each sandbox for inspection");
   run_cmd->add_flag("-v,--verbose", o->verbose, "print each run's steps and telnet sessions");
-  return [o, ls, run_cmd]() -> int {
+  return [o, ls, show_cmd, run_cmd]() -> int {
     if (ls->parsed()) return list(*o);
+    if (show_cmd->parsed()) return show(*o);
     if (run_cmd->parsed()) return run(*o);
     return 2;
   };

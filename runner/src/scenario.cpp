@@ -454,10 +454,16 @@ Scenario parse_scenario(const std::string& text, const std::string& source, cons
   sc.id = r.str(root["id"], "id");
   auto stem = fs::path(source).stem().string();
   if (stem != sc.id) r.fail(root["id"], "id", "must match the file name ('" + stem + "')");
-  if (root["title"]) sc.title = r.str(root["title"], "title");
-  if (root["source"]) sc.source = r.str(root["source"], "source");
-  if (root["fault"]) sc.fault = r.str(root["fault"], "fault");
-  if (root["symptoms"]) sc.symptoms = r.str(root["symptoms"], "symptoms");
+  // Prose fields; a folded YAML block ends in a newline the reader does not want.
+  auto prose = [&](const char* key, std::string& out) {
+    if (!root[key]) return;
+    out = r.str(root[key], key);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  };
+  prose("title", sc.title);
+  prose("source", sc.source);
+  prose("fault", sc.fault);
+  prose("symptoms", sc.symptoms);
   if (auto p = root["profiles"]) {
     sc.profiles.clear();
     for (std::size_t i = 0; i < p.size(); ++i) sc.profiles.push_back(r.profile(p[i], "profiles[" + std::to_string(i) + "]"));
@@ -523,6 +529,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source, cons
   if (auto rem = root["remedy"]) {
     r.only(rem, {"says", "steps"}, "remedy");
     if (rem["says"]) sc.remedy = r.str(rem["says"], "remedy.says");
+    while (!sc.remedy.empty() && (sc.remedy.back() == '\n' || sc.remedy.back() == ' ')) sc.remedy.pop_back();
     if (rem["steps"]) sc.remedy_steps = r.steps(rem["steps"], "remedy.steps", sc);
   }
 
