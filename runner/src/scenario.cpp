@@ -105,7 +105,9 @@ struct Reader {
         auto name = str(m["fixture"], f + ".fixture");
         fs::path file = fs::path(fixtures) / name;
         std::ifstream in(file, std::ios::binary);
-        if (name.find("..") != std::string::npos || !in) fail(m["fixture"], f + ".fixture", "no fixture " + file.string());
+        if (name.find("..") != std::string::npos || fs::path(name).is_absolute())
+          fail(m["fixture"], f + ".fixture", "must be a path under fixtures/, not '" + name + "'");
+        if (!in) fail(m["fixture"], f + ".fixture", "no fixture " + file.string());
         std::ostringstream ss;
         ss << in.rdbuf();
         out.push_back({fs::path(name).filename().string(), to_crlf(ss.str())});
@@ -122,6 +124,11 @@ struct Reader {
           }
         }
         if (size < 512) fail(g["size"], f + ".generate.size", "must be at least 512 octets (a header and a body)");
+        // Every generated message lives in memory for the run: keep a typo from asking for gigabytes.
+        if (size > (64u << 20)) fail(g["size"], f + ".generate.size", "must be at most 64M");
+        if (count > 10000) fail(g["count"], f + ".generate.count", "must be at most 10000");
+        if (static_cast<std::uint64_t>(count) * size > (256u << 20))
+          fail(g, f + ".generate", "asks for more than 256M of mail");
         for (int k = 0; k < count; ++k) {
           auto index = base + out.size() + 1;
           char name[32];
@@ -437,7 +444,9 @@ struct Reader {
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& source, const std::string& fixtures) {
+namespace {
+
+Scenario parse_checked(const std::string& text, const std::string& source, const std::string& fixtures) {
   Reader r{source, fixtures};
   YAML::Node root;
   try {
@@ -548,6 +557,17 @@ Scenario parse_scenario(const std::string& text, const std::string& source, cons
     for (auto& s : *list)
       for (auto& m : s.messages) track(m, s.field);
   return sc;
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& source, const std::string& fixtures) {
+  try {
+    return parse_checked(text, source, fixtures);
+  } catch (const YAML::Exception& e) {
+    // A shape the reader did not expect (a map as a key, a sequence where a word goes).
+    throw ScenarioError(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
 }
 
 Scenario load_scenario(const std::string& path, const std::string& fixtures) {

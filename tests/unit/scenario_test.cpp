@@ -68,6 +68,13 @@ TEST(ScenarioFile, TwoMessagesWithOneMessageIdAreRefused) {
   EXPECT_NE(e.find("has the Message-ID of"), std::string::npos) << e;
 }
 
+TEST(ScenarioFile, UnexpectedShapesNameTheirLineToo) {
+  EXPECT_EQ(error_of("id: X-test\n{a: 1}: b\n"), "scenarios/X-test.yaml:2: bad conversion");
+  EXPECT_EQ(error_of(kHead + "        - fixture: /etc/passwd\nsteps: [cycle]\n"),
+            "scenarios/X-test.yaml:7: field 'pop3.accounts[0].messages[1].fixture': must be a path under fixtures/, "
+            "not '/etc/passwd'");
+}
+
 TEST(ScenarioFile, BrokenYamlNamesItsLine) {
   EXPECT_EQ(error_of(kHead + "steps: [cycle\n").substr(0, 24), "scenarios/X-test.yaml:8:");
 }
