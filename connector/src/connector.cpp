@@ -131,6 +131,9 @@ class IncomingWriter final : public Pop3MessageSink {
 }  // namespace
 
 struct Connector::Shared {
+  // robust: the UIDLs the message files in Incoming Mail carried when the cycle began, by
+  // mailbox key (all journaled by then). Written before the threads start, then read-only.
+  std::map<std::string, std::set<std::string>> held_at_start;
   JobQueue queue;
   std::mutex mutex;
   CycleReport report;
@@ -177,10 +180,10 @@ CycleReport Connector::run_cycle() {
 
   if (config_.profile == Profile::Robust) {
     try {
-      recover_journals();
+      journal_held(shared.held_at_start);
     } catch (const FsError& e) {
       shared.report.errors++;
-      shared.report.problems.push_back(std::string("journal recovery: ") + e.what());
+      shared.report.problems.push_back(std::string("journal: ") + e.what());
     }
   }
 
@@ -261,26 +264,24 @@ std::set<std::string> read_journal(FileSystem& fs, const std::string& path, bool
 
 }  // namespace
 
-// A crash between renaming a batch into Incoming Mail and journaling it leaves files
-// whose UIDLs only their names record. The delivery stage may move such a file on
-// before a download looks at the folder, so the names are journaled first; otherwise
-// the message would be fetched again and delivered twice.
-void Connector::recover_journals() {
-  auto f = folders();
-  std::map<std::string, std::set<std::string>> held;  // mailbox key -> UIDLs in the folders
-  for (const auto& dir : {f.incoming(), f.failed()})
-    for (auto& name : s_.fs.list(dir))
-      if (auto p = parse_message_file_name(name); p && p->uid) held[p->mailbox_key].insert(*p->uid);
+// A crash between renaming a batch into Incoming Mail and journaling it leaves files whose
+// UIDLs only their names record. The delivery stage may hand such a file on before a
+// download lists the folder (and a crash may come before that download DELEs the server
+// copy), so the names are journaled, durably, before the delivery stage starts; without
+// it the message would be fetched again and delivered twice.
+void Connector::journal_held(std::map<std::string, std::set<std::string>>& held) {
+  for (auto& name : s_.fs.list(folders().incoming()))
+    if (auto p = parse_message_file_name(name); p && p->uid) held[p->mailbox_key].insert(*p->uid);
   for (auto& [key, uids] : held) {
+    auto path = folders().journal(key);
     bool torn = false;
-    auto journal = read_journal(s_.fs, f.journal(key), &torn);
+    auto journal = read_journal(s_.fs, path, &torn);
     std::string missing;
     for (auto& u : uids)
       if (!journal.count(u)) missing += u + "\n";
     if (missing.empty()) continue;
-    s_.fs.append(f.journal(key), (torn ? "\n" : "") + missing);
-    s_.log.line(LogLevel::Medium, 0, fmt::format("Recovered {} journal entries for mailbox {}.",
-                                                 std::count(missing.begin(), missing.end(), '\n'), key));
+    // After a torn append the new lines must not glue onto the fragment.
+    s_.fs.append(path, (torn ? "\n" : "") + missing);
   }
 }
 
@@ -370,6 +371,7 @@ void Connector::download(std::size_t index, Shared& shared) {
       // The UIDLs this connector already holds: its journal and its folders.
       known = read_journal(s_.fs, f.journal(key));
       std::set<std::string> journal_known = known;
+      auto held = shared.held_at_start.find(key);
       for (const auto& dir : {f.incoming(), f.failed()})
         for (auto& name : s_.fs.list(dir))
           if (auto p = parse_message_file_name(name); p && p->mailbox_key == key && p->uid) known.insert(*p->uid);
@@ -381,7 +383,9 @@ void Connector::download(std::size_t index, Shared& shared) {
       std::string kept;
       bool pruned = false;
       for (auto& u : journal_known) {
-        if (present.count(u)) kept += u + "\n";
+        // Kept while the server or Incoming Mail still has it, so journal_held() does not
+        // append the same lines again next cycle.
+        if (present.count(u) || (held != shared.held_at_start.end() && held->second.count(u))) kept += u + "\n";
         else pruned = true;
       }
       if (pruned) s_.fs.replace(f.journal(key), kept, false);

@@ -9,6 +9,8 @@
 // sbs2003: a message is deleted from the server only once handed on (or stuck behind a
 // corrupt file in Incoming Mail); a refused one stays there and comes back every cycle.
 #include <cstddef>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,7 +41,7 @@ class Connector {
  private:
   struct Shared;
   bool prepare_folders(CycleReport& report);
-  void recover_journals();
+  void journal_held(std::map<std::string, std::set<std::string>>& held);
   void download(std::size_t index, Shared& shared);
 
   Config config_;
