@@ -208,15 +208,15 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& p
   }
   // Robust, permanent: set it aside and tell the administrator; it is never fetched again.
   fail_to(job, path);
-  send_ndr(job, env, out.reply, message);
-  s_.events.report(EventId::PermanentRejection,
-                   {job.file, reply, config_.admin_mailbox.empty() ? "no administrator mailbox" : config_.admin_mailbox});
+  s_.events.report(EventId::PermanentRejection, {job.file, reply, send_ndr(job, env, out.reply, message)});
   return Outcome::Failed;
 }
 
-void DeliveryStage::send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply,
-                             std::string_view message) {
-  if (config_.admin_mailbox.empty() || !ensure_smtp()) return;
+std::string DeliveryStage::send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply,
+                                    std::string_view message) {
+  if (config_.admin_mailbox.empty()) return "no one (no administrator mailbox)";
+  const std::string failed = "no one (the NDR to " + config_.admin_mailbox + " ";
+  if (!ensure_smtp()) return failed + "could not be sent: the SMTP server is unreachable)";
   NdrInput in;
   in.reporting_host = config_.delivery.helo;
   in.admin = config_.admin_mailbox;
@@ -228,9 +228,12 @@ void DeliveryStage::send_ndr(const DeliveryJob& job, const Envelope& envelope, c
   auto ndr = make_ndr(in, s_.clock.now());
   try {
     auto out = smtp_->send(Envelope{"", {config_.admin_mailbox}}, false, ndr);
-    if (!out.delivered) smtp_->reset();
-  } catch (const std::exception&) {
+    if (out.delivered) return config_.admin_mailbox;
+    smtp_->reset();
+    return failed + "was refused: " + out.reply.first_line() + ")";
+  } catch (const std::exception& e) {
     drop_smtp();
+    return failed + "could not be sent: " + e.what() + ")";
   }
 }
 

@@ -45,7 +45,8 @@ class DeliveryStage {
   bool ensure_smtp();
   // The SMTP session is unusable: nothing more goes over it this cycle.
   void drop_smtp();
-  void send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply, std::string_view message);
+  // The administrator it reached, or "no one (why)" for event 1052.
+  std::string send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply, std::string_view message);
   const MailboxConfig* mailbox_of(const std::string& file) const;
   Outcome not_now(const DeliveryJob& job, const std::string& path);
 
