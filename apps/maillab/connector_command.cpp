@@ -74,10 +74,9 @@ int run_connector(const ConnectorOptions& o) {
   cn::PosixFileSystem fs;
   cn::TcpChannelFactory channels;
   fs.make_dir(config.root);
-  cn::EventLog events(config.root + "/" + std::string(cn::kEventsFile), config.lang, clock);
-  cn::DiagLog log(config.logging, clock,
-                  config.logging == cn::LogLevel::None ? cn::DiagLog::Sink([](std::string_view) {})
-                                                       : cn::file_sink(config.root + "/" + std::string(cn::kLogFile)));
+  cn::Folders folders{config.root};
+  cn::EventLog events(folders.events_file(), config.lang, clock);
+  cn::DiagLog log(config.logging, clock, cn::sink_for(config.logging, folders.log_file()));
   cn::Connector connector(config, cn::Services{channels, fs, clock, events, log});
 
   auto summary = [](const cn::CycleReport& r) {

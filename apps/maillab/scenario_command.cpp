@@ -1,6 +1,7 @@
 // maillab scenario list | show ID... | run ID...|--all: the catalog of scenarios/ from the command line
 // (the README's main job). Each run gets a fresh sandbox and its own simulators on port 0.
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <set>
 
@@ -25,7 +26,7 @@ struct ScenarioOptions {
 
 int list(const ScenarioOptions& o) {
   for (const auto& sc : rn::load_catalog(o.dir)) {
-    std::cout << sc.id << std::string(sc.id.size() < 26 ? 26 - sc.id.size() : 1, ' ') << sc.title << "\n";
+    std::cout << std::left << std::setw(25) << sc.id << ' ' << sc.title << "\n";
   }
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "maillab/base/message_text.hpp"
 
+#include "maillab/base/ascii.hpp"
+
 #include <cctype>
 
 namespace maillab {
@@ -27,14 +29,6 @@ std::size_t body_offset(std::string_view text) {
   return pos == std::string_view::npos ? std::string_view::npos : pos + 4;
 }
 
-static bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 std::string header_value(std::string_view text, std::string_view name) {
   std::size_t end = body_offset(text);
   std::string_view header = text.substr(0, end == std::string_view::npos ? text.size() : end);
@@ -45,7 +39,7 @@ std::string header_value(std::string_view text, std::string_view name) {
     std::string_view line = header.substr(pos, eol - pos);
     pos = eol + 2;
     auto colon = line.find(':');
-    if (colon == std::string_view::npos || !iequals(line.substr(0, colon), name)) continue;
+    if (colon == std::string_view::npos || !ascii::iequals(line.substr(0, colon), name)) continue;
     std::string value(line.substr(colon + 1));
     while (pos < header.size() && (header[pos] == ' ' || header[pos] == '\t')) {
       std::size_t next = header.find("\r\n", pos);

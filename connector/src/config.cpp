@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/base/units.hpp"
 
 namespace maillab::connector {
@@ -76,9 +77,8 @@ MailboxConfig mailbox(const Reader& r, const YAML::Node& node, const std::string
     auto routing = node["routing"];
     if (!routing.IsMap()) r.fail(routing, where + ".routing", "expected a mapping of address: local mailbox");
     for (auto it = routing.begin(); it != routing.end(); ++it) {
-      auto from = r.str(it->first, where + ".routing");
+      auto from = ascii::lower(r.str(it->first, where + ".routing"));
       auto to = r.str(it->second, where + ".routing." + from);
-      for (auto& c : from) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       m.routing[from] = to;
     }
   }

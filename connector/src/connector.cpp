@@ -151,7 +151,7 @@ bool Connector::prepare_folders(CycleReport& report) {
   // A root without any of the connector's folders is a new installation, set up quietly;
   // a folder missing from a root that has the others is KB 885685's CDO step 1.
   bool fresh = !s_.fs.is_dir(f.incoming()) && !s_.fs.is_dir(f.failed()) && !s_.fs.is_dir(f.state()) &&
-               !s_.fs.exists(config_.root + "/" + std::string(kEventsFile));
+               !s_.fs.exists(f.events_file());
   for (const auto& dir : {f.incoming(), f.failed()}) {
     if (s_.fs.is_dir(dir)) continue;
     if (fresh) {

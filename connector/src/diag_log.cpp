@@ -8,14 +8,14 @@
 #include <memory>
 #include <stdexcept>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/connector/hr_result.hpp"
 #include "maillab/connector/replies.hpp"
 
 namespace maillab::connector {
 
 LogLevel parse_log_level(std::string_view text) {
-  std::string t(text);
-  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto t = ascii::lower(text);
   if (t == "none") return LogLevel::None;
   if (t == "minimum") return LogLevel::Minimum;
   if (t == "medium") return LogLevel::Medium;
@@ -90,6 +90,11 @@ DiagLog::Sink file_sink(const std::string& path) {
     out->put('\n');
     out->flush();
   };
+}
+
+DiagLog::Sink sink_for(LogLevel level, const std::string& path) {
+  if (level == LogLevel::None) return [](std::string_view) {};
+  return file_sink(path);
 }
 
 }  // namespace maillab::connector

@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/base/message_text.hpp"
 
 namespace maillab::connector {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::lower;
 
 bool iequals_prefix(std::string_view line, std::string_view prefix) {
   return line.size() >= prefix.size() && lower(line.substr(0, prefix.size())) == prefix;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/base/codec.hpp"
 #include "maillab/connector/hr_result.hpp"
 
@@ -53,8 +54,7 @@ void Pop3Client::capabilities() {
     std::string_view body;
     auto raw = chomp(channel_.read_line());
     if (pop3_body_line(raw, body)) break;
-    std::string cap(body);
-    for (auto& c : cap) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto cap = ascii::upper(body);
     if (cap == "PIPELINING") pipelining_ = true;
     if (cap.starts_with("SASL") && cap.find(" PLAIN") != std::string::npos) sasl_plain_ = true;
   }

@@ -6,14 +6,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "maillab/base/ascii.hpp"
+
 namespace maillab::connector {
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::upper;
 
 bool is_enhanced(std::string_view word) {
   // class.subject.detail, RFC 3463

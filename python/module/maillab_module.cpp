@@ -101,16 +101,7 @@ class PyPop3Server {
 class PySmtpServer {
  public:
   PySmtpServer(const std::string& store, std::optional<std::string> world_yaml, std::optional<std::string> pickup) {
-    smtp::WorldConfig world;
-    if (world_yaml) {
-      world = smtp::parse_world_yaml(*world_yaml, "world");
-    } else {
-      world.accepted_domains = {"contoso.local"};
-      world.mailboxes.resize(2);
-      world.mailboxes[0].address = "bob@contoso.local";
-      world.mailboxes[1].address = "administrator@contoso.local";
-      world.admin_mailbox = "administrator@contoso.local";
-    }
+    auto world = world_yaml ? smtp::parse_world_yaml(*world_yaml, "world") : rn::default_world();
     smtp::ServerConfig c;
     c.listen = HostPort{"127.0.0.1", 0};
     if (pickup) c.pickup = *pickup;
@@ -153,11 +144,9 @@ class PyConnector {
   explicit PyConnector(cn::Config config) : config_(std::move(config)) {
     cn::validate(config_);
     fs::create_directories(config_.root);
-    events_ = std::make_unique<cn::EventLog>(config_.root + "/" + std::string(cn::kEventsFile), config_.lang, clock_);
-    log_ = std::make_unique<cn::DiagLog>(config_.logging, clock_,
-                                         config_.logging == cn::LogLevel::None
-                                             ? cn::DiagLog::Sink([](std::string_view) {})
-                                             : cn::file_sink(config_.root + "/" + std::string(cn::kLogFile)));
+    cn::Folders folders{config_.root};
+    events_ = std::make_unique<cn::EventLog>(folders.events_file(), config_.lang, clock_);
+    log_ = std::make_unique<cn::DiagLog>(config_.logging, clock_, cn::sink_for(config_.logging, folders.log_file()));
     connector_ = std::make_unique<cn::Connector>(config_, cn::Services{channels_, fs_, clock_, *events_, *log_});
   }
   py::dict run_once() {
@@ -178,7 +167,7 @@ class PyConnector {
     return out;
   }
   std::string log() const {
-    std::ifstream in(config_.root + "/" + std::string(cn::kLogFile), std::ios::binary);
+    std::ifstream in(cn::Folders{config_.root}.log_file(), std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();

@@ -149,7 +149,7 @@ class Run {
     }
     if (sc_.connector.pickup) config_.delivery.pickup = pickup_.string();
     else config_.delivery.smtp = smtp_->endpoint();
-    events_ = std::make_unique<cn::EventLog>((root_ / cn::kEventsFile).string(), config_.lang, clock_);
+    events_ = std::make_unique<cn::EventLog>(cn::Folders{config_.root}.events_file(), config_.lang, clock_);
     make_connector();
   }
 
@@ -157,9 +157,7 @@ class Run {
     cn::validate(config_);
     connector_.reset();
     log_ = std::make_unique<cn::DiagLog>(config_.logging, clock_,
-                                         config_.logging == cn::LogLevel::None
-                                             ? cn::DiagLog::Sink([](std::string_view) {})
-                                             : cn::file_sink((root_ / cn::kLogFile).string()));
+                                         cn::sink_for(config_.logging, cn::Folders{config_.root}.log_file()));
     connector_ = std::make_unique<cn::Connector>(config_, cn::Services{channels_, fsf_, clock_, *events_, *log_});
   }
 
@@ -197,6 +195,12 @@ class Run {
   }
 
   void note(std::string text) { result_.transcript.push_back(std::move(text)); }
+
+  // Whether a file holds message `number` (1-based, in the order the scenario added them).
+  bool holds(const fs::path& file, int number) const {
+    auto ids = messages_in(read_file(file), tracked_);
+    return std::find(ids.begin(), ids.end(), static_cast<std::size_t>(number - 1)) != ids.end();
+  }
 
   void check(const Step& s, std::string what, bool ok, std::string detail) {
     result_.checks.push_back({s.field, s.line, std::move(what), ok, std::move(detail)});
@@ -257,11 +261,7 @@ class Run {
       case StepKind::MoveOut: {
         int n = 0;
         for (auto& f : files_in(folder_path(s.folder))) {
-          if (s.message) {
-            auto ids = messages_in(read_file(f), tracked_);
-            auto want = static_cast<std::size_t>(*s.message - 1);
-            if (std::find(ids.begin(), ids.end(), want) == ids.end()) continue;
-          }
+          if (s.message && !holds(f, *s.message)) continue;
           fs::rename(f, aside_ / f.filename());
           ++n;
         }
@@ -271,10 +271,7 @@ class Run {
       case StepKind::PutBack: {
         int n = 0;
         for (auto& f : files_in(aside_)) {
-          if (s.message) {
-            auto ids = messages_in(read_file(f), tracked_);
-            if (std::find(ids.begin(), ids.end(), static_cast<std::size_t>(*s.message - 1)) != ids.end()) continue;
-          }
+          if (s.message && holds(f, *s.message)) continue;
           fs::rename(f, root_ / cn::kIncomingMail / f.filename());
           ++n;
         }

@@ -33,6 +33,12 @@ struct Reader {
     if (!n.IsScalar()) fail(n, field, "must be a single value");
     return n.as<std::string>();
   }
+  // Text for the reader; a folded YAML block ends in a newline nobody wants.
+  std::string prose(const YAML::Node& n, const std::string& field) const {
+    auto out = str(n, field);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+  }
   int integer(const YAML::Node& n, const std::string& field) const {
     auto v = str(n, field);
     if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), ::isdigit))
@@ -463,16 +469,10 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
   sc.id = r.str(root["id"], "id");
   auto stem = fs::path(source).stem().string();
   if (stem != sc.id) r.fail(root["id"], "id", "must match the file name ('" + stem + "')");
-  // Prose fields; a folded YAML block ends in a newline the reader does not want.
-  auto prose = [&](const char* key, std::string& out) {
-    if (!root[key]) return;
-    out = r.str(root[key], key);
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  };
-  prose("title", sc.title);
-  prose("source", sc.source);
-  prose("fault", sc.fault);
-  prose("symptoms", sc.symptoms);
+  if (root["title"]) sc.title = r.prose(root["title"], "title");
+  if (root["source"]) sc.source = r.prose(root["source"], "source");
+  if (root["fault"]) sc.fault = r.prose(root["fault"], "fault");
+  if (root["symptoms"]) sc.symptoms = r.prose(root["symptoms"], "symptoms");
   if (auto p = root["profiles"]) {
     sc.profiles.clear();
     for (std::size_t i = 0; i < p.size(); ++i) sc.profiles.push_back(r.profile(p[i], "profiles[" + std::to_string(i) + "]"));
@@ -499,12 +499,7 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
   }
   if (p3["faults"]) sc.pop3_faults = r.faults(p3["faults"], "pop3.faults", pop3::presets());
 
-  // The Exchange side. Without a world: contoso.local with bob and the administrator.
-  sc.world.accepted_domains = {"contoso.local"};
-  sc.world.mailboxes = {smtp::MailboxConfig{}, smtp::MailboxConfig{}};
-  sc.world.mailboxes[0].address = "bob@contoso.local";
-  sc.world.mailboxes[1].address = "administrator@contoso.local";
-  sc.world.admin_mailbox = "administrator@contoso.local";
+  sc.world = default_world();
   if (auto s = root["smtp"]) {
     r.only(s, {"world", "faults"}, "smtp");
     if (s["world"]) {
@@ -537,8 +532,7 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
   sc.steps = r.steps(root["steps"], "steps", sc);
   if (auto rem = root["remedy"]) {
     r.only(rem, {"says", "steps"}, "remedy");
-    if (rem["says"]) sc.remedy = r.str(rem["says"], "remedy.says");
-    while (!sc.remedy.empty() && (sc.remedy.back() == '\n' || sc.remedy.back() == ' ')) sc.remedy.pop_back();
+    if (rem["says"]) sc.remedy = r.prose(rem["says"], "remedy.says");
     if (rem["steps"]) sc.remedy_steps = r.steps(rem["steps"], "remedy.steps", sc);
   }
 
@@ -568,6 +562,16 @@ Scenario parse_scenario(const std::string& text, const std::string& source, cons
     // A shape the reader did not expect (a map as a key, a sequence where a word goes).
     throw ScenarioError(source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+}
+
+smtp::WorldConfig default_world() {
+  smtp::WorldConfig w;
+  w.accepted_domains = {"contoso.local"};
+  w.mailboxes = {smtp::MailboxConfig{}, smtp::MailboxConfig{}};
+  w.mailboxes[0].address = "bob@contoso.local";
+  w.mailboxes[1].address = "administrator@contoso.local";
+  w.admin_mailbox = "administrator@contoso.local";
+  return w;
 }
 
 Scenario load_scenario(const std::string& path, const std::string& fixtures) {

@@ -1,12 +1,14 @@
 #include "maillab/faults/fault.hpp"
 
+#include "maillab/base/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace maillab::faults {
 
 Fault::Fault(Trigger trigger) : trigger_(std::move(trigger)), rng_(trigger_.seed) {
-  for (auto& c : trigger_.verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  trigger_.verb = ascii::upper(trigger_.verb);
   if (trigger_.verb == "CONNECT") trigger_.verb = "connect";
 }
 
@@ -18,8 +20,7 @@ static bool glob(std::string_view pattern, std::string_view text) {
       if (glob(pattern.substr(1), text.substr(i))) return true;
     return false;
   }
-  return !text.empty() && std::tolower(static_cast<unsigned char>(pattern[0])) ==
-                              std::tolower(static_cast<unsigned char>(text[0])) &&
+  return !text.empty() && ascii::lower(pattern[0]) == ascii::lower(text[0]) &&
          glob(pattern.substr(1), text.substr(1));
 }
 

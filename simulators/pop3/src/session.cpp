@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/base/codec.hpp"
 #include "maillab/net/reply_emitter.hpp"
 #include "maillab/pop3/replies.hpp"
@@ -11,11 +12,7 @@
 namespace maillab::pop3 {
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::upper;
 
 bool is_digits(std::string_view s) {
   return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -200,8 +197,7 @@ Session::Reply Session::handle_APOP(std::string_view args) {
   auto space = args.find(' ');
   if (space == std::string_view::npos || space == 0 || args.size() - space - 1 != 32)
     return Reply{std::string(reply::kSyntax), nullptr, false, true};
-  std::string digest(args.substr(space + 1));
-  for (auto& c : digest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string digest = ascii::lower(args.substr(space + 1));
   return log_on(std::string(args.substr(0, space)), digest, true);
 }
 

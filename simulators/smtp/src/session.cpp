@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/base/codec.hpp"
 #include "maillab/net/reply_emitter.hpp"
 #include "maillab/smtp/replies.hpp"
@@ -11,11 +12,7 @@
 namespace maillab::smtp {
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using ascii::upper;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace maillab::smtp {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string domain_of(std::string_view address) {
   auto at = address.rfind('@');

@@ -47,5 +47,7 @@ class DiagLog {
 
 // Writes the log to a file, appending (the connector's log file under the root).
 DiagLog::Sink file_sink(const std::string& path);
+// The sink for a log at `level`: the file, or none at all at None (no empty file).
+DiagLog::Sink sink_for(LogLevel level, const std::string& path);
 
 }  // namespace maillab::connector

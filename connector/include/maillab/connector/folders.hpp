@@ -22,6 +22,8 @@ struct Folders {
   std::string failed() const { return root + "/" + std::string(kFailedMail); }
   std::string state() const { return root + "/" + std::string(kStateFolder); }
   std::string journal(const std::string& mailbox_key) const { return state() + "/" + mailbox_key + ".uidl"; }
+  std::string events_file() const { return root + "/" + std::string(kEventsFile); }
+  std::string log_file() const { return root + "/" + std::string(kLogFile); }
 };
 
 // Eight hex digits naming a mailbox in file names.

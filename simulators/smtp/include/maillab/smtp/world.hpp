@@ -15,6 +15,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/smtp/profile.hpp"
 
@@ -129,7 +130,7 @@ class World {
   std::vector<std::filesystem::path> dirs_;  // created already
 };
 
-std::string lower(std::string_view s);
+using ascii::lower;
 std::string domain_of(std::string_view address);
 
 }  // namespace maillab::smtp
