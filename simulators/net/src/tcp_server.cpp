@@ -37,8 +37,8 @@ struct TcpServer::Impl {
   tcp::socket placeholder{listener};  // bound, not listening: how "refuse" refuses
   std::atomic<bool> is_listening{false};
   tcp::endpoint bound;
+  tcp::endpoint peer;  // of the connection being accepted
   std::vector<std::thread> threads;
-  asio::thread_pool blocking{4};  // Work actions: file-system I/O off the I/O threads
   std::atomic<std::uint64_t> next_session{1};
   std::atomic<std::size_t> active{0};
   std::atomic<bool> stopping{false};
@@ -47,20 +47,15 @@ struct TcpServer::Impl {
   std::deque<std::shared_ptr<Transcript>> transcripts;
 };
 
-Peer peer_of(const tcp::socket& socket) {
-  boost::system::error_code ec;
-  auto ep = socket.remote_endpoint(ec);
-  return ec ? Peer{} : Peer{ep.address().to_string(), ep.port()};
-}
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(TcpServer::Impl& server, tcp::socket socket, bool reject)
+  Connection(TcpServer::Impl& server, tcp::socket socket, const tcp::endpoint& peer, bool reject)
       : server_(server),
         socket_(std::move(socket)),
         idle_(socket_.get_executor()),
         pause_(socket_.get_executor()),
-        session_(server.factory(server.next_session++, peer_of(socket_))),
+        session_(server.factory(server.next_session++, Peer{peer.address().to_string(), peer.port()})),
         reject_(reject) {
     ++server_.active;
   }
@@ -110,18 +105,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
         case Action::Kind::Stall:
           stalled_ = true;
           break;
-        case Action::Kind::Work:
-          asio::post(server_.blocking, [self = shared_from_this(), a = std::move(a)]() mutable {
-            auto result = a.job();
-            asio::post(self->socket_.get_executor(), [self, a = std::move(a), result = std::move(result)] {
-              if (self->closed_) return;
-              auto more = a.then(result);
-              self->queue_.insert(self->queue_.begin(), std::make_move_iterator(more.begin()),
-                                  std::make_move_iterator(more.end()));
-              self->pump();
-            });
-          });
-          return;
+        case Action::Kind::Work: {
+          // Here, on the session's I/O thread: writing a message into the page cache costs
+          // about what a socket call costs, while handing it to a pool cost two thread
+          // switches per message, the largest item in the SMTP benchmark's profile. A slow
+          // disk thus slows the sessions of this thread; --threads spreads them over more.
+          auto more = a.then(a.job());
+          queue_.insert(queue_.begin(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+          break;
+        }
       }
     }
     if (!closed_) read();
@@ -208,11 +200,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     boost::system::error_code ignored;
     idle_.cancel();
     pause_.cancel();
-    if (reset) {
-      socket_.set_option(asio::socket_base::linger(true, 0), ignored);
-    } else {
-      socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    }
+    // close() alone sends the FIN after what is queued (a shutdown first would only cost
+    // a call); with SO_LINGER 0 it sends RST instead.
+    if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     socket_.close(ignored);
   }
 
@@ -234,7 +224,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 void TcpServer::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket socket) {
+  // The peer's address comes with the accept; no getpeername per connection.
+  acceptor.async_accept(asio::make_strand(io), peer, [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping) return;
       if (acceptor.is_open()) accept();  // EMFILE and friends: keep serving the others
@@ -248,7 +239,7 @@ void TcpServer::Impl::accept() {
       // stop() sets `stopping` before it collects the connections under this lock.
       std::lock_guard lock(mutex);
       if (stopping) return;
-      conn = std::make_shared<Connection>(*this, std::move(socket), reject);
+      conn = std::make_shared<Connection>(*this, std::move(socket), peer, reject);
       it = connections.insert(connections.end(), conn);
       transcripts.push_back(conn->transcript());
       while (transcripts.size() > config.transcripts_kept) transcripts.pop_front();
@@ -345,7 +336,6 @@ void TcpServer::stop() {
   open.clear();
   s.work.reset();
   for (auto& t : s.threads) t.join();
-  s.blocking.join();
   s.threads.clear();
 }
 

@@ -5,14 +5,11 @@
 #include <algorithm>
 #include <fstream>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <sstream>
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/faults/fault_spec.hpp"
+#include "store_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -148,9 +145,11 @@ WorldConfig load_world_file(const std::string& path) {
 // ---- the world -----------------------------------------------------------------------
 
 World::World(WorldConfig config, fs::path store, faults::FaultTable& faults)
-    : config_(std::move(config)), store_(std::move(store)), faults_(faults) {
+    : config_(std::move(config)), store_(std::move(store)), faults_(faults), files_(std::make_unique<StoreFiles>()) {
   for (auto& m : config_.mailboxes) m.address = lower(m.address);
 }
+
+World::~World() = default;
 
 std::string World::setting(const std::string& key) const {
   auto w = faults_.world();
@@ -233,39 +232,12 @@ bool World::check_login(std::string_view user, std::string_view password) const 
 }
 
 void World::write_file(Placement& p, const std::string& text) {
-  const fs::path dir = p.file;
-  {
-    std::lock_guard lock(dirs_mutex_);
-    if (std::find(dirs_.begin(), dirs_.end(), dir) == dirs_.end()) {
-      fs::create_directories(dir);
-      dirs_.push_back(dir);
-    }
-  }
   // One message per id in a mailbox folder; reports about several recipients share a
   // folder (the administrator's Inbox, Badmail), so their names carry the recipient.
   bool report = p.where == "ndr" || p.where == "badmail";
-  auto final_path = dir / (p.id + (report ? "-" + p.where + "-" + p.recipient : "") + ".eml");
-  auto tmp = dir / ("." + final_path.filename().string() + ".tmp");
-  // Plain POSIX calls: this is the hot path of every delivery. The rename makes the file
-  // appear whole or not at all.
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + tmp.string());
-  std::size_t done = 0;
-  while (done < text.size()) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::runtime_error("cannot write " + tmp.string());
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot store " + final_path.string());
-  }
-  p.file = final_path;
+  auto name = p.id + (report ? "-" + p.where + "-" + p.recipient : "") + ".eml";
+  files_->put(p.file, name, text);
+  p.file /= name;
 }
 
 static std::string ndr_text(const std::string& hostname, const std::string& to, const std::string& recipient,

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -71,9 +72,12 @@ struct Placement {
   std::filesystem::path file;
 };
 
+class StoreFiles;
+
 class World {
  public:
   World(WorldConfig config, std::filesystem::path store, faults::FaultTable& faults);
+  ~World();
 
   enum class Recipient { Accept, Relay, Unknown };
   Recipient check_recipient(std::string_view address) const;
@@ -85,7 +89,7 @@ class World {
   std::size_t max_recipients() const { return config_.max_recipients; }
 
   // Stores an accepted message for every recipient; returns its queue id. Never half:
-  // each file is written to a temporary name and renamed. Recipients the world cannot
+  // each file appears whole under its name or not at all. Recipients the world cannot
   // deliver to (possible for the pickup directory, which has no RCPT check) get a
   // non-delivery report, or go to Badmail when the sender is <>.
   std::string deliver(const Envelope& envelope, const std::string& message);
@@ -126,8 +130,7 @@ class World {
   faults::FaultTable& faults_;
   std::uint64_t next_id_ = 1;
   std::vector<Placement> placements_;
-  std::mutex dirs_mutex_;
-  std::vector<std::filesystem::path> dirs_;  // created already
+  std::unique_ptr<StoreFiles> files_;
 };
 
 using ascii::lower;

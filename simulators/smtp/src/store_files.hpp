@@ -1,0 +1,35 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace maillab::smtp {
+
+// The files of the simulated Exchange store. A file appears whole under its final name or
+// not at all: it is written to an unnamed inode (O_TMPFILE) and linked into its folder,
+// one directory operation per message; on a file system without O_TMPFILE it is written
+// to a hidden temporary name and renamed. Plain POSIX calls on purpose: this is the hot
+// path of every delivery, and an open directory handle per folder spares the path walk.
+class StoreFiles {
+ public:
+  StoreFiles() = default;
+  StoreFiles(const StoreFiles&) = delete;
+  StoreFiles& operator=(const StoreFiles&) = delete;
+  ~StoreFiles();
+
+  // Writes `text` as dir/name (creating dir); throws std::runtime_error naming the path.
+  // Thread-safe; callers give distinct names.
+  void put(const std::filesystem::path& dir, const std::string& name, std::string_view text);
+
+ private:
+  int directory(const std::filesystem::path& dir);
+  void forget(const std::filesystem::path& dir);
+
+  std::mutex mutex_;
+  std::map<std::filesystem::path, int> dirs_;  // open O_PATH handles, one per folder
+};
+
+}  // namespace maillab::smtp

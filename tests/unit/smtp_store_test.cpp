@@ -1,0 +1,78 @@
+// The store's files: whole or absent, no leftovers, a folder removed behind the store's
+// back made again, a folder that cannot be made refused without a placement.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "maillab/smtp/world.hpp"
+#include "temp_dir.hpp"
+
+using namespace maillab;
+using namespace maillab::smtp;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct StoreHarness {
+  test::TempDir root;
+  faults::FaultTable faults;
+  std::unique_ptr<World> world;
+  StoreHarness() {
+    WorldConfig w;
+    w.accepted_domains = {"contoso.local"};
+    MailboxConfig bob;
+    bob.address = "bob@contoso.local";
+    w.mailboxes.push_back(bob);
+    world = std::make_unique<World>(w, root.path() / "store", faults);
+  }
+  fs::path inbox() const { return root.path() / "store" / "bob@contoso.local" / "Inbox"; }
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    if (fs::exists(inbox()))
+      for (auto& e : fs::directory_iterator(inbox())) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const Envelope kEnvelope{"alice@fabrikam.com", {"bob@contoso.local"}, "", "", {}};
+
+TEST(Store, WritesEachMessageWholeUnderItsQueueIdAndNothingElse) {
+  StoreHarness h;
+  std::string big(300 * 1024, 'x');  // more than one write(2) may take
+  auto id1 = h.world->deliver(kEnvelope, "Subject: one\r\n\r\nhello\r\n");
+  auto id2 = h.world->deliver(kEnvelope, "Subject: two\r\n\r\n" + big);
+  EXPECT_EQ(h.names(), (std::vector<std::string>{id1 + ".eml", id2 + ".eml"})) << "no temporary files left";
+  EXPECT_EQ(slurp(h.inbox() / (id1 + ".eml")), "Subject: one\r\n\r\nhello\r\n");
+  EXPECT_EQ(slurp(h.inbox() / (id2 + ".eml")), "Subject: two\r\n\r\n" + big);
+  auto placed = h.world->placements();
+  ASSERT_EQ(placed.size(), 2u);
+  EXPECT_EQ(placed[1].file, h.inbox() / (id2 + ".eml"));
+}
+
+TEST(Store, MakesAFolderAgainThatWasRemovedBehindItsBack) {
+  StoreHarness h;
+  h.world->deliver(kEnvelope, "Subject: one\r\n\r\n");
+  fs::remove_all(h.inbox());
+  auto id = h.world->deliver(kEnvelope, "Subject: two\r\n\r\n");
+  EXPECT_EQ(h.names(), std::vector<std::string>{id + ".eml"});
+}
+
+TEST(Store, AFolderThatCannotBeMadeFailsTheDeliveryAndPlacesNothing) {
+  StoreHarness h;
+  fs::create_directories(h.inbox().parent_path());
+  std::ofstream(h.inbox()) << "a file where the folder should be";
+  EXPECT_ANY_THROW(h.world->deliver(kEnvelope, "Subject: one\r\n\r\n"));
+  EXPECT_TRUE(h.world->placements().empty());
+}
+
+}  // namespace
