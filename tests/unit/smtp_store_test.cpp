@@ -22,9 +22,12 @@ struct StoreHarness {
   StoreHarness() {
     WorldConfig w;
     w.accepted_domains = {"contoso.local"};
-    MailboxConfig bob;
-    bob.address = "bob@contoso.local";
-    w.mailboxes.push_back(bob);
+    for (auto a : {"bob@contoso.local", "administrator@contoso.local"}) {
+      MailboxConfig m;
+      m.address = a;
+      w.mailboxes.push_back(m);
+    }
+    w.admin_mailbox = "administrator@contoso.local";
     world = std::make_unique<World>(w, root.path() / "store", faults);
   }
   fs::path inbox() const { return root.path() / "store" / "bob@contoso.local" / "Inbox"; }
@@ -57,6 +60,27 @@ TEST(Store, WritesEachMessageWholeUnderItsQueueIdAndNothingElse) {
   auto placed = h.world->placements();
   ASSERT_EQ(placed.size(), 2u);
   EXPECT_EQ(placed[1].file, h.inbox() / (id2 + ".eml"));
+}
+
+TEST(Store, EveryPlacementNamesTheFileItWrote) {
+  StoreHarness h;
+  Envelope two{"alice@fabrikam.com", {"bob@contoso.local", "nobody@contoso.local", "carol@contoso.local"}, "", "", {}};
+  for (int i = 0; i < 3; ++i) h.world->deliver(i == 1 ? two : kEnvelope, "Subject: s\r\n\r\nbody\r\n");
+  auto placed = h.world->placements();
+  ASSERT_EQ(placed.size(), 5u);
+  std::vector<std::string> where;
+  for (const auto& p : placed) {
+    where.push_back(p.id + " " + p.where + " " + p.target + " " + p.folder + " " + p.file.filename().string());
+    EXPECT_TRUE(fs::is_regular_file(p.file)) << p.file;
+  }
+  EXPECT_EQ(where, (std::vector<std::string>{
+                       "00000001 mailbox bob@contoso.local Inbox 00000001.eml",
+                       "00000002 mailbox bob@contoso.local Inbox 00000002.eml",
+                       "00000002 ndr administrator@contoso.local Inbox 00000002-ndr-nobody@contoso.local.eml",
+                       "00000002 ndr administrator@contoso.local Inbox 00000002-ndr-carol@contoso.local.eml",
+                       "00000003 mailbox bob@contoso.local Inbox 00000003.eml"}));
+  EXPECT_EQ(placed[2].recipient, "nobody@contoso.local");
+  EXPECT_EQ(placed[2].file.parent_path(), h.root.path() / "store" / "administrator@contoso.local" / "Inbox");
 }
 
 TEST(Store, MakesAFolderAgainThatWasRemovedBehindItsBack) {

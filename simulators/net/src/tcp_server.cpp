@@ -90,8 +90,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Action a = std::move(queue_.front());
       queue_.pop_front();
       switch (a.kind) {
-        case Action::Kind::Send:
-          return write(std::move(a));
+        case Action::Kind::Send: {
+          send_ = std::move(a);
+          sent_ = 0;
+          std::uint64_t total = std::min(send_.size(), send_.limit);
+          if (!send_.bytes_per_second) {
+            // A reply nearly always fits the socket buffer: written now, it needs no
+            // handler and no reactor round; only a rest waits for the socket.
+            boost::system::error_code ec;
+            sent_ = socket_.write_some(buffers(0, total), ec);
+            if (ec && ec != asio::error::would_block) return close(false);
+            if (sent_ >= total) {
+              send_ = Action{};
+              break;
+            }
+          }
+          return write_some(total);
+        }
         case Action::Kind::Pause:
           pause_.expires_after(a.pause);
           pause_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -155,19 +170,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     close(false);  // RFC 1939 and RFC 5321: close without a response, nothing half-done kept
   }
 
-  void write(Action a) {
-    send_ = std::move(a);
-    std::uint64_t total = std::min(send_.size(), send_.limit);
-    sent_ = 0;
-    write_some(total);
-  }
-
-  // Sends send_ from sent_ up to `total` octets, in slices when the rate is limited.
-  void write_some(std::uint64_t total) {
-    std::uint64_t slice = total - sent_;
-    if (send_.bytes_per_second) slice = std::min<std::uint64_t>(slice, std::max<std::uint64_t>(1, send_.bytes_per_second / 20));
-    std::array<asio::const_buffer, 2> bufs{};  // status line, message; either may be empty
-    std::uint64_t from = sent_, want = slice;
+  // send_'s octets [from, from + want): the status line, then the message; either may be empty.
+  std::array<asio::const_buffer, 2> buffers(std::uint64_t from, std::uint64_t want) const {
+    std::array<asio::const_buffer, 2> bufs{};
     if (from < send_.text.size()) {
       auto n = std::min<std::uint64_t>(want, send_.text.size() - from);
       bufs[0] = asio::buffer(send_.text.data() + from, n);
@@ -177,6 +182,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
       from -= send_.text.size();
     }
     if (want && send_.body) bufs[1] = asio::buffer(send_.body->data() + from, want);
+    return bufs;
+  }
+
+  // Sends send_ from sent_ up to `total` octets, in slices when the rate is limited.
+  void write_some(std::uint64_t total) {
+    std::uint64_t slice = total - sent_;
+    if (send_.bytes_per_second) slice = std::min<std::uint64_t>(slice, std::max<std::uint64_t>(1, send_.bytes_per_second / 20));
+    auto bufs = buffers(sent_, slice);
     asio::async_write(socket_, bufs,
                       [self = shared_from_this(), total, slice](boost::system::error_code ec, std::size_t) {
                         if (ec) return self->close(false);
@@ -232,6 +245,7 @@ void TcpServer::Impl::accept() {
       return;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    socket.non_blocking(true, ec);  // Connection writes replies directly when the socket takes them
     bool reject = active.load() >= config.max_sessions;
     std::shared_ptr<Connection> conn;
     std::list<std::weak_ptr<Connection>>::iterator it;

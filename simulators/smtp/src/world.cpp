@@ -9,6 +9,7 @@
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/faults/fault_spec.hpp"
+#include "placement_log.hpp"
 #include "store_files.hpp"
 
 namespace fs = std::filesystem;
@@ -145,7 +146,9 @@ WorldConfig load_world_file(const std::string& path) {
 // ---- the world -----------------------------------------------------------------------
 
 World::World(WorldConfig config, fs::path store, faults::FaultTable& faults)
-    : config_(std::move(config)), store_(std::move(store)), faults_(faults), files_(std::make_unique<StoreFiles>()) {
+    : config_(std::move(config)), store_(std::move(store)), faults_(faults),
+      placements_(std::make_unique<PlacementLog>()),
+      files_(std::make_unique<StoreFiles>()) {
   for (auto& m : config_.mailboxes) m.address = lower(m.address);
 }
 
@@ -232,10 +235,7 @@ bool World::check_login(std::string_view user, std::string_view password) const 
 }
 
 void World::write_file(Placement& p, const std::string& text) {
-  // One message per id in a mailbox folder; reports about several recipients share a
-  // folder (the administrator's Inbox, Badmail), so their names carry the recipient.
-  bool report = p.where == "ndr" || p.where == "badmail";
-  auto name = p.id + (report ? "-" + p.where + "-" + p.recipient : "") + ".eml";
+  auto name = store_file_name(p);
   files_->put(p.file, name, text);
   p.file /= name;
 }
@@ -315,25 +315,25 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
 
 std::string World::deliver(const Envelope& env, const std::string& message) {
   std::vector<Write> writes;
+  std::uint64_t number;
   std::string id;
   {
     std::lock_guard lock(mutex_);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(next_id_++));
-    id = buf;
+    number = next_id_++;
+    id = queue_id(number);
     std::vector<std::string> forwarded;
     for (const auto& r : env.recipients) place_locked(id, resolve(r), env, message, forwarded, writes);
   }
   // Ids are unique, so the files can be written without the lock.
   for (auto& w : writes) write_file(w.placement, w.text.empty() ? message : w.text);
   std::lock_guard lock(mutex_);
-  for (auto& w : writes) placements_.push_back(std::move(w.placement));
+  for (auto& w : writes) placements_->add(number, w.placement);
   return id;
 }
 
 std::vector<Placement> World::placements() const {
   std::lock_guard lock(mutex_);
-  return placements_;
+  return placements_->all();
 }
 
 WorldConfig World::config() const {

@@ -72,6 +72,7 @@ struct Placement {
   std::filesystem::path file;
 };
 
+class PlacementLog;
 class StoreFiles;
 
 class World {
@@ -129,7 +130,7 @@ class World {
   std::filesystem::path store_;
   faults::FaultTable& faults_;
   std::uint64_t next_id_ = 1;
-  std::vector<Placement> placements_;
+  std::unique_ptr<PlacementLog> placements_;
   std::unique_ptr<StoreFiles> files_;
 };
 

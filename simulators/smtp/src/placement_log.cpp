@@ -1,0 +1,40 @@
+#include "placement_log.hpp"
+
+#include <cstdio>
+
+namespace maillab::smtp {
+
+std::string queue_id(std::uint64_t n) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+std::string store_file_name(const Placement& p) {
+  bool report = p.where == "ndr" || p.where == "badmail";
+  return p.id + (report ? "-" + p.where + "-" + p.recipient : "") + ".eml";
+}
+
+std::uint32_t PlacementLog::intern(const std::string& s) {
+  auto [it, added] = index_.try_emplace(s, static_cast<std::uint32_t>(strings_.size()));
+  if (added) strings_.push_back(s);
+  return it->second;
+}
+
+void PlacementLog::add(std::uint64_t id, const Placement& p) {
+  records_.push_back({id, intern(p.recipient), intern(p.where), intern(p.target), intern(p.folder),
+                      intern(p.file.parent_path().string())});
+}
+
+std::vector<Placement> PlacementLog::all() const {
+  std::vector<Placement> out;
+  out.reserve(records_.size());
+  for (const auto& r : records_) {
+    Placement p{queue_id(r.id), strings_[r.recipient], strings_[r.where], strings_[r.target], strings_[r.folder], {}};
+    p.file = std::filesystem::path(strings_[r.dir]) / store_file_name(p);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace maillab::smtp
