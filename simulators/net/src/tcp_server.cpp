@@ -238,7 +238,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 void TcpServer::Impl::accept() {
   // The peer's address comes with the accept; no getpeername per connection.
-  acceptor.async_accept(asio::make_strand(io), peer, [this](boost::system::error_code ec, tcp::socket socket) {
+  // A strand per connection only where several threads could run its handlers at once.
+  auto executor = config.threads > 1 ? asio::any_io_executor(asio::make_strand(io)) : asio::any_io_executor(io.get_executor());
+  acceptor.async_accept(executor, peer, [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping) return;
       if (acceptor.is_open()) accept();  // EMFILE and friends: keep serving the others

@@ -23,7 +23,7 @@ std::uint32_t PlacementLog::intern(const std::string& s) {
 
 void PlacementLog::add(std::uint64_t id, const Placement& p) {
   records_.push_back({id, intern(p.recipient), intern(p.where), intern(p.target), intern(p.folder),
-                      intern(p.file.parent_path().string())});
+                      intern(p.file.native())});
 }
 
 std::vector<Placement> PlacementLog::all() const {

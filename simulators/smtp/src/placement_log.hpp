@@ -23,7 +23,7 @@ std::string store_file_name(const Placement& p);
 // paths); the file name is made again from them. Not thread-safe: the world's lock guards it.
 class PlacementLog {
  public:
-  // `p.file` is the stored file, named by store_file_name(p) in its folder.
+  // `p.file` is the folder the message was stored in, as store_file_name(p).
   void add(std::uint64_t id, const Placement& p);
   std::vector<Placement> all() const;
 

@@ -94,6 +94,17 @@ std::vector<Action> Session::feed(std::string_view bytes) {
       if (bdat_left_ == 0) chunk_done(faults_.on_reply({"BDAT", 0, user_, envelope_.from, &envelope_.recipients}), out);
       continue;
     }
+    if (mode_ == Mode::Data && buffer_.empty() && !line_flushed_ && bytes[pos] != '.') {
+      // At a line's start, every line up to the next one that starts with "." (stuffed,
+      // or the end of the data) goes into the message as it is, in one piece.
+      auto dot = bytes.find("\n.", pos);
+      auto last = dot != std::string_view::npos ? dot : bytes.rfind('\n');
+      if (last != std::string_view::npos && last >= pos) {
+        add_data(bytes.substr(pos, last + 1 - pos));
+        pos = last + 1;
+        continue;
+      }
+    }
     auto nl = bytes.find('\n', pos);
     if (mode_ == Mode::Data) {
       bool complete = nl != std::string_view::npos;

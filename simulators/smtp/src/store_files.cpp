@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
@@ -73,17 +74,17 @@ StoreFiles::~StoreFiles() {
   for (auto& [dir, fd] : dirs_) ::close(fd);
 }
 
-int StoreFiles::directory(const fs::path& dir) {
+int StoreFiles::directory(const std::string& dir) {
   std::lock_guard lock(mutex_);
   if (auto it = dirs_.find(dir); it != dirs_.end()) return it->second;
   fs::create_directories(dir);
   int fd = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + dir.string());
+  if (fd < 0) throw std::runtime_error("cannot open " + dir);
   dirs_.emplace(dir, fd);
   return fd;
 }
 
-void StoreFiles::forget(const fs::path& dir) {
+void StoreFiles::forget(const std::string& dir) {
   std::lock_guard lock(mutex_);
   if (auto it = dirs_.find(dir); it != dirs_.end()) {
     ::close(it->second);
@@ -91,7 +92,7 @@ void StoreFiles::forget(const fs::path& dir) {
   }
 }
 
-void StoreFiles::put(const fs::path& dir, const std::string& name, std::string_view text) {
+void StoreFiles::put(const std::string& dir, const std::string& name, std::string_view text) {
   // A folder removed behind the store's back (a scenario may do that) leaves a handle to a
   // dead directory, which fails with one errno or another: any failure opens it once more.
   int error = 0;
@@ -103,7 +104,7 @@ void StoreFiles::put(const fs::path& dir, const std::string& name, std::string_v
     error = errno;
     forget(dir);
   }
-  throw std::runtime_error("cannot store " + (dir / name).string() + ": " + std::strerror(error));
+  throw std::runtime_error("cannot store " + dir + "/" + name + ": " + std::strerror(error));
 }
 
 }  // namespace maillab::smtp

@@ -1,7 +1,6 @@
 #pragma once
 
-#include <filesystem>
-#include <map>
+#include <unordered_map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -22,14 +21,14 @@ class StoreFiles {
 
   // Writes `text` as dir/name (creating dir); throws std::runtime_error naming the path.
   // Thread-safe; callers give distinct names.
-  void put(const std::filesystem::path& dir, const std::string& name, std::string_view text);
+  void put(const std::string& dir, const std::string& name, std::string_view text);
 
  private:
-  int directory(const std::filesystem::path& dir);
-  void forget(const std::filesystem::path& dir);
+  int directory(const std::string& dir);
+  void forget(const std::string& dir);
 
   std::mutex mutex_;
-  std::map<std::filesystem::path, int> dirs_;  // open O_PATH handles, one per folder
+  std::unordered_map<std::string, int> dirs_;  // open O_PATH handles, one per folder
 };
 
 }  // namespace maillab::smtp

@@ -160,11 +160,14 @@ std::string World::setting(const std::string& key) const {
   return it == w.end() ? std::string() : it->second;
 }
 
-std::optional<MailboxConfig> World::mailbox_locked(std::string_view address) const {
-  auto a = lower(address);
+MailboxConfig* World::mailbox_locked(std::string_view address) {
+  return const_cast<MailboxConfig*>(std::as_const(*this).mailbox_locked(address));
+}
+
+const MailboxConfig* World::mailbox_locked(std::string_view address) const {
   for (const auto& m : config_.mailboxes)
-    if (m.address == a) return m;
-  return std::nullopt;
+    if (ascii::iequals(m.address, address)) return &m;  // addresses are kept in lower case
+  return nullptr;
 }
 
 bool World::event_sink_registered() const { return setting("event-sink") != "unregistered"; }
@@ -234,10 +237,8 @@ bool World::check_login(std::string_view user, std::string_view password) const 
   return it != config_.auth_users.end() && it->second == password;
 }
 
-void World::write_file(Placement& p, const std::string& text) {
-  auto name = store_file_name(p);
-  files_->put(p.file, name, text);
-  p.file /= name;
+void World::write_file(const Placement& p, const std::string& text) {
+  files_->put(p.file.native(), store_file_name(p), text);
 }
 
 static std::string ndr_text(const std::string& hostname, const std::string& to, const std::string& recipient,
@@ -258,7 +259,7 @@ static std::string ndr_text(const std::string& hostname, const std::string& to, 
 
 void World::place_locked(const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
                          std::vector<std::string>& forwarded, std::vector<Write>& writes) {
-  // Placement.file holds the directory until write_file names the file.
+  // Placement.file holds the folder; the placement log names the file in it.
   auto to = [&](std::string where, std::string target, std::string folder, fs::path dir, std::string text = {}) {
     writes.push_back({Placement{id, rcpt, std::move(where), std::move(target), std::move(folder), std::move(dir)},
                       std::move(text)});
@@ -277,7 +278,7 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
   const bool accepted = setting("recipient-policy") != "missing" &&
                         std::find(config_.accepted_domains.begin(), config_.accepted_domains.end(),
                                   domain_of(rcpt)) != config_.accepted_domains.end();
-  auto mb = accepted ? mailbox_locked(rcpt) : std::nullopt;
+  MailboxConfig* mb = accepted ? mailbox_locked(rcpt) : nullptr;
   if (!mb) {
     if (accepted) return undeliverable("5.1.1", "550 5.1.1 User unknown");
     return undeliverable("5.4.0", "550 5.4.0 No route to " + domain_of(rcpt));
@@ -308,8 +309,7 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
       }
     }
   }
-  for (auto& m : config_.mailboxes)
-    if (m.address == mb->address) m.used_kb += size_kb;
+  mb->used_kb += size_kb;
   to("mailbox", mb->address, folder, store_ / mb->address / folder);
 }
 

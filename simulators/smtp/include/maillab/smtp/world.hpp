@@ -115,7 +115,8 @@ class World {
 
  private:
   std::string setting(const std::string& key) const;
-  std::optional<MailboxConfig> mailbox_locked(std::string_view address) const;
+  MailboxConfig* mailbox_locked(std::string_view address);
+  const MailboxConfig* mailbox_locked(std::string_view address) const;
   // One file to write for a delivery, decided under the lock and written outside it.
   struct Write {
     Placement placement;
@@ -123,7 +124,7 @@ class World {
   };
   void place_locked(const std::string& id, const std::string& recipient, const Envelope& env,
                     const std::string& message, std::vector<std::string>& forwarded, std::vector<Write>& writes);
-  void write_file(Placement& placement, const std::string& text);
+  void write_file(const Placement& placement, const std::string& text);
 
   mutable std::mutex mutex_;
   WorldConfig config_;
