@@ -5,7 +5,8 @@ connection per message (greeting, HELO, MAIL, RCPT, DATA, QUIT), so this is a
 connection-rate benchmark as much as a message-rate one.
 
 Four servers, each measured `--rounds` times in rotation (the median is printed, and the
-spread), so that a disk or a neighbour that slows down for a while hits all of them:
+spread), so that a disk or a neighbour that slows down for a while hits all of them; the
+page cache is flushed (sync) before every run, so no run pays for the writes of another:
 
   maillab            stores every message as a file in STORE/bob@contoso.local/Inbox (disk)
   maillab tmpfs      the same with the store in /dev/shm: the disk out of the picture
@@ -18,6 +19,7 @@ default limit of 256 sessions would queue the rest in the kernel).
 Usage: bench/smtp_vs_smtp_sink.py [--messages N] [--rounds R] [--threads T] [--build DIR]
 """
 import argparse
+import os
 import pathlib
 import shutil
 import socket
@@ -124,6 +126,9 @@ def main():
                 source(s.port, sessions, 200)  # warm-up
             for r in range(args.rounds):
                 for s in servers:
+                    # What the runs before wrote is flushed first, or its writeback would
+                    # be charged to whichever server runs next.
+                    os.sync()
                     rate = source(s.port, sessions, messages)
                     s.rates.setdefault(sessions, []).append(rate)
                     print(f"  {sessions:>2} session(s) round {r + 1}: {s.name:<14} {rate:8.0f} msg/s",

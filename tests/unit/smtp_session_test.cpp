@@ -271,6 +271,20 @@ TEST(SmtpSession, LongDataLinesAreKeptWhole) {
   EXPECT_EQ(slurp(h.files("bob@contoso.local/Inbox")[0]), longline.substr(1));
 }
 
+TEST(SmtpSession, AStoreThatCannotWriteAnswers451AndKeepsNothing) {
+  SmtpHarness h;
+  h.ehlo();
+  fs::create_directories(h.store.path() / "bob@contoso.local");
+  std::ofstream(h.store.path() / "bob@contoso.local" / "Inbox") << "a file where the folder should be";
+  const std::string message = "MAIL FROM:<a@b.c>\r\nRCPT TO:<bob@contoso.local>\r\nDATA\r\nSubject: s\r\n\r\n.\r\n";
+  EXPECT_TRUE(h.send(message).ends_with("354 Start mail input; end with .\r\n451 4.3.0 Local error in processing\r\n"))
+      << "the client keeps the message and tries again";
+  EXPECT_TRUE(h.world->placements().empty());
+  fs::remove(h.store.path() / "bob@contoso.local" / "Inbox");
+  EXPECT_TRUE(h.send(message).ends_with("Queued mail for delivery\r\n")) << "the same session, once the disk is back";
+  EXPECT_EQ(h.files("bob@contoso.local/Inbox").size(), 1u);
+}
+
 TEST(SmtpSession, InputSplitAtEveryByteOffset) {
   const std::string conversation =
       "EHLO c\r\nMAIL FROM: <> RET=FULL\r\nRCPT TO: <bob@contoso.local> NOTIFY=FAILURE\r\nDATA\r\n"

@@ -195,7 +195,8 @@ void Session::end_of_message(std::vector<Action>& out) {
     respond(line(reply::kTooLarge), verdict, out);
     return;
   }
-  // Storing touches the disk: it runs as Work, off the I/O thread, and the reply follows.
+  // Storing touches the disk: it is Work for the transport (the session stays sans-I/O),
+  // and the reply follows it.
   Action work(Action::Kind::Work);
   auto envelope = std::make_shared<const Envelope>(std::move(envelope_));
   auto data = std::make_shared<const std::string>(std::move(data_));
@@ -208,7 +209,7 @@ void Session::end_of_message(std::vector<Action>& out) {
   };
   work.then = [this, verdict](const std::string& id) {
     std::vector<Action> replies;
-    respond(id.empty() ? line("451 4.3.0 Local error in processing")
+    respond(id.empty() ? line(reply::kLocalError)
                        : line("250 2.6.0 <" + id + "@" + world_.hostname() + "> Queued mail for delivery"),
             verdict, replies);
     return replies;

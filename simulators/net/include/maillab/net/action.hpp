@@ -17,8 +17,8 @@ struct Action {
     Close,  // close after everything before it is sent
     Reset,  // abort with RST
     Stall,  // never answer again; keep the connection open
-    Work,   // run `job` away from the I/O thread (it may block on the disk), then the
-            // actions `then` returns; nothing after it is performed before it is done
+    Work,   // run `job` (it may touch the disk), then the actions `then` returns; nothing
+            // after it is performed before it is done
   };
 
   explicit Action(Kind k = Kind::Send, std::string t = {}, std::shared_ptr<const std::string> b = nullptr)
@@ -30,7 +30,7 @@ struct Action {
   std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t bytes_per_second = 0;
   std::chrono::milliseconds pause{0};
-  std::function<std::string()> job;  // Work: thread-safe, touches no session state
+  std::function<std::string()> job;  // Work: thread-safe (other sessions' jobs may run at once)
   std::function<std::vector<Action>(std::string)> then;  // Work: on the session's strand
 
   std::uint64_t size() const { return text.size() + (body ? body->size() : 0); }

@@ -45,6 +45,7 @@ inline constexpr std::string_view kTooLarge = "552 5.3.4 Message size exceeds fi
 inline constexpr std::string_view kTooManyRecipients = "452 4.5.3 Too many recipients";
 inline constexpr std::string_view kBadParameter = "555 5.5.4 Unsupported option";
 inline constexpr std::string_view kTooManyErrors = "421 4.7.0 Too many errors, closing transmission channel";
+inline constexpr std::string_view kLocalError = "451 4.3.0 Local error in processing";  // the store failed
 inline constexpr std::string_view kTooManySessions = "421 4.3.2 Too many connections, try again later";
 
 }  // namespace maillab::smtp::reply
