@@ -97,7 +97,7 @@ class Server:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=20000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--build", default=str(ROOT / "build"))
     ap.add_argument("--threads", type=int, default=1, help="maillab smtpd I/O threads (1 is fastest on 2 cores)")
     args = ap.parse_args()
