@@ -59,7 +59,8 @@ bool put_renamed(int dirfd, const std::string& name, std::string_view text) {
   int fd = ::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
   bool ok = write_all(fd, text);
-  ok = (::close(fd) == 0) && ok && ::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) == 0;
+  // Like linkat, never over an existing file.
+  ok = (::close(fd) == 0) && ok && ::renameat2(dirfd, tmp.c_str(), dirfd, name.c_str(), RENAME_NOREPLACE) == 0;
   if (!ok) {
     int saved = errno;
     ::unlinkat(dirfd, tmp.c_str(), 0);
@@ -98,8 +99,12 @@ void StoreFiles::put(const std::string& dir, const std::string& name, std::strin
   int error = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
     int dirfd = directory(dir);
-    auto linked = put_unnamed(dirfd, name, text);
-    if (linked == Linked::Unsupported) linked = put_renamed(dirfd, name, text) ? Linked::Done : Linked::Failed;
+    auto linked = naming_.load(std::memory_order_relaxed) == Naming::Unnamed ? put_unnamed(dirfd, name, text)
+                                                                              : Linked::Unsupported;
+    if (linked == Linked::Unsupported) {
+      naming_.store(Naming::Renamed, std::memory_order_relaxed);
+      linked = put_renamed(dirfd, name, text) ? Linked::Done : Linked::Failed;
+    }
     if (linked == Linked::Done) return;
     error = errno;
     forget(dir);

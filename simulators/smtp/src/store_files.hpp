@@ -1,7 +1,8 @@
 #pragma once
 
-#include <unordered_map>
+#include <atomic>
 #include <mutex>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,11 @@ namespace maillab::smtp {
 // path of every delivery, and an open directory handle per folder spares the path walk.
 class StoreFiles {
  public:
-  StoreFiles() = default;
+  enum class Naming {
+    Unnamed,  // O_TMPFILE and linkat, while the file system has them
+    Renamed,  // a hidden temporary name, then rename
+  };
+  explicit StoreFiles(Naming naming = Naming::Unnamed) : naming_(naming) {}
   StoreFiles(const StoreFiles&) = delete;
   StoreFiles& operator=(const StoreFiles&) = delete;
   ~StoreFiles();
@@ -27,6 +32,7 @@ class StoreFiles {
   int directory(const std::string& dir);
   void forget(const std::string& dir);
 
+  std::atomic<Naming> naming_;  // Renamed from the first time O_TMPFILE is refused
   std::mutex mutex_;
   std::unordered_map<std::string, int> dirs_;  // open O_PATH handles, one per folder
 };
