@@ -8,18 +8,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "slurp.hpp"
 #include "maillab/faults/corruption.hpp"
 
 namespace {
 
 const std::string kFixtures = MAILLAB_SOURCE_DIR "/fixtures";
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using maillab::test::slurp;
 
 // The valid message the corrupt one is made from.
 std::string original(maillab::faults::Corruption kind) {

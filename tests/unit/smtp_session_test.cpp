@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "slurp.hpp"
 #include "maillab/base/codec.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -15,6 +16,7 @@
 #include "temp_dir.hpp"
 
 using namespace maillab;
+using maillab::test::slurp;
 using namespace maillab::smtp;
 namespace fs = std::filesystem;
 
@@ -22,12 +24,6 @@ namespace {
 
 std::string crlf(std::string_view line) { return std::string(line) + "\r\n"; }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 struct SmtpHarness {
   test::TempDir store;

@@ -6,21 +6,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "slurp.hpp"
 #include "store_files.hpp"
 #include "temp_dir.hpp"
 
 using namespace maillab;
+using maillab::test::slurp;
 using maillab::smtp::StoreFiles;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> names(const fs::path& dir) {
   std::vector<std::string> out;

@@ -6,10 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "slurp.hpp"
 #include "maillab/smtp/world.hpp"
 #include "temp_dir.hpp"
 
 using namespace maillab;
+using maillab::test::slurp;
 using namespace maillab::smtp;
 namespace fs = std::filesystem;
 
@@ -40,12 +42,6 @@ struct StoreHarness {
   }
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 const Envelope kEnvelope{"alice@fabrikam.com", {"bob@contoso.local"}, "", "", {}};
 
