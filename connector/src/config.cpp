@@ -1,10 +1,9 @@
+#include "maillab/base/files.hpp"
 #include "maillab/connector/config.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include "maillab/base/ascii.hpp"
 #include "maillab/base/units.hpp"
@@ -184,11 +183,9 @@ Config parse_config_text(const std::string& text, const std::string& source) {
 }
 
 Config load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot read the configuration file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_config_text(ss.str(), path);
+  auto text = read_file(path);
+  if (!text) throw ConfigError(path + ": cannot read the configuration file");
+  return parse_config_text(*text, path);
 }
 
 void validate(const Config& c) {

@@ -7,11 +7,10 @@
 #include <pybind11/stl.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
+#include "maillab/base/files.hpp"
 #include "maillab/connector/connector.hpp"
 #include "maillab/connector/folders.hpp"
 #include "maillab/faults/fault_spec.hpp"
@@ -121,10 +120,7 @@ class PySmtpServer {
     std::vector<py::bytes> out;
     for (auto& p : server_->placements()) {
       if (p.where != "mailbox" || p.target != smtp::lower(address) || p.folder != folder) continue;
-      std::ifstream in(p.file, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      out.emplace_back(ss.str());
+      out.emplace_back(read_file(p.file).value_or(""));
     }
     return out;
   }
@@ -167,10 +163,7 @@ class PyConnector {
     return out;
   }
   std::string log() const {
-    std::ifstream in(cn::Folders{config_.root}.log_file(), std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return read_file(cn::Folders{config_.root}.log_file()).value_or("");
   }
   std::vector<std::string> folder(const std::string& name) const {
     std::vector<std::string> out;

@@ -1,15 +1,14 @@
 #include <utility>
 
+#include "maillab/base/files.hpp"
 #include "maillab/runner/runner.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/connector/connector.hpp"
@@ -44,12 +43,8 @@ std::string RunResult::why() const {
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// Gone or unreadable reads as empty: the checks then report what they miss.
+std::string contents(const fs::path& p) { return read_file(p).value_or(""); }
 
 // The files a person would see in a folder (the connector's temporaries start with '.').
 std::vector<fs::path> files_in(const fs::path& dir) {
@@ -198,7 +193,7 @@ class Run {
 
   // Whether a file holds message `number` (1-based, in the order the scenario added them).
   bool holds(const fs::path& file, int number) const {
-    auto ids = messages_in(read_file(file), tracked_);
+    auto ids = messages_in(contents(file), tracked_);
     return std::find(ids.begin(), ids.end(), static_cast<std::size_t>(number - 1)) != ids.end();
   }
 
@@ -456,7 +451,7 @@ class Run {
             std::to_string(n) + " (expected " + std::to_string(*e.taken_by_competing_client) + ")");
     }
     if (!e.log.empty() || !e.no_log.empty()) {
-      auto log = read_file(root_ / cn::kLogFile);
+      auto log = contents(root_ / cn::kLogFile);
       for (auto& l : e.log)
         check(s, "log line \"" + l + "\"", log.find(l) != std::string::npos,
               log.find(l) != std::string::npos ? "present" : "absent from " + std::string(cn::kLogFile));
@@ -510,7 +505,7 @@ class Run {
     std::vector<Sighting> seen;
     auto look = [&](const fs::path& dir, const std::string& place) {
       for (auto& f : files_in(dir))
-        for (auto i : messages_in(read_file(f), tracked_)) seen.push_back({i, PlaceKind::Holding, place, ""});
+        for (auto i : messages_in(contents(f), tracked_)) seen.push_back({i, PlaceKind::Holding, place, ""});
     };
     for (auto& md : pop3_->mailboxes().all()) {
       for (auto& m : md->snapshot())
@@ -534,7 +529,7 @@ class Run {
                           : p.where == "forward" ? "forwarded to " + p.target
                           : p.where == "ndr"     ? "an NDR to " + p.target
                                                  : "Badmail";
-      for (auto i : messages_in(read_file(p.file), tracked_)) seen.push_back({i, PlaceKind::Final, place, p.target});
+      for (auto i : messages_in(contents(p.file), tracked_)) seen.push_back({i, PlaceKind::Final, place, p.target});
     }
     return seen;
   }

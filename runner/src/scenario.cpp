@@ -1,9 +1,8 @@
+#include "maillab/base/files.hpp"
 #include "maillab/runner/scenario.hpp"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/base/units.hpp"
@@ -110,13 +109,11 @@ struct Reader {
       if (m["fixture"]) {
         auto name = str(m["fixture"], f + ".fixture");
         fs::path file = fs::path(fixtures) / name;
-        std::ifstream in(file, std::ios::binary);
         if (name.find("..") != std::string::npos || fs::path(name).is_absolute())
           fail(m["fixture"], f + ".fixture", "must be a path under fixtures/, not '" + name + "'");
-        if (!in) fail(m["fixture"], f + ".fixture", "no fixture " + file.string());
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        out.push_back({fs::path(name).filename().string(), to_crlf(ss.str())});
+        auto text = read_file(file);
+        if (!text) fail(m["fixture"], f + ".fixture", "no fixture " + file.string());
+        out.push_back({fs::path(name).filename().string(), to_crlf(*text)});
       } else if (m["generate"]) {
         auto g = m["generate"];
         only(g, {"count", "size"}, f + ".generate");
@@ -575,11 +572,9 @@ smtp::WorldConfig default_world() {
 }
 
 Scenario load_scenario(const std::string& path, const std::string& fixtures) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_scenario(ss.str(), path, fixtures);
+  auto text = read_file(path);
+  if (!text) throw ScenarioError(path + ": cannot be read");
+  return parse_scenario(*text, path, fixtures);
 }
 
 }  // namespace maillab::runner

@@ -6,10 +6,9 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
-#include "slurp.hpp"
 #include "maillab/faults/corruption.hpp"
+#include "test_files.hpp"
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "maillab/faults/fault_spec.hpp"
+#include "maillab/runner/scenario.hpp"
 #include "maillab/smtp/pickup.hpp"
 #include "maillab/smtp/presets.hpp"
 #include "temp_dir.hpp"
@@ -25,15 +26,7 @@ struct PickupHarness {
   std::unique_ptr<World> world;
   std::unique_ptr<Pickup> pickup;
   PickupHarness() {
-    WorldConfig w;
-    w.accepted_domains = {"contoso.local"};
-    for (auto a : {"bob@contoso.local", "administrator@contoso.local"}) {
-      MailboxConfig m;
-      m.address = a;
-      w.mailboxes.push_back(m);
-    }
-    w.admin_mailbox = "administrator@contoso.local";
-    world = std::make_unique<World>(w, root.path() / "store", faults);
+    world = std::make_unique<World>(runner::default_world(), root.path() / "store", faults);
     pickup = std::make_unique<Pickup>(root.path() / "PickUp", *world);
   }
   void fault(const std::string& spec) { faults.add(faults::parse_fault_spec(spec, presets())); }

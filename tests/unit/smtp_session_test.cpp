@@ -4,9 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "slurp.hpp"
+#include "maillab/runner/scenario.hpp"
 #include "maillab/base/codec.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -14,6 +13,7 @@
 #include "maillab/smtp/session.hpp"
 #include "session_harness.hpp"
 #include "temp_dir.hpp"
+#include "test_files.hpp"
 
 using namespace maillab;
 using maillab::test::slurp;
@@ -34,14 +34,7 @@ struct SmtpHarness {
   std::uint64_t next = 1;
 
   SmtpHarness() {
-    WorldConfig w;
-    w.accepted_domains = {"contoso.local"};
-    MailboxConfig bob;
-    bob.address = "bob@contoso.local";
-    MailboxConfig admin;
-    admin.address = "administrator@contoso.local";
-    w.mailboxes = {bob, admin};
-    w.admin_mailbox = "administrator@contoso.local";
+    auto w = runner::default_world();
     w.auth_users = {{"connector", "secret"}};
     world = std::make_unique<World>(w, store.path(), faults);
   }

@@ -3,14 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "slurp.hpp"
 #include "store_files.hpp"
 #include "temp_dir.hpp"
+#include "test_files.hpp"
 
 using namespace maillab;
+using maillab::test::file_names;
 using maillab::test::slurp;
 using maillab::smtp::StoreFiles;
 namespace fs = std::filesystem;
@@ -18,12 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 
-std::vector<std::string> names(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 class StoreFilesTest : public ::testing::TestWithParam<StoreFiles::Naming> {};
 
@@ -34,7 +27,7 @@ TEST_P(StoreFilesTest, WholeFilesAndNothingElse) {
   std::string big(200 * 1024, 'b');
   files.put(dir, "1.eml", "one\r\n");
   files.put(dir, "2.eml", big);
-  EXPECT_EQ(names(dir), (std::vector<std::string>{"1.eml", "2.eml"}));
+  EXPECT_EQ(file_names(dir), (std::vector<std::string>{"1.eml", "2.eml"}));
   EXPECT_EQ(slurp(fs::path(dir) / "1.eml"), "one\r\n");
   EXPECT_EQ(slurp(fs::path(dir) / "2.eml"), big);
 }
@@ -46,7 +39,7 @@ TEST_P(StoreFilesTest, AFolderRemovedBehindItsBackIsMadeAgain) {
   files.put(dir, "1.eml", "one");
   fs::remove_all(dir);
   files.put(dir, "2.eml", "two");
-  EXPECT_EQ(names(dir), std::vector<std::string>{"2.eml"});
+  EXPECT_EQ(file_names(dir), std::vector<std::string>{"2.eml"});
 }
 
 TEST_P(StoreFilesTest, AFailureNamesThePathAndLeavesNothing) {
@@ -60,7 +53,7 @@ TEST_P(StoreFilesTest, AFailureNamesThePathAndLeavesNothing) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(dir + "/taken.eml"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(names(dir), std::vector<std::string>{"taken.eml"}) << "no temporary file left";
+  EXPECT_EQ(file_names(dir), std::vector<std::string>{"taken.eml"}) << "no temporary file left";
 }
 
 TEST_P(StoreFilesTest, AnExistingFileIsNeverReplaced) {
@@ -70,7 +63,7 @@ TEST_P(StoreFilesTest, AnExistingFileIsNeverReplaced) {
   files.put(dir, "1.eml", "first");
   EXPECT_THROW(files.put(dir, "1.eml", "second"), std::runtime_error);
   EXPECT_EQ(slurp(fs::path(dir) / "1.eml"), "first");
-  EXPECT_EQ(names(dir), std::vector<std::string>{"1.eml"});
+  EXPECT_EQ(file_names(dir), std::vector<std::string>{"1.eml"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Naming, StoreFilesTest,

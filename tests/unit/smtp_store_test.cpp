@@ -4,11 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "slurp.hpp"
+#include "maillab/runner/scenario.hpp"
 #include "maillab/smtp/world.hpp"
 #include "temp_dir.hpp"
+#include "test_files.hpp"
 
 using namespace maillab;
 using maillab::test::slurp;
@@ -22,26 +22,11 @@ struct StoreHarness {
   faults::FaultTable faults;
   std::unique_ptr<World> world;
   StoreHarness() {
-    WorldConfig w;
-    w.accepted_domains = {"contoso.local"};
-    for (auto a : {"bob@contoso.local", "administrator@contoso.local"}) {
-      MailboxConfig m;
-      m.address = a;
-      w.mailboxes.push_back(m);
-    }
-    w.admin_mailbox = "administrator@contoso.local";
-    world = std::make_unique<World>(w, root.path() / "store", faults);
+    world = std::make_unique<World>(runner::default_world(), root.path() / "store", faults);
   }
   fs::path inbox() const { return root.path() / "store" / "bob@contoso.local" / "Inbox"; }
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    if (fs::exists(inbox()))
-      for (auto& e : fs::directory_iterator(inbox())) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  std::vector<std::string> names() const { return maillab::test::file_names(inbox()); }
 };
-
 
 const Envelope kEnvelope{"alice@fabrikam.com", {"bob@contoso.local"}, "", "", {}};
 

@@ -1,9 +1,8 @@
+#include "maillab/base/files.hpp"
 #include "maillab/faults/fault_spec.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include "maillab/base/units.hpp"
 #include "maillab/faults/fault_kinds.hpp"
@@ -316,11 +315,9 @@ FaultList parse_fault_yaml_text(std::string_view text, std::string_view source, 
 }
 
 FaultList load_fault_file(const std::string& path, const PresetRegistry& presets) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SpecError(path + ": cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_fault_yaml_text(ss.str(), path, presets);
+  auto text = read_file(path);
+  if (!text) throw SpecError(path + ": cannot be read");
+  return parse_fault_yaml_text(*text, path, presets);
 }
 
 }  // namespace maillab::faults

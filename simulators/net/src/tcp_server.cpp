@@ -47,7 +47,6 @@ struct TcpServer::Impl {
   std::deque<std::shared_ptr<Transcript>> transcripts;
 };
 
-
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(TcpServer::Impl& server, tcp::socket socket, const tcp::endpoint& peer, bool reject)

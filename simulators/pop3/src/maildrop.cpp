@@ -1,8 +1,8 @@
+#include "maillab/base/files.hpp"
 #include "maillab/pop3/maildrop.hpp"
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <sys/stat.h>
@@ -34,12 +34,10 @@ std::optional<FileKey> file_key(const fs::path& path) {
                  static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::string read_message(const fs::path& path) {
+  auto text = read_file(path);
+  if (!text) throw std::runtime_error("cannot read " + path.string());
+  return std::move(*text);
 }
 
 }  // namespace
@@ -48,7 +46,7 @@ std::shared_ptr<const std::string> StoredMessage::load() const {
   if (wire) return wire;
   auto& cache = WireCache::shared();
   if (auto hit = cache.get(key)) return hit;
-  auto text = read_file(file);
+  auto text = read_message(file);
   if (file_key(file) != std::optional<FileKey>(key)) throw std::runtime_error(file.string() + " changed");
   auto loaded = std::make_shared<const std::string>(to_wire(to_crlf(text)));
   cache.put(key, loaded);
@@ -104,7 +102,7 @@ std::vector<StoredMessage> Maildrop::scan_locked() {
       fresh.emplace(name, std::move(it->second));
     } else {
       // Read once to learn its CRLF size; the wire form goes to the shared cache, not here.
-      StoredMessage m = make_message(name, read_file(path));
+      StoredMessage m = make_message(name, read_message(path));
       WireCache::shared().put(*key, std::move(m.wire));
       m.wire = nullptr;
       m.file = path;

@@ -198,11 +198,9 @@ void Session::end_of_message(std::vector<Action>& out) {
   // Storing touches the disk: it is Work for the transport (the session stays sans-I/O),
   // and the reply follows it.
   Action work(Action::Kind::Work);
-  auto envelope = std::make_shared<const Envelope>(std::move(envelope_));
-  auto data = std::make_shared<const std::string>(std::move(data_));
-  work.job = [&world = world_, envelope, data]() -> std::string {
+  work.job = [&world = world_, envelope = std::move(envelope_), data = std::move(data_)]() -> std::string {
     try {
-      return world.deliver(*envelope, *data);
+      return world.deliver(envelope, data);
     } catch (const std::exception&) {
       return {};
     }

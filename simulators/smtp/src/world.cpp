@@ -1,11 +1,10 @@
+#include "maillab/base/files.hpp"
 #include "maillab/smtp/world.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 
-#include <sstream>
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/faults/fault_spec.hpp"
@@ -136,11 +135,9 @@ WorldConfig parse_world_node(const YAML::Node& root, std::string_view source) {
 }
 
 WorldConfig load_world_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw faults::SpecError(path + ": cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_world_yaml(ss.str(), path);
+  auto text = read_file(path);
+  if (!text) throw faults::SpecError(path + ": cannot be read");
+  return parse_world_yaml(*text, path);
 }
 
 // ---- the world -----------------------------------------------------------------------
@@ -237,10 +234,6 @@ bool World::check_login(std::string_view user, std::string_view password) const 
   return it != config_.auth_users.end() && it->second == password;
 }
 
-void World::write_file(const Placement& p, const std::string& text) {
-  files_->put(p.file.native(), store_file_name(p), text);
-}
-
 static std::string ndr_text(const std::string& hostname, const std::string& to, const std::string& recipient,
                             const std::string& status, const std::string& diagnostic, const std::string& original) {
   // RFC 3464: multipart/report with a human part, the delivery status and the headers.
@@ -325,7 +318,8 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
     for (const auto& r : env.recipients) place_locked(id, resolve(r), env, message, forwarded, writes);
   }
   // Ids are unique, so the files can be written without the lock.
-  for (auto& w : writes) write_file(w.placement, w.text.empty() ? message : w.text);
+  for (const auto& w : writes)
+    files_->put(w.placement.file.native(), store_file_name(w.placement), w.text.empty() ? message : w.text);
   std::lock_guard lock(mutex_);
   for (auto& w : writes) placements_->add(number, w.placement);
   return id;

@@ -124,7 +124,6 @@ class World {
   };
   void place_locked(const std::string& id, const std::string& recipient, const Envelope& env,
                     const std::string& message, std::vector<std::string>& forwarded, std::vector<Write>& writes);
-  void write_file(const Placement& placement, const std::string& text);
 
   mutable std::mutex mutex_;
   WorldConfig config_;
