@@ -1,12 +1,12 @@
-#include "maillab/connector/delivery_stage.hpp"
+#include "delivery_stage.hpp"
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <utility>
 
 #include "maillab/connector/hr_result.hpp"
-#include "maillab/connector/message_file.hpp"
 #include "maillab/connector/ndr.hpp"
+#include "profile_policy.hpp"
 
 namespace maillab::connector {
 
@@ -21,8 +21,8 @@ std::string_view outcome_name(Outcome o) {
   return "?";
 }
 
-DeliveryStage::DeliveryStage(const Config& config, Services& services)
-    : config_(config), s_(services), folders_{config.root}, robust_(config.profile == Profile::Robust) {}
+DeliveryStage::DeliveryStage(const Config& config, Services& services, ProfilePolicy& policy)
+    : config_(config), s_(services), policy_(policy), folders_{config.root} {}
 
 DeliveryStage::~DeliveryStage() {
   try {
@@ -51,80 +51,68 @@ const MailboxConfig* DeliveryStage::mailbox_of(const std::string& file) const {
   return nullptr;
 }
 
-// A message that cannot go now. Under sbs2003 a message fetched in this session is
-// simply dropped locally (it is still on the POP3 server and comes again next cycle,
-// which is seed 004's refetch); anything else waits in Incoming Mail.
-Outcome DeliveryStage::not_now(const DeliveryJob& job, const std::string& path) {
-  if (!robust_ && job.on_server) {
-    s_.fs.remove(path);
-    return Outcome::Refused;
-  }
-  return Outcome::Deferred;
+Outcome DeliveryStage::block() {
+  blocked_ = true;
+  return Outcome::Blocked;
 }
 
-Outcome DeliveryStage::fail_to(const DeliveryJob& job, const std::string& path) {
-  s_.fs.move(path, folders_.failed() + "/" + job.file);
+Outcome DeliveryStage::not_now(const DeliveryJob& job) {
+  if (!job.on_server) return Outcome::Deferred;
+  s_.fs.remove(path_of(job));
+  return Outcome::Refused;
+}
+
+Outcome DeliveryStage::fail_to_failed_mail(const DeliveryJob& job) {
+  s_.fs.move(path_of(job), folders_.failed() + "/" + job.file);
   return Outcome::Failed;
 }
 
+// The file's text; nullopt with `outcome` set when the policy settled an unreadable file.
+std::optional<std::string> DeliveryStage::read(const DeliveryJob& job, Outcome& outcome) {
+  try {
+    return s_.fs.read(path_of(job));
+  } catch (const FsError& e) {
+    ++errors_;
+    outcome = policy_.unreadable(*this, job, e);
+    return std::nullopt;
+  }
+}
+
 Outcome DeliveryStage::deliver(const DeliveryJob& job) {
-  const auto path = folders_.incoming() + "/" + job.file;
   if (!job.file.ends_with(".eml")) {
-    // An antivirus program renamed it: the 2003 product ignored such files silently.
-    if (robust_ && std::find(reported_.begin(), reported_.end(), job.file) == reported_.end()) {
-      reported_.push_back(job.file);
-      s_.events.report(EventId::UnreadableFile, {job.file, "not a .eml file"});
-    }
+    policy_.foreign_file(job);
     return Outcome::Deferred;
   }
   if (blocked_) return Outcome::Blocked;
-  std::string text;
-  try {
-    text = s_.fs.read(path);
-  } catch (const FsError& e) {
-    ++errors_;
-    if (robust_) {
-      s_.events.report(EventId::UnreadableFile, {job.file, e.what()});
-      return Outcome::Deferred;
-    }
-    // The 2003 stage stops at a file it cannot open as at a corrupt one: it stays in
-    // Incoming Mail (seed 000, CDO step 4h) and so does everything behind it.
-    s_.events.report(EventId::RetrieveFromQueueFailed);
-    blocked_ = true;
-    return Outcome::Blocked;
-  }
-  auto parsed = parse_envelope(text);
-  std::optional<std::string> corrupt;
-  if (!parsed) corrupt = "no envelope";
-  else corrupt = find_corruption(std::string_view(text).substr(parsed->message_offset));
+  Outcome outcome = Outcome::Deferred;
+  auto text = read(job, outcome);
+  if (!text) return outcome;
+  auto parsed = parse_envelope(*text);
+  auto corrupt = parsed ? find_corruption(std::string_view(*text).substr(parsed->message_offset))
+                        : std::optional<std::string>("no envelope");
   if (corrupt) {
     ++errors_;
     s_.log.line(LogLevel::Medium, job.thread, fmt::format("Message file {} is corrupt: {}.", job.file, *corrupt));
-    if (!robust_) {
-      // The 2003 CDO stage stops at the first message it cannot read: the rest wait behind it.
-      s_.events.report(EventId::RetrieveFromQueueFailed);
-      blocked_ = true;
-      return Outcome::Blocked;
-    }
-    s_.events.report(EventId::CorruptMessage, {job.file, *corrupt});
-    return fail_to(job, path);
+    return policy_.corrupt(*this, job, *corrupt);
   }
   if (parsed->envelope.recipients.empty()) {
     ++errors_;
     s_.events.report(EventId::NoValidRecipient, {job.file});
-    return fail_to(job, path);
+    return fail_to_failed_mail(job);
   }
-  if (config_.delivery.smtp) return smtp_deliver(job, path, text, *parsed);
-  // PickUp: one rename, so the file is in Incoming Mail or in PickUp, never both.
+  if (config_.delivery.smtp) return smtp_deliver(job, *text, *parsed);
+  return to_pickup(job);
+}
+
+// One rename, so the file is in Incoming Mail or in PickUp, never both.
+Outcome DeliveryStage::to_pickup(const DeliveryJob& job) {
   if (!s_.fs.is_dir(config_.delivery.pickup)) {
     ++errors_;
-    if (std::find(reported_.begin(), reported_.end(), "pickup") == reported_.end()) {
-      reported_.push_back("pickup");
+    if (!std::exchange(pickup_reported_, true))
       s_.events.report(EventId::SmtpUnreachable, {config_.delivery.pickup, "the pickup folder does not exist"});
-    }
     return Outcome::Deferred;
   }
-  s_.fs.move(path, config_.delivery.pickup + "/" + job.file);
+  s_.fs.move(path_of(job), config_.delivery.pickup + "/" + job.file);
   s_.log.line(LogLevel::Medium, job.thread, fmt::format("Moved message {} to the pickup folder.", job.file));
   return Outcome::Delivered;
 }
@@ -144,11 +132,7 @@ bool DeliveryStage::ensure_smtp() {
     options.connect_timeout = config_.connect_timeout;
     options.io_timeout = config_.io_timeout;
     channel_ = s_.channels.connect(to, options);
-    SmtpStyle style;
-    style.pipelining = robust_;
-    style.seed_syntax = !robust_;
-    style.size_param = robust_;
-    smtp_ = std::make_unique<SmtpClient>(*channel_, s_.log, 0, style);
+    smtp_ = std::make_unique<SmtpClient>(*channel_, s_.log, 0, policy_.smtp_style());
     smtp_->open(config_.delivery.helo);
     if (!config_.delivery.auth_user.empty()) smtp_->authenticate(config_.delivery.auth_user, config_.delivery.auth_password);
     return true;
@@ -160,9 +144,8 @@ bool DeliveryStage::ensure_smtp() {
   }
 }
 
-Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& path, const std::string& text,
-                                    const ParsedFile& parsed) {
-  if (!ensure_smtp()) return not_now(job, path);
+Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& text, const ParsedFile& parsed) {
+  if (!ensure_smtp()) return not_now(job);
   const int id = job.number ? job.number : ++leftover_id_;
   std::string_view message = std::string_view(text).substr(parsed.message_offset);
   const auto& env = parsed.envelope;
@@ -176,40 +159,38 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& p
     drop_smtp();
     ++errors_;
     s_.events.report(EventId::SmtpUnreachable, {config_.delivery.smtp->str(), e.what()});
-    return not_now(job, path);
+    return not_now(job);
   }
   if (out.delivered) {
-    s_.fs.remove(path);
+    s_.fs.remove(path_of(job));
     return Outcome::Delivered;
   }
   ++errors_;
-  const auto hr = hr_for_smtp(out.reply.code);
-  s_.log.delivery_failure(job.thread, hr, id, out.command, out.reply, 0);
+  s_.log.delivery_failure(job.thread, hr_for_smtp(out.reply.code), id, out.command, out.reply, 0);
   try {
     smtp_->reset();
   } catch (const std::exception&) {
     drop_smtp();
   }
-  const auto* mailbox = mailbox_of(job.file);
-  const auto reply = out.reply.first_line();
+  return judge_refusal(job, out, env, message);
+}
+
+// The refusals both profiles report alike; the rest is the policy's.
+Outcome DeliveryStage::judge_refusal(const DeliveryJob& job, const SmtpOutcome& out, const Envelope& env,
+                                     std::string_view message) {
   if (out.reply.code == 530) {
     // Anonymous access off. The 2003 product reported this as a POP3 transaction error.
+    const auto* mailbox = mailbox_of(job.file);
     s_.events.report(EventId::Pop3TransactionError,
                      {mailbox ? mailbox->pop3.host : "?", mailbox ? mailbox->user : "?"});
-    return not_now(job, path);
+    return not_now(job);
   }
   if (out.command == "SMTP_RCPT" && out.reply.enhanced == "5.7.1") {
-    s_.events.report(EventId::RecipientPolicy, {fmt::format("{}", fmt::join(env.recipients, ", ")), reply});
-    return not_now(job, path);
+    s_.events.report(EventId::RecipientPolicy, {fmt::format("{}", fmt::join(env.recipients, ", ")),
+                                                out.reply.first_line()});
+    return not_now(job);
   }
-  if (out.reply.transient() || !robust_) {
-    if (robust_) s_.events.report(EventId::TransientRejection, {job.file, reply});
-    return not_now(job, path);
-  }
-  // Robust, permanent: set it aside and tell the administrator; it is never fetched again.
-  fail_to(job, path);
-  s_.events.report(EventId::PermanentRejection, {job.file, reply, send_ndr(job, env, out.reply, message)});
-  return Outcome::Failed;
+  return policy_.rejected(*this, Rejection{job, env, out.reply, message});
 }
 
 std::string DeliveryStage::send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply,

@@ -76,71 +76,80 @@ void SmtpClient::abandon_data(const SmtpReply& data_reply) {
   read_reply();
 }
 
-SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::string_view message) {
+// The envelope's commands as this client's style writes them.
+SmtpClient::Commands SmtpClient::commands(const Envelope& envelope, bool eightbit, std::size_t size) const {
   const char* colon = style_.seed_syntax ? ": " : ":";
-  std::string mail = fmt::format("MAIL FROM{}<{}>", colon, envelope.sender);
-  if (ext_.size && style_.size_param) mail += fmt::format(" SIZE={}", message.size());
-  if (ext_.eightbit && eightbit) mail += " BODY=8BITMIME";
-  if (ext_.dsn) mail += " RET=FULL";
-  std::vector<std::string> rcpts;
+  Commands c;
+  c.mail = fmt::format("MAIL FROM{}<{}>", colon, envelope.sender);
+  if (ext_.size && style_.size_param) c.mail += fmt::format(" SIZE={}", size);
+  if (ext_.eightbit && eightbit) c.mail += " BODY=8BITMIME";
+  if (ext_.dsn) c.mail += " RET=FULL";
   for (const auto& r : envelope.recipients)
-    rcpts.push_back(fmt::format("RCPT TO{}<{}>{}", colon, r, ext_.dsn ? " NOTIFY=FAILURE" : ""));
+    c.rcpts.push_back(fmt::format("RCPT TO{}<{}>{}", colon, r, ext_.dsn ? " NOTIFY=FAILURE" : ""));
+  return c;
+}
 
-  // The commands, pipelined when offered; otherwise one by one, stopping where the
-  // transaction has failed. Either way the replies are judged below.
-  SmtpReply mail_reply, data_reply;
-  std::vector<SmtpReply> rcpt_replies;
-  if (style_.pipelining && ext_.pipelining) {
-    std::string batch = mail + "\r\n";
-    log_.traffic(thread_, "SMTP", true, mail);
-    for (auto& r : rcpts) {
-      log_.traffic(thread_, "SMTP", true, r);
-      batch += r + "\r\n";
-    }
-    log_.traffic(thread_, "SMTP", true, "DATA");
-    batch += "DATA\r\n";
-    channel_.write(batch);
-    mail_reply = read_reply();
-    for (std::size_t i = 0; i < rcpts.size(); ++i) rcpt_replies.push_back(read_reply());
-    data_reply = read_reply();
-  } else {
-    send_line(mail);
-    mail_reply = read_reply();
-    if (mail_reply.code == 250) {
-      for (auto& r : rcpts) {
-        send_line(r);
-        rcpt_replies.push_back(read_reply());
-      }
-      if (std::any_of(rcpt_replies.begin(), rcpt_replies.end(), [](auto& r) { return r.code / 100 == 2; })) {
-        send_line("DATA");
-        data_reply = read_reply();
-      }
-    }
+// MAIL, RCPTs and DATA in one write; every reply is read, the transaction judged after.
+SmtpClient::Replies SmtpClient::exchange_pipelined(const Commands& c) {
+  std::string batch = c.mail + "\r\n";
+  log_.traffic(thread_, "SMTP", true, c.mail);
+  for (auto& r : c.rcpts) {
+    log_.traffic(thread_, "SMTP", true, r);
+    batch += r + "\r\n";
   }
+  log_.traffic(thread_, "SMTP", true, "DATA");
+  batch += "DATA\r\n";
+  channel_.write(batch);
+  Replies out;
+  out.mail = read_reply();
+  for (std::size_t i = 0; i < c.rcpts.size(); ++i) out.rcpts.push_back(read_reply());
+  out.data = read_reply();
+  return out;
+}
 
+// One command at a time, stopping where the transaction has failed.
+SmtpClient::Replies SmtpClient::exchange_sequential(const Commands& c) {
+  Replies out;
+  send_line(c.mail);
+  out.mail = read_reply();
+  if (out.mail.code != 250) return out;
+  for (auto& r : c.rcpts) {
+    send_line(r);
+    out.rcpts.push_back(read_reply());
+  }
+  if (std::any_of(out.rcpts.begin(), out.rcpts.end(), [](auto& r) { return r.code / 100 == 2; })) {
+    send_line("DATA");
+    out.data = read_reply();
+  }
+  return out;
+}
+
+// The envelope's verdict; `out.command` empty when the message may be sent.
+SmtpOutcome SmtpClient::judge(const Envelope& envelope, const Replies& r) {
   SmtpOutcome out;
-  if (mail_reply.code != 250) {
-    out.reply = mail_reply;
+  if (r.mail.code != 250) {
+    out.reply = r.mail;
     out.command = "SMTP_MAIL";
-    abandon_data(data_reply);
+    abandon_data(r.data);
     return out;
   }
-  for (std::size_t i = 0; i < rcpt_replies.size(); ++i) {
-    if (rcpt_replies[i].code / 100 == 2) out.accepted_recipients.push_back(envelope.recipients[i]);
-    else out.refused_recipients.push_back(envelope.recipients[i] + ": " + rcpt_replies[i].first_line());
+  for (std::size_t i = 0; i < r.rcpts.size(); ++i) {
+    if (r.rcpts[i].code / 100 == 2) out.accepted_recipients.push_back(envelope.recipients[i]);
+    else out.refused_recipients.push_back(envelope.recipients[i] + ": " + r.rcpts[i].first_line());
   }
   if (out.accepted_recipients.empty()) {
-    out.reply = rcpt_replies.empty() ? mail_reply : rcpt_replies.front();
+    out.reply = r.rcpts.empty() ? r.mail : r.rcpts.front();
     out.command = "SMTP_RCPT";
-    abandon_data(data_reply);
-    return out;
-  }
-  if (data_reply.code != 354) {
-    out.reply = data_reply;
+    abandon_data(r.data);
+  } else if (r.data.code != 354) {
+    out.reply = r.data;
     out.command = "SMTP_DATA";
-    return out;
   }
-  // Dot-stuffing at line starts, written in pieces of up to 64 KB.
+  return out;
+}
+
+// Dot-stuffing at line starts, written in pieces of up to 64 KB, then the final dot.
+void SmtpClient::write_body(std::string_view message) {
   std::string chunk;
   chunk.reserve(70 * 1024);
   bool line_start = true;
@@ -157,6 +166,14 @@ SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::strin
   chunk += ".\r\n";
   log_.traffic(thread_, "SMTP", true, ".");
   channel_.write(chunk);
+}
+
+SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::string_view message) {
+  auto c = commands(envelope, eightbit, message.size());
+  auto replies = style_.pipelining && ext_.pipelining ? exchange_pipelined(c) : exchange_sequential(c);
+  auto out = judge(envelope, replies);
+  if (!out.command.empty()) return out;
+  write_body(message);
   out.reply = read_reply();
   out.command = "SMTP_DOT";
   out.delivered = out.reply.code == 250;

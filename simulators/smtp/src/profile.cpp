@@ -50,6 +50,4 @@ std::string greeting(Profile p, std::string_view host) {
   return "220 " + std::string(host) + " Microsoft ESMTP MAIL Service, Version: 6.0.3790.3959 ready";
 }
 
-Extensions extensions(Profile) { return {true, true, true, true, true, true, true}; }
-
 }  // namespace maillab::smtp

@@ -3,14 +3,13 @@
 // Incoming Mail (mailboxes concurrently, one thread each) while the delivery stage hands
 // the files on, so message n+1 downloads while message n is delivered.
 //
+// The two profiles differ only behind ProfilePolicy (src/profile_policy.hpp):
 // robust (default): a batch of messages is made durable in Incoming Mail (with envelope
 // and UIDL) and recorded in the mailbox's UIDL journal before DELE; a server message
 // whose UIDL the connector holds is never fetched again.
 // sbs2003: a message is deleted from the server only once handed on (or stuck behind a
 // corrupt file in Incoming Mail); a refused one stays there and comes back every cycle.
 #include <cstddef>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,8 @@
 #include "maillab/connector/services.hpp"
 
 namespace maillab::connector {
+
+struct CycleContext;
 
 struct CycleReport {
   std::size_t downloaded = 0;  // stored in Incoming Mail this cycle
@@ -39,10 +40,9 @@ class Connector {
   Folders folders() const { return Folders{config_.root}; }
 
  private:
-  struct Shared;
-  bool prepare_folders(CycleReport& report);
-  void journal_held(std::map<std::string, std::set<std::string>>& held);
-  void download(std::size_t index, Shared& shared);
+  bool prepare_folders(CycleContext& cycle);
+  void queue_waiting(CycleContext& cycle);
+  void finish(CycleReport& report, std::size_t stage_errors, std::size_t thrown_errors);
 
   Config config_;
   Services s_;

@@ -59,6 +59,20 @@ class SmtpClient {
   const SmtpExtensions& extensions() const { return ext_; }
 
  private:
+  struct Commands {
+    std::string mail;
+    std::vector<std::string> rcpts;
+  };
+  struct Replies {
+    SmtpReply mail;
+    std::vector<SmtpReply> rcpts;
+    SmtpReply data;  // code 0: DATA was not sent
+  };
+  Commands commands(const Envelope& envelope, bool eightbit, std::size_t size) const;
+  Replies exchange_pipelined(const Commands& c);
+  Replies exchange_sequential(const Commands& c);
+  SmtpOutcome judge(const Envelope& envelope, const Replies& r);
+  void write_body(std::string_view message);
   SmtpReply read_reply();
   // After a pipelined DATA the server may have said 354 although the transaction failed:
   // end that empty message.

@@ -25,11 +25,4 @@ std::vector<std::string> ehlo_lines(Profile p, std::string_view hostname, std::s
 std::string multiline(std::string_view code, const std::vector<std::string>& lines);
 std::string greeting(Profile p, std::string_view hostname);
 
-// What the profile lets a client use (a verb it does not list is still answered, as
-// Exchange answers AUTH LOGIN behind X-EXPS=LOGIN).
-struct Extensions {
-  bool pipelining, size, dsn, enhanced, eightbit, binarymime, chunking;
-};
-Extensions extensions(Profile p);
-
 }  // namespace maillab::smtp

@@ -1,17 +1,21 @@
 #pragma once
 // The hand-on stage (the 2003 product's "CDO" stage): takes message files from Incoming
 // Mail and delivers each over SMTP or into PickUp, or sets it aside in Failed Mail.
-// One stage per cycle, on one thread, with one SMTP session opened on first use.
+// One stage per cycle, on one thread, with one SMTP session opened on first use. Where
+// the profiles differ, the stage asks its ProfilePolicy.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "maillab/connector/config.hpp"
 #include "maillab/connector/folders.hpp"
+#include "maillab/connector/message_file.hpp"
 #include "maillab/connector/services.hpp"
 #include "maillab/connector/smtp_client.hpp"
 
 namespace maillab::connector {
+
+class ProfilePolicy;
 
 enum class Outcome {
   Delivered,  // handed on; the file is gone from Incoming Mail
@@ -26,41 +30,55 @@ struct DeliveryJob {
   std::string file;        // name in Incoming Mail
   int thread = 0;          // the mailbox's index, the log's [t N]
   int number = 0;          // POP3 message number in this session, 0 for a leftover
-  bool on_server = false;  // the POP3 session that fetched it is still open
+  bool on_server = false;  // the server copy is kept until this job's outcome is known
 };
 
 class DeliveryStage {
  public:
-  DeliveryStage(const Config& config, Services& services);
+  DeliveryStage(const Config& config, Services& services, ProfilePolicy& policy);
   ~DeliveryStage();
+  DeliveryStage(const DeliveryStage&) = delete;
+  DeliveryStage& operator=(const DeliveryStage&) = delete;
+
   Outcome deliver(const DeliveryJob& job);
   // Ends the SMTP session.
   void finish();
   std::size_t errors() const { return errors_; }
 
+  // What a policy may do with a message.
+  // The stage stops: this file and every one after it stay in Incoming Mail.
+  Outcome block();
+  Outcome fail_to_failed_mail(const DeliveryJob& job);
+  // Cannot go now: a message whose server copy is kept is dropped locally (it comes again
+  // next cycle, seed 004's refetch); anything else waits in Incoming Mail.
+  Outcome not_now(const DeliveryJob& job);
+  // The administrator the NDR reached, or "no one (why)" for event 1052.
+  std::string send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply,
+                       std::string_view message);
+  Services& services() { return s_; }
+
  private:
-  Outcome fail_to(const DeliveryJob& job, const std::string& path);
-  Outcome smtp_deliver(const DeliveryJob& job, const std::string& path, const std::string& text,
-                       const ParsedFile& parsed);
+  std::string path_of(const DeliveryJob& job) const { return folders_.incoming() + "/" + job.file; }
+  std::optional<std::string> read(const DeliveryJob& job, Outcome& outcome);
+  Outcome to_pickup(const DeliveryJob& job);
+  Outcome smtp_deliver(const DeliveryJob& job, const std::string& text, const ParsedFile& parsed);
+  Outcome judge_refusal(const DeliveryJob& job, const SmtpOutcome& out, const Envelope& env, std::string_view message);
   bool ensure_smtp();
   // The SMTP session is unusable: nothing more goes over it this cycle.
   void drop_smtp();
-  // The administrator it reached, or "no one (why)" for event 1052.
-  std::string send_ndr(const DeliveryJob& job, const Envelope& envelope, const SmtpReply& reply, std::string_view message);
   const MailboxConfig* mailbox_of(const std::string& file) const;
-  Outcome not_now(const DeliveryJob& job, const std::string& path);
 
   const Config& config_;
   Services& s_;
+  ProfilePolicy& policy_;
   Folders folders_;
-  bool robust_;
   bool blocked_ = false;
   bool smtp_down_ = false;
+  bool pickup_reported_ = false;
   std::unique_ptr<Channel> channel_;
   std::unique_ptr<SmtpClient> smtp_;
   std::size_t errors_ = 0;
   int leftover_id_ = 0;
-  std::vector<std::string> reported_;  // events said once per cycle
 };
 
 }  // namespace maillab::connector

@@ -1,0 +1,112 @@
+// The same faults handled well: a batch is made durable in Incoming Mail and journaled
+// before DELE, a message whose UIDL the connector holds is never fetched again, a bad
+// file is set aside in Failed Mail with an event, and a permanent refusal reaches the
+// administrator as an NDR.
+#include <algorithm>
+#include <set>
+
+#include "profile_policy.hpp"
+#include "uid_journal.hpp"
+
+namespace maillab::connector {
+namespace {
+
+class RobustPolicy final : public ProfilePolicy {
+ public:
+  RobustPolicy(const Config& c, Services& s) : c_(c), s_(s), journal_(s.fs, Folders{c.root}) {}
+
+  bool restore_folder(const std::string& dir, CycleReport&) override {
+    s_.fs.make_dir(dir);
+    s_.events.report(EventId::FolderRecreated, {dir});
+    return true;
+  }
+  void begin_cycle(CycleReport& report) override;
+
+  DownloadPlan plan(const MailboxConfig& m, const std::vector<Pop3Entry>& entries) override;
+  std::size_t batch() const override { return c_.batch; }
+  bool pipeline() const override { return true; }
+  std::vector<int> committed(const MailboxConfig& m, const std::vector<Pop3Entry>& batch) override;
+  bool holds_server_copy() const override { return false; }
+  std::vector<int> settle(const std::map<int, Outcome>&) override { return {}; }
+
+  SmtpStyle smtp_style() const override { return {.pipelining = true, .seed_syntax = false, .size_param = true}; }
+  void foreign_file(const DeliveryJob& job) override {
+    if (reported_.insert(job.file).second) s_.events.report(EventId::UnreadableFile, {job.file, "not a .eml file"});
+  }
+  Outcome unreadable(DeliveryStage&, const DeliveryJob& job, const FsError& e) override {
+    s_.events.report(EventId::UnreadableFile, {job.file, e.what()});
+    return Outcome::Deferred;
+  }
+  Outcome corrupt(DeliveryStage& stage, const DeliveryJob& job, const std::string& why) override {
+    s_.events.report(EventId::CorruptMessage, {job.file, why});
+    return stage.fail_to_failed_mail(job);
+  }
+  Outcome rejected(DeliveryStage& stage, const Rejection& r) override;
+
+ private:
+  const Config& c_;
+  Services& s_;
+  UidJournal journal_;
+  // The UIDLs the files in Incoming Mail carried when the cycle began (all journaled by
+  // then). Written before the threads start, then read-only.
+  HeldUids held_at_start_;
+  std::set<std::string> reported_;  // renamed files, reported once per cycle
+};
+
+void RobustPolicy::begin_cycle(CycleReport& report) {
+  const Folders f{c_.root};
+  if (!s_.fs.is_dir(f.state())) s_.fs.make_dir(f.state());
+  try {
+    held_at_start_ = journal_.journal_held();
+  } catch (const FsError& e) {
+    report.errors++;
+    report.problems.push_back(std::string("journal: ") + e.what());
+  }
+}
+
+DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& entries) {
+  const auto key = mailbox_key(m.name);
+  std::set<std::string> on_server;
+  for (auto& e : entries) on_server.insert(e.uid);
+  static const std::set<std::string> none;
+  auto held = held_at_start_.find(key);
+  auto known = journal_.reconcile(key, on_server, held == held_at_start_.end() ? none : held->second);
+  DownloadPlan plan;
+  for (auto& e : entries) {
+    if (e.uid.empty() || !known.count(e.uid)) plan.fetch.push_back(e);
+    else if (!c_.leave_on_server) plan.leftovers.push_back(e.number);
+  }
+  return plan;
+}
+
+std::vector<int> RobustPolicy::committed(const MailboxConfig& m, const std::vector<Pop3Entry>& batch) {
+  std::vector<std::string> uids;
+  std::vector<int> numbers;
+  for (auto& e : batch) {
+    uids.push_back(e.uid);
+    numbers.push_back(e.number);
+  }
+  journal_.append(mailbox_key(m.name), uids);
+  if (c_.leave_on_server) numbers.clear();
+  return numbers;
+}
+
+// A permanent refusal is set aside and the administrator told; it is never fetched again.
+Outcome RobustPolicy::rejected(DeliveryStage& stage, const Rejection& r) {
+  const auto reply = r.reply.first_line();
+  if (r.reply.transient()) {
+    s_.events.report(EventId::TransientRejection, {r.job.file, reply});
+    return stage.not_now(r.job);
+  }
+  stage.fail_to_failed_mail(r.job);
+  s_.events.report(EventId::PermanentRejection, {r.job.file, reply, stage.send_ndr(r.job, r.envelope, r.reply, r.message)});
+  return Outcome::Failed;
+}
+
+}  // namespace
+
+std::unique_ptr<ProfilePolicy> make_robust_policy(const Config& config, Services& services) {
+  return std::make_unique<RobustPolicy>(config, services);
+}
+
+}  // namespace maillab::connector

@@ -1,0 +1,42 @@
+#pragma once
+// The robust profile's record of the server messages it already holds: one journal file
+// of UIDLs per mailbox in the State folder, plus the UIDLs the names of the files in
+// Incoming Mail and Failed Mail carry. A message whose UIDL is known is never fetched
+// again, which is what keeps a crash or a refused message from doubling mail.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "maillab/connector/file_system.hpp"
+#include "maillab/connector/folders.hpp"
+
+namespace maillab::connector {
+
+// UIDLs by mailbox key.
+using HeldUids = std::map<std::string, std::set<std::string>>;
+
+class UidJournal {
+ public:
+  UidJournal(FileSystem& fs, Folders folders) : fs_(fs), folders_(std::move(folders)) {}
+
+  // Journals, durably, the UIDLs of the files in Incoming Mail, and returns them. Run
+  // before the delivery stage may move such a file on.
+  HeldUids journal_held();
+  // What the connector holds of this mailbox: its journal and the names of its files.
+  // The journal forgets UIDLs the server no longer has and Incoming Mail no longer holds,
+  // so it stays as small as the drop.
+  std::set<std::string> reconcile(const std::string& key, const std::set<std::string>& on_server,
+                                  const std::set<std::string>& held);
+  void append(const std::string& key, const std::vector<std::string>& uids);
+
+ private:
+  std::set<std::string> read(const std::string& path, bool* torn = nullptr);
+  void prune(const std::string& path, const std::set<std::string>& journal, const std::set<std::string>& on_server,
+             const std::set<std::string>& held);
+
+  FileSystem& fs_;
+  Folders folders_;
+};
+
+}  // namespace maillab::connector
