@@ -14,6 +14,7 @@ namespace {
 struct SmtpdOptions {
   std::string listen = "127.0.0.1:2525";
   std::string store;
+  std::string memory_limit = "256M";
   std::vector<std::string> domains;
   std::vector<std::string> mailboxes;
   std::string world_file;
@@ -35,7 +36,6 @@ struct SmtpdOptions {
 int run_smtpd(const SmtpdOptions& o) {
   const auto& presets = smtp::presets();
   if (o.list_presets) return list_presets(presets);
-  if (o.store.empty()) throw std::invalid_argument("--store: a directory for delivered mail is required");
   smtp::WorldConfig world = o.world_file.empty() ? smtp::WorldConfig{} : smtp::load_world_file(o.world_file);
   if (!o.profile.empty()) {
     auto p = smtp::profile_from_name(o.profile);
@@ -71,7 +71,7 @@ int run_smtpd(const SmtpdOptions& o) {
     if (colon == std::string::npos || colon == 0) throw std::invalid_argument("--auth '" + ua + "': expected USER:PASSWORD");
     world.auth_users[ua.substr(0, colon)] = ua.substr(colon + 1);
   }
-  std::filesystem::create_directories(o.store);
+  if (!o.store.empty()) std::filesystem::create_directories(o.store);
 
   smtp::ServerConfig config;
   try {
@@ -85,6 +85,11 @@ int run_smtpd(const SmtpdOptions& o) {
   config.threads = o.threads;
   config.pickup = o.pickup;
   config.pickup_interval = std::chrono::milliseconds(static_cast<long long>(o.pickup_interval * 1000));
+  try {
+    config.memory_store_bytes = parse_size(o.memory_limit);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("--memory-limit: ") + e.what());
+  }
   smtp::Server server(config, std::move(world), o.store);
 
   server.faults().add(load_faults(o.fault_specs, o.fault_files, presets));
@@ -105,7 +110,12 @@ int run_smtpd(const SmtpdOptions& o) {
 Run add_smtpd(CLI::App& app) {
   auto o = std::make_shared<SmtpdOptions>();
   app.add_option("--listen", o->listen, "HOST:PORT to listen on; port 0 picks a free port")->capture_default_str();
-  app.add_option("--store", o->store, "delivered mail lands in STORE/<address>/<folder>/*.eml");
+  app.add_option("--store", o->store,
+                 "delivered mail lands in STORE/<address>/<folder>/*.eml; without it, mail is kept in memory");
+  app.add_option("--memory-limit", o->memory_limit,
+                 "without --store: the newest messages kept in memory, in bytes (4K, 64M ...); older texts are "
+                 "dropped, where each went is kept")
+      ->capture_default_str();
   app.add_option("--domain", o->domains, "an accepted domain (recipient policy; repeatable)");
   app.add_option("--mailbox", o->mailboxes, "ADDRESS[:QUOTA_KB] (repeatable; SBS default quota 200000 KB)");
   app.add_option("--world", o->world_file, "a YAML file describing the Exchange side (docs/smtpd.md)");

@@ -81,3 +81,37 @@ TEST(Store, AFolderThatCannotBeMadeFailsTheDeliveryAndPlacesNothing) {
 }
 
 }  // namespace
+
+// A server without a store directory (maillab smtpd without --store) keeps mail in memory.
+TEST(MemoryStore, KeepsEveryTextItPlacedAndNoFile) {
+  faults::FaultTable faults;
+  World world(runner::default_world(), {}, faults);
+  auto id = world.deliver(kEnvelope, "Subject: one\r\n\r\nhello\r\n");
+  auto placed = world.placements();
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(placed[0].id, id);
+  EXPECT_EQ(world.text(placed[0]), "Subject: one\r\n\r\nhello\r\n");
+  EXPECT_FALSE(fs::exists(placed[0].file)) << "nothing written relative to the working directory";
+}
+
+TEST(MemoryStore, DropsTheOldestTextsPastItsBudgetButKeepsWhereEachWent) {
+  faults::FaultTable faults;
+  const std::string text = "Subject: s\r\n\r\n" + std::string(1000, 'x') + "\r\n";
+  World world(runner::default_world(), {}, faults, 3 * text.size());
+  for (int i = 0; i < 5; ++i) world.deliver(kEnvelope, text);
+  auto placed = world.placements();
+  ASSERT_EQ(placed.size(), 5u);
+  EXPECT_EQ(world.text(placed[0]), std::nullopt);
+  EXPECT_EQ(world.text(placed[1]), std::nullopt);
+  for (int i = 2; i < 5; ++i) EXPECT_EQ(world.text(placed[i]), text) << i;
+}
+
+TEST(Store, TextReadsBackWhatTheFileHolds) {
+  StoreHarness h;
+  h.world->deliver(kEnvelope, "Subject: one\r\n\r\nhello\r\n");
+  auto placed = h.world->placements();
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(h.world->text(placed[0]), "Subject: one\r\n\r\nhello\r\n");
+  fs::remove(placed[0].file);
+  EXPECT_EQ(h.world->text(placed[0]), std::nullopt);
+}

@@ -21,7 +21,7 @@ net::TcpServerConfig tcp_config(const ServerConfig& c) {
 
 Server::Server(ServerConfig config, WorldConfig world, std::filesystem::path store)
     : config_(std::move(config)),
-      world_(std::move(world), std::move(store), faults_),
+      world_(std::move(world), std::move(store), faults_, config_.memory_store_bytes),
       pickup_(config_.pickup.empty() ? nullptr : std::make_unique<Pickup>(config_.pickup, world_)),
       tcp_(tcp_config(config_),
            [this](std::uint64_t id, const net::Peer& peer) {

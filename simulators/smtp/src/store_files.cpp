@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "maillab/base/files.hpp"
+
 namespace fs = std::filesystem;
 
 namespace maillab::smtp {
@@ -110,6 +112,10 @@ void StoreFiles::put(const std::string& dir, const std::string& name, std::strin
     forget(dir);
   }
   throw std::runtime_error("cannot store " + dir + "/" + name + ": " + std::strerror(error));
+}
+
+std::optional<std::string> StoreFiles::get(const std::string& dir, const std::string& name) const {
+  return read_file(fs::path(dir) / name);
 }
 
 }  // namespace maillab::smtp

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "message_store.hpp"
+
 namespace maillab::smtp {
 
 // The files of the simulated Exchange store. A file appears whole under its final name or
@@ -13,7 +15,7 @@ namespace maillab::smtp {
 // one directory operation per message; on a file system without O_TMPFILE it is written
 // to a hidden temporary name and renamed. Plain POSIX calls on purpose: this is the hot
 // path of every delivery, and an open directory handle per folder spares the path walk.
-class StoreFiles {
+class StoreFiles final : public MessageStore {
  public:
   enum class Naming {
     Unnamed,  // O_TMPFILE and linkat, while the file system has them
@@ -22,11 +24,12 @@ class StoreFiles {
   explicit StoreFiles(Naming naming = Naming::Unnamed) : naming_(naming) {}
   StoreFiles(const StoreFiles&) = delete;
   StoreFiles& operator=(const StoreFiles&) = delete;
-  ~StoreFiles();
+  ~StoreFiles() override;
 
   // Writes `text` as dir/name (creating dir); throws std::runtime_error naming the path.
   // Thread-safe; callers give distinct names.
-  void put(const std::string& dir, const std::string& name, std::string_view text);
+  void put(const std::string& dir, const std::string& name, std::string_view text) override;
+  std::optional<std::string> get(const std::string& dir, const std::string& name) const override;
 
  private:
   int directory(const std::string& dir);

@@ -9,6 +9,7 @@
 #include "maillab/base/message_text.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "placement_log.hpp"
+#include "memory_store.hpp"
 #include "store_files.hpp"
 
 namespace fs = std::filesystem;
@@ -142,10 +143,17 @@ WorldConfig load_world_file(const std::string& path) {
 
 // ---- the world -----------------------------------------------------------------------
 
-World::World(WorldConfig config, fs::path store, faults::FaultTable& faults)
+namespace {
+std::unique_ptr<MessageStore> make_store(const fs::path& store, std::uint64_t memory_budget) {
+  if (store.empty()) return std::make_unique<MemoryStore>(memory_budget);
+  return std::make_unique<StoreFiles>();
+}
+}  // namespace
+
+World::World(WorldConfig config, fs::path store, faults::FaultTable& faults, std::uint64_t memory_budget)
     : config_(std::move(config)), store_(std::move(store)), faults_(faults),
       placements_(std::make_unique<PlacementLog>()),
-      files_(std::make_unique<StoreFiles>()) {
+      files_(make_store(store_, memory_budget)) {
   for (auto& m : config_.mailboxes) m.address = lower(m.address);
 }
 
@@ -328,6 +336,10 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
 std::vector<Placement> World::placements() const {
   std::lock_guard lock(mutex_);
   return placements_->all();
+}
+
+std::optional<std::string> World::text(const Placement& p) const {
+  return files_->get(p.file.parent_path().native(), p.file.filename().native());
 }
 
 WorldConfig World::config() const {

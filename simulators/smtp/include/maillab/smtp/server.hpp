@@ -28,10 +28,14 @@ struct ServerConfig {
   // How often the pickup service looks; 0: only when pickup()->poll() is called (tests,
   // the scenario runner).
   std::chrono::milliseconds pickup_interval{0};
+  // A server whose store path is empty keeps delivered mail in memory, the oldest texts
+  // dropped past this many bytes (placements are kept).
+  std::uint64_t memory_store_bytes = std::uint64_t{256} << 20;
 };
 
 class Server {
  public:
+  // `store` empty: delivered mail is kept in memory (ServerConfig::memory_store_bytes).
   Server(ServerConfig config, WorldConfig world, std::filesystem::path store);
   ~Server();
   Server(const Server&) = delete;

@@ -73,11 +73,14 @@ struct Placement {
 };
 
 class PlacementLog;
-class StoreFiles;
+class MessageStore;
 
 class World {
  public:
-  World(WorldConfig config, std::filesystem::path store, faults::FaultTable& faults);
+  // `store` empty: delivered mail is kept in memory, up to `memory_budget` bytes of the
+  // newest texts.
+  World(WorldConfig config, std::filesystem::path store, faults::FaultTable& faults,
+        std::uint64_t memory_budget = std::uint64_t{256} << 20);
   ~World();
 
   enum class Recipient { Accept, Relay, Unknown };
@@ -109,6 +112,9 @@ class World {
   std::string antivirus_mode() const { return setting("pickup-antivirus"); }
 
   std::vector<Placement> placements() const;
+  // The text a placement (from placements()) stored; nullopt when it is gone (removed, or dropped from a
+  // memory store past its budget).
+  std::optional<std::string> text(const Placement& placement) const;
   WorldConfig config() const;
   void set_config(WorldConfig config);
   const std::filesystem::path& store() const { return store_; }
@@ -131,7 +137,7 @@ class World {
   faults::FaultTable& faults_;
   std::uint64_t next_id_ = 1;
   std::unique_ptr<PlacementLog> placements_;
-  std::unique_ptr<StoreFiles> files_;
+  std::unique_ptr<MessageStore> files_;
 };
 
 using ascii::lower;
