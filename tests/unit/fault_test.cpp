@@ -125,7 +125,7 @@ TEST(FaultTable, BandwidthTakesTheSlowestAndCutKeepsItsBytes) {
 TEST(FaultTable, LayersAreSeparate) {
   FaultTable table;
   int changes = 0;
-  table.on_change([&] { ++changes; });
+  auto watch = table.subscribe([&] { ++changes; });
   table.add(std::make_unique<Refuse>(on("*")));
   table.add(std::make_unique<CompetingClient>(on("*"), 2));
   table.add(std::make_unique<HideDrop>(on("*")));
@@ -137,6 +137,46 @@ TEST(FaultTable, LayersAreSeparate) {
   table.clear();
   EXPECT_FALSE(table.refusing());
   EXPECT_EQ(changes, 4);
+}
+
+TEST(FaultTable, EveryObserverHearsOfEveryChangeUntilUnsubscribed) {
+  FaultTable table;
+  int first = 0, second = 0, third = 0;
+  auto a = table.subscribe([&] { ++first; });
+  auto b = table.subscribe([&] { ++second; });
+  {
+    auto c = table.subscribe([&] { ++third; });
+    table.add(std::make_unique<Refuse>(on("*")));
+  }  // c unsubscribes as it goes
+  b.reset();
+  EXPECT_FALSE(b.active());
+  auto id = table.add(std::make_unique<HideDrop>(on("*")));
+  table.remove(id);
+  EXPECT_EQ(first, 3);
+  EXPECT_EQ(second, 1) << "unsubscribed explicitly";
+  EXPECT_EQ(third, 1) << "unsubscribed by destruction";
+}
+
+TEST(FaultTable, ObserversMayUnsubscribeWhileCalledAndOutliveTheTable) {
+  FaultTable::Subscription outliving;
+  {
+    FaultTable table;
+    int calls = 0;
+    FaultTable::Subscription self;
+    self = table.subscribe([&] {
+      ++calls;
+      self.reset();
+    });
+    int later = 0;
+    outliving = table.subscribe([&] { ++later; });
+    table.clear();
+    table.clear();
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(later, 2);
+    EXPECT_TRUE(outliving.active());
+  }
+  EXPECT_FALSE(outliving.active()) << "the table is gone; resetting must be harmless";
+  outliving.reset();
 }
 
 TEST(FaultTable, CompetingClientsCombine) {
