@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "maillab/base/message_text.hpp"
-#include "maillab/faults/fault_kinds.hpp"
+#include "maillab/faults/corruption.hpp"
+#include "maillab/faults/fault_registry.hpp"
+#include "maillab/faults/fault_spec.hpp"
 #include "maillab/faults/fault_table.hpp"
 
 using namespace maillab;
@@ -17,37 +19,48 @@ Trigger on(std::string verb) {
   return t;
 }
 
+// A kind with no parameters of its own, on a hand-made trigger.
+std::unique_ptr<Fault> bare(std::string_view kind, Trigger t) {
+  return fault_kinds().find(kind)->make(std::move(t), KindArgs{});
+}
+
+// A primitive from its spec, without presets.
+std::unique_ptr<Fault> make(std::string_view spec) {
+  auto faults = parse_fault_spec(spec, PresetRegistry{});
+  return std::move(faults.at(0));
+}
+
 TEST(Trigger, MatchesVerbMessageAndUser) {
   Trigger t = on("retr");
   t.message = 2;
   t.user = "bob";
-  Stall f(t);
-  EXPECT_TRUE(f.matches({"RETR", 2, "bob"}));
-  EXPECT_FALSE(f.matches({"RETR", 1, "bob"}));
-  EXPECT_FALSE(f.matches({"RETR", 2, "eve"}));
-  EXPECT_FALSE(f.matches({"DELE", 2, "bob"}));
-  EXPECT_TRUE(Stall(on("*")).matches({"connect", 0, ""}));
-  EXPECT_TRUE(Stall(on("CONNECT")).matches({"connect", 0, ""}));
+  auto f = bare("stall", t);
+  EXPECT_TRUE(f->matches({"RETR", 2, "bob"}));
+  EXPECT_FALSE(f->matches({"RETR", 1, "bob"}));
+  EXPECT_FALSE(f->matches({"RETR", 2, "eve"}));
+  EXPECT_FALSE(f->matches({"DELE", 2, "bob"}));
+  EXPECT_TRUE(bare("stall", on("*"))->matches({"connect", 0, ""}));
+  EXPECT_TRUE(bare("stall", on("CONNECT"))->matches({"connect", 0, ""}));
 }
 
 TEST(Trigger, NthOccurrenceOnly) {
   Trigger t = on("RETR");
   t.nth = 3;
-  Stall f(t);
+  auto f = bare("stall", t);
   std::vector<bool> fired;
-  for (int i = 0; i < 5; ++i) fired.push_back(f.fires({"RETR", 1, ""}));
+  for (int i = 0; i < 5; ++i) fired.push_back(f->fires({"RETR", 1, ""}));
   EXPECT_EQ(fired, (std::vector<bool>{false, false, true, false, false}));
-  EXPECT_FALSE(f.fires({"DELE", 1, ""}));
+  EXPECT_FALSE(f->fires({"DELE", 1, ""}));
 }
 
 TEST(Trigger, TimesLimitsFirings) {
   Trigger t = on("PASS");
   t.times = 2;
-  Stall f(t);
-  EXPECT_TRUE(f.fires({"PASS", 0, ""}));
-  EXPECT_TRUE(f.fires({"PASS", 0, ""}));
-  EXPECT_FALSE(f.fires({"PASS", 0, ""}));
-  EXPECT_EQ(f.fired(), 2u);
+  auto f = bare("stall", t);
+  EXPECT_TRUE(f->fires({"PASS", 0, ""}));
+  EXPECT_TRUE(f->fires({"PASS", 0, ""}));
+  EXPECT_FALSE(f->fires({"PASS", 0, ""}));
+  EXPECT_EQ(f->fired(), 2u);
 }
 
 TEST(Trigger, ProbabilityIsSeededAndDeterministic) {
@@ -55,9 +68,9 @@ TEST(Trigger, ProbabilityIsSeededAndDeterministic) {
     Trigger t = on("*");
     t.probability = 0.5;
     t.seed = seed;
-    Stall f(t);
+    auto f = bare("stall", t);
     std::string pattern;
-    for (int i = 0; i < 64; ++i) pattern += f.fires({"NOOP", 0, ""}) ? '1' : '0';
+    for (int i = 0; i < 64; ++i) pattern += f->fires({"NOOP", 0, ""}) ? '1' : '0';
     return pattern;
   };
   EXPECT_EQ(run(7), run(7));
@@ -78,18 +91,18 @@ TEST(FaultTable, EmptyTableGivesNormal) {
 
 TEST(FaultTable, PrecedenceDisconnectThenCloseThenHardThenSoftThenDelay) {
   FaultTable table;
-  table.add(std::make_unique<Delay>(on("X"), 100ms));
-  table.add(std::make_unique<ReplyOverride>(on("X"), "-ERR [SYS/TEMP] later", false));
+  table.add(make("delay,on=X,ms=100"));
+  table.add(make("reply,on=X,text=-ERR [SYS/TEMP] later"));
   auto v = table.on_reply({"X", 0, ""});
   EXPECT_EQ(v.rank, Rank::SoftError);
   EXPECT_EQ(v.delay, 100ms) << "delays add to whatever wins";
-  table.add(std::make_unique<ReplyOverride>(on("X"), "-ERR no", false));
+  table.add(make("reply,on=X,text=-ERR no"));
   EXPECT_EQ(*table.on_reply({"X", 0, ""}).reply, "-ERR no");
-  table.add(std::make_unique<ReplyOverride>(on("X"), "421 4.3.2 closing", false));
+  table.add(make("reply,on=X,text=421 4.3.2 closing"));
   v = table.on_reply({"X", 0, ""});
   EXPECT_EQ(v.rank, Rank::ErrorAndClose);
   EXPECT_TRUE(v.close_after_reply);
-  auto id = table.add(std::make_unique<Disconnect>(on("X"), false, false, std::nullopt));
+  auto id = table.add(make("disconnect,on=X"));
   v = table.on_reply({"X", 0, ""});
   EXPECT_EQ(v.rank, Rank::Disconnect);
   EXPECT_EQ(v.drop, Drop::CloseBefore);
@@ -113,9 +126,9 @@ TEST(FaultTable, ClassifiesRepliesOfBothProtocols) {
 
 TEST(FaultTable, BandwidthTakesTheSlowestAndCutKeepsItsBytes) {
   FaultTable table;
-  table.add(std::make_unique<Bandwidth>(on("*"), 1000));
-  table.add(std::make_unique<Bandwidth>(on("*"), 500));
-  table.add(std::make_unique<Disconnect>(on("RETR"), true, true, 10));
+  table.add(make("bandwidth,bps=1000"));
+  table.add(make("bandwidth,bps=500"));
+  table.add(make("reset,on=RETR,bytes=10"));
   auto v = table.on_reply({"RETR", 1, ""});
   EXPECT_EQ(v.bytes_per_second, 500u);
   EXPECT_EQ(v.drop, Drop::ResetAfter);
@@ -125,10 +138,10 @@ TEST(FaultTable, BandwidthTakesTheSlowestAndCutKeepsItsBytes) {
 TEST(FaultTable, LayersAreSeparate) {
   FaultTable table;
   int changes = 0;
-  table.on_change([&] { ++changes; });
-  table.add(std::make_unique<Refuse>(on("*")));
-  table.add(std::make_unique<CompetingClient>(on("*"), 2));
-  table.add(std::make_unique<HideDrop>(on("*")));
+  auto watch = table.subscribe([&] { ++changes; });
+  table.add(make("refuse"));
+  table.add(make("competing-client,take=2"));
+  table.add(make("hide-drop"));
   EXPECT_TRUE(table.refusing());
   EXPECT_EQ(table.on_reply({"RETR", 1, ""}).rank, Rank::Normal);
   auto plan = table.on_lock({"PASS", 0, "bob"});
@@ -139,14 +152,54 @@ TEST(FaultTable, LayersAreSeparate) {
   EXPECT_EQ(changes, 4);
 }
 
+TEST(FaultTable, EveryObserverHearsOfEveryChangeUntilUnsubscribed) {
+  FaultTable table;
+  int first = 0, second = 0, third = 0;
+  auto a = table.subscribe([&] { ++first; });
+  auto b = table.subscribe([&] { ++second; });
+  {
+    auto c = table.subscribe([&] { ++third; });
+    table.add(make("refuse"));
+  }  // c unsubscribes as it goes
+  b.reset();
+  EXPECT_FALSE(b.active());
+  auto id = table.add(make("hide-drop"));
+  table.remove(id);
+  EXPECT_EQ(first, 3);
+  EXPECT_EQ(second, 1) << "unsubscribed explicitly";
+  EXPECT_EQ(third, 1) << "unsubscribed by destruction";
+}
+
+TEST(FaultTable, ObserversMayUnsubscribeWhileCalledAndOutliveTheTable) {
+  FaultTable::Subscription outliving;
+  {
+    FaultTable table;
+    int calls = 0;
+    FaultTable::Subscription self;
+    self = table.subscribe([&] {
+      ++calls;
+      self.reset();
+    });
+    int later = 0;
+    outliving = table.subscribe([&] { ++later; });
+    table.clear();
+    table.clear();
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(later, 2);
+    EXPECT_TRUE(outliving.active());
+  }
+  EXPECT_FALSE(outliving.active()) << "the table is gone; resetting must be harmless";
+  outliving.reset();
+}
+
 TEST(FaultTable, CompetingClientsCombine) {
   MaildropPlan p;
-  CompetingClient(on("*"), 3).plan(p);
-  CompetingClient(on("*"), 5).plan(p);
+  make("competing-client,take=3")->plan(p);
+  make("competing-client,take=5")->plan(p);
   EXPECT_EQ(p.take, 5u);
-  CompetingClient(on("*"), 0).plan(p);
+  make("competing-client,take=all")->plan(p);
   EXPECT_EQ(p.take, 0u) << "0 means all";
-  CompetingClient(on("*"), 2).plan(p);
+  make("competing-client,take=2")->plan(p);
   EXPECT_EQ(p.take, 0u);
 }
 

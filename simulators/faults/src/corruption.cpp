@@ -41,9 +41,9 @@ std::optional<Corruption> corruption_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::string corruption_names() {
-  std::string out;
-  for (auto& [k, n] : kNames) out += (out.empty() ? "" : ", ") + std::string(n);
+std::vector<std::string> corruption_names() {
+  std::vector<std::string> out;
+  for (auto& [k, n] : kNames) out.emplace_back(n);
   return out;
 }
 

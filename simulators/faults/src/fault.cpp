@@ -7,6 +7,21 @@
 
 namespace maillab::faults {
 
+Rank classify_reply(std::string_view text) {
+  if (text.starts_with("+")) return Rank::Normal;
+  if (text.starts_with("-ERR")) {
+    return text.starts_with("-ERR [SYS/TEMP]") || text.starts_with("-ERR [IN-USE]") ? Rank::SoftError
+                                                                                   : Rank::HardError;
+  }
+  if (text.size() >= 3 && std::all_of(text.begin(), text.begin() + 3, [](char c) { return c >= '0' && c <= '9'; })) {
+    if (text.starts_with("421")) return Rank::ErrorAndClose;
+    if (text[0] == '4') return Rank::SoftError;
+    if (text[0] == '5') return Rank::HardError;
+    return Rank::Normal;
+  }
+  return Rank::HardError;  // neither +OK nor a reply code: a broken reply
+}
+
 Fault::Fault(Trigger trigger) : trigger_(std::move(trigger)), rng_(trigger_.seed) {
   trigger_.verb = ascii::upper(trigger_.verb);
   if (trigger_.verb == "CONNECT") trigger_.verb = "connect";

@@ -4,60 +4,10 @@
 #include <algorithm>
 #include <charconv>
 
-#include "maillab/base/units.hpp"
-#include "maillab/faults/fault_kinds.hpp"
+#include "maillab/faults/fault_registry.hpp"
 #include "maillab/faults/fault_yaml.hpp"
 
 namespace maillab::faults {
-
-// ---- FaultParams -------------------------------------------------------------------
-
-void FaultParams::set(std::string key, std::string value, std::string where) {
-  if (values_.count(key)) throw SpecError(where + ": field '" + key + "': given twice");
-  values_.emplace(std::move(key), Value{std::move(value), std::move(where), false});
-}
-
-std::optional<std::string> FaultParams::take(std::string_view key) {
-  auto it = values_.find(key);
-  if (it == values_.end()) return std::nullopt;
-  it->second.used = true;
-  return it->second.text;
-}
-
-std::string FaultParams::take_or(std::string_view key, std::string fallback) {
-  auto v = take(key);
-  return v ? *v : std::move(fallback);
-}
-
-std::uint64_t FaultParams::take_count(std::string_view key, std::uint64_t fallback) {
-  auto v = take(key);
-  if (!v) return fallback;
-  try {
-    return parse_size(*v);
-  } catch (const std::invalid_argument&) {
-    fail(key, "must be a non-negative integer, not '" + *v + "'");
-  }
-}
-
-const std::string& FaultParams::where(std::string_view key) const {
-  auto it = values_.find(key);
-  return it == values_.end() ? where_ : it->second.where;
-}
-
-void FaultParams::fail(std::string_view key, const std::string& why) const {
-  throw SpecError(where(key) + ": field '" + std::string(key) + "': " + why);
-}
-
-void FaultParams::check_all_used() const {
-  for (auto& [k, v] : values_)
-    if (!v.used) throw SpecError(v.where + ": field '" + k + "': not a parameter of this fault");
-}
-
-std::vector<std::string> FaultParams::keys() const {
-  std::vector<std::string> out;
-  for (auto& [k, v] : values_) out.push_back(k);
-  return out;
-}
 
 // ---- presets -----------------------------------------------------------------------
 
@@ -97,71 +47,11 @@ Trigger take_trigger(FaultParams& p) {
   return t;
 }
 
-bool take_yes_no(FaultParams& p, std::string_view key, bool fallback) {
-  auto v = p.take(key);
-  if (!v) return fallback;
-  if (*v == "yes" || *v == "true" || *v == "1") return true;
-  if (*v == "no" || *v == "false" || *v == "0") return false;
-  p.fail(key, "must be yes or no, not '" + *v + "'");
-}
-
-std::unique_ptr<Fault> build_primitive(std::string_view kind, FaultParams& p) {
+std::unique_ptr<Fault> build_primitive(std::string_view name, FaultParams& p) {
+  const KindSpec* kind = fault_kinds().find(name);
+  if (!kind) return nullptr;
   Trigger t = take_trigger(p);
-  std::unique_ptr<Fault> f;
-  if (kind == "reply") {
-    auto text = p.take("text");
-    if (!text) p.fail("text", "is required (the reply to send)");
-    if (text->find_first_of("\r\n") != std::string::npos) p.fail("text", "must be one line");
-    bool close = take_yes_no(p, "close", false);
-    f = std::make_unique<ReplyOverride>(std::move(t), *text, close);
-  } else if (kind == "delay") {
-    if (!p.has("ms")) p.fail("ms", "is required (milliseconds)");
-    f = std::make_unique<Delay>(std::move(t), std::chrono::milliseconds(p.take_count("ms", 0)));
-  } else if (kind == "bandwidth") {
-    if (!p.has("bps")) p.fail("bps", "is required (bytes per second)");
-    auto bps = p.take_count("bps", 0);
-    if (bps == 0) p.fail("bps", "must be at least 1");
-    f = std::make_unique<Bandwidth>(std::move(t), bps);
-  } else if (kind == "disconnect" || kind == "reset") {
-    auto when = p.take_or("when", "before");
-    if (when != "before" && when != "after") p.fail("when", "must be before or after, not '" + when + "'");
-    std::optional<std::uint64_t> bytes;
-    if (p.has("bytes")) bytes = p.take_count("bytes", 0);
-    f = std::make_unique<Disconnect>(std::move(t), kind == "reset", when == "after", bytes);
-  } else if (kind == "stall") {
-    f = std::make_unique<Stall>(std::move(t));
-  } else if (kind == "refuse") {
-    f = std::make_unique<Refuse>(std::move(t));
-  } else if (kind == "world") {
-    auto key = p.take("set");
-    if (!key || key->empty()) p.fail("set", "is required (the world setting to change)");
-    f = std::make_unique<WorldSetting>(std::move(t), *key, p.take_or("value", ""));
-  } else if (kind == "reject-login") {
-    f = std::make_unique<RejectLogin>(std::move(t));
-  } else if (kind == "hide-drop") {
-    f = std::make_unique<HideDrop>(std::move(t));
-  } else if (kind == "corrupt") {
-    auto name = p.take("kind");
-    if (!name) p.fail("kind", "is required (" + corruption_names() + ")");
-    auto how = corruption_from_name(*name);
-    if (!how) p.fail("kind", "must be one of " + corruption_names() + ", not '" + *name + "'");
-    f = std::make_unique<Corrupt>(std::move(t), *how);
-  } else if (kind == "competing-client") {
-    auto take = p.take_or("take", "all");
-    std::uint64_t n = 0;
-    if (take != "all") {
-      try {
-        n = parse_count(take, "take");
-      } catch (const std::invalid_argument&) {
-        n = 0;
-      }
-      if (n == 0) p.fail("take", "must be a count from 1 or 'all', not '" + take + "'");
-    }
-    f = std::make_unique<CompetingClient>(std::move(t), n);
-  } else {
-    return nullptr;
-  }
-  return f;
+  return kind->make(std::move(t), KindRegistry::take_args(*kind, p));
 }
 
 constexpr std::string_view kTriggerKeys[] = {"on", "message", "user", "sender", "rcpt", "nth", "times", "probability", "seed"};
@@ -181,7 +71,7 @@ std::string split_spec(std::string_view spec, FaultParams& params, std::string& 
     if (eq == std::string_view::npos) throw SpecError(where + ": '" + std::string(rest) + "' is not KEY=VALUE");
     std::string key(rest.substr(0, eq));
     std::string_view value;
-    if (key == "text") {
+    if (fault_kinds().takes_rest(key)) {
       value = rest.substr(eq + 1);
       rest = {};
     } else {
@@ -195,11 +85,6 @@ std::string split_spec(std::string_view spec, FaultParams& params, std::string& 
 }
 
 }  // namespace
-
-std::vector<std::string> primitive_kinds() {
-  return {"reply", "delay",   "bandwidth",        "disconnect", "reset",
-          "stall", "refuse",  "corrupt",          "competing-client", "hide-drop", "reject-login", "world"};
-}
 
 FaultList build_faults(std::string_view name, FaultParams& params, const PresetRegistry& presets) {
   FaultList out;
@@ -233,10 +118,11 @@ FaultList build_faults(std::string_view name, FaultParams& params, const PresetR
   }
   auto f = build_primitive(name, params);
   if (!f) {
-    std::string known;
-    for (auto& k : primitive_kinds()) known += (known.empty() ? "" : ", ") + k;
-    for (auto& p : presets.all()) known += ", " + p.name;
-    throw SpecError(params.where() + ": unknown fault '" + std::string(name) + "' (known: " + known + ")");
+    std::string known_presets;
+    for (auto& p : presets.all()) known_presets += (known_presets.empty() ? "" : ", ") + p.name;
+    throw SpecError(params.where() + ": field 'fault': unknown fault '" + std::string(name) +
+                    "' (kinds: " + fault_kinds().names() + (known_presets.empty() ? "" : "; presets: " + known_presets) +
+                    ")");
   }
   params.check_all_used();
   out.push_back(std::move(f));

@@ -120,18 +120,56 @@ std::map<std::string, std::string> FaultTable::world() const {
   return out;
 }
 
-void FaultTable::on_change(std::function<void()> callback) {
-  std::lock_guard lock(mutex_);
-  on_change_ = std::move(callback);
+struct FaultTable::Subscription::Observers {
+  std::mutex mutex;
+  std::uint64_t next = 1;
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<const std::function<void()>>>> list;
+};
+
+FaultTable::FaultTable() : observers_(std::make_shared<Subscription::Observers>()) {}
+FaultTable::~FaultTable() = default;
+
+FaultTable::Subscription& FaultTable::Subscription::operator=(Subscription&& other) noexcept {
+  if (this != &other) {
+    reset();
+    observers_ = std::move(other.observers_);
+    id_ = other.id_;
+    other.observers_.reset();
+  }
+  return *this;
+}
+
+void FaultTable::Subscription::reset() {
+  if (auto observers = observers_.lock()) {
+    std::lock_guard lock(observers->mutex);
+    std::erase_if(observers->list, [&](auto& entry) { return entry.first == id_; });
+  }
+  observers_.reset();
+}
+
+FaultTable::Subscription FaultTable::subscribe(std::function<void()> observer) {
+  std::lock_guard lock(observers_->mutex);
+  auto id = observers_->next++;
+  observers_->list.emplace_back(id, std::make_shared<const std::function<void()>>(std::move(observer)));
+  return Subscription(observers_, id);
+}
+
+bool FaultTable::subscribed(std::uint64_t id) const {
+  std::lock_guard lock(observers_->mutex);
+  return std::any_of(observers_->list.begin(), observers_->list.end(), [&](auto& entry) { return entry.first == id; });
 }
 
 void FaultTable::changed() {
-  std::function<void()> cb;
+  // A copy, so an observer may subscribe or unsubscribe (itself included) while called.
+  decltype(observers_->list) now;
   {
-    std::lock_guard lock(mutex_);
-    cb = on_change_;
+    std::lock_guard lock(observers_->mutex);
+    now = observers_->list;
   }
-  if (cb) cb();
+  for (auto& [id, observer] : now) {
+    if (!*observer || !subscribed(id)) continue;  // unsubscribed meanwhile: no new call
+    (*observer)();
+  }
 }
 
 }  // namespace maillab::faults

@@ -30,6 +30,7 @@ struct TcpServer::Impl {
   TcpServerConfig config;
   SessionFactory factory;
   faults::FaultTable& faults;
+  faults::FaultTable::Subscription listener_follows_faults;
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   asio::strand<asio::io_context::executor_type> listener{asio::make_strand(io)};  // acceptor and placeholder
@@ -307,7 +308,7 @@ std::uint16_t TcpServer::start() {
   s.bound = tcp::endpoint(address, s.config.listen.port);
   s.open_acceptor();
   s.work.emplace(s.io.get_executor());
-  s.faults.on_change([&s] {
+  s.listener_follows_faults = s.faults.subscribe([&s] {
     // From outside the server (the in-process API, the scenario runner) the change has
     // taken effect when add()/remove() returns, so a test can connect right after it
     // without waiting; from one of the server's own threads it cannot wait for itself.
@@ -333,7 +334,7 @@ std::uint16_t TcpServer::start() {
 void TcpServer::stop() {
   auto& s = *impl_;
   if (s.threads.empty() || s.stopping.exchange(true)) return;
-  s.faults.on_change(nullptr);
+  s.listener_follows_faults.reset();
   asio::post(s.listener, [&s] {
     boost::system::error_code ec;
     s.acceptor.close(ec);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace maillab::faults {
 
@@ -18,7 +19,7 @@ enum class Corruption {
 std::string_view corruption_name(Corruption c);
 std::optional<Corruption> corruption_from_name(std::string_view name);
 // Names of every kind, for messages and --help.
-std::string corruption_names();
+std::vector<std::string> corruption_names();
 void apply_corruption(Corruption c, std::string& crlf_text);
 
 }  // namespace maillab::faults

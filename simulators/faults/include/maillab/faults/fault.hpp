@@ -33,6 +33,10 @@ struct Event {
 // Precedence of outcomes, weakest first; the strongest firing fault wins (smtp-sink's order).
 enum class Rank { Normal, Delay, SoftError, HardError, ErrorAndClose, Disconnect };
 
+// How strong a reply text is: "+OK"/2xx/3xx normal, "-ERR [SYS/TEMP]"/"-ERR [IN-USE]"/4xx
+// soft, other "-ERR"/5xx hard, SMTP 421 error-and-close.
+Rank classify_reply(std::string_view text);
+
 enum class Drop { None, CloseBefore, ResetBefore, CloseAfter, ResetAfter, Stall };
 
 struct Verdict {

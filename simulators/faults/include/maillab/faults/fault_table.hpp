@@ -42,18 +42,48 @@ class FaultTable {
   // World layer: the settings the installed faults override (later faults win).
   std::map<std::string, std::string> world() const;
 
-  // Called (outside the lock) after every change; the server uses it to open or close
-  // its listener.
-  void on_change(std::function<void()> callback);
+  // Keeps an observer subscribed while it lives. It holds the observer list weakly, so
+  // either side may go first: a subscription that outlives its table is simply inert.
+  class Subscription {
+   public:
+    Subscription() = default;
+    Subscription(Subscription&&) noexcept = default;
+    Subscription& operator=(Subscription&& other) noexcept;
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+    ~Subscription() { reset(); }
+    // Unsubscribes now: no call starts after this returns (one already under way on
+    // another thread may still finish).
+    void reset();
+    bool active() const { return !observers_.expired(); }
+
+   private:
+    friend class FaultTable;
+    struct Observers;
+    Subscription(std::weak_ptr<Observers> observers, std::uint64_t id) : observers_(std::move(observers)), id_(id) {}
+    std::weak_ptr<Observers> observers_;
+    std::uint64_t id_ = 0;
+  };
+
+  FaultTable();
+  ~FaultTable();
+  FaultTable(const FaultTable&) = delete;
+  FaultTable& operator=(const FaultTable&) = delete;
+
+  // `observer` is called (outside the table's lock, in subscription order) after every
+  // change, until the returned subscription is reset or destroyed; a server uses it to
+  // open or close its listener, a test or the runner to follow the table.
+  [[nodiscard]] Subscription subscribe(std::function<void()> observer);
 
  private:
   void changed();
+  bool subscribed(std::uint64_t observer) const;
 
   mutable std::mutex mutex_;
   std::vector<std::pair<Id, std::unique_ptr<Fault>>> faults_;
   std::atomic<std::size_t> count_{0};
   Id next_ = 1;
-  std::function<void()> on_change_;
+  std::shared_ptr<Subscription::Observers> observers_;
 };
 
 }  // namespace maillab::faults
