@@ -93,7 +93,7 @@ TEST(FaultRegistry, EveryKindParsesWithItsDefaultsAndRoundTrips) {
 
 TEST(FaultRegistry, UnknownKindNamesTheFieldAndListsEveryKind) {
   auto error = error_of("teleport,on=RETR");
-  EXPECT_THAT(error, HasSubstr("--fault 'teleport,on=RETR': field 'fault': unknown fault 'teleport' (kinds: "));
+  EXPECT_THAT(error, HasSubstr("--fault 'teleport,on=RETR': unknown fault 'teleport' in field 'fault' (kinds: "));
   for (const auto& kind : fault_kinds().all()) EXPECT_THAT(error, HasSubstr(kind.name));
   PresetRegistry presets;
   presets.add({"slow", "a slow server", "ms", {"delay,ms=200"}});
