@@ -61,7 +61,7 @@ TEST(FaultSpec, BadSpecsNameTheField) {
   EXPECT_THAT(error_of("delay,ms=soon"), HasSubstr("--fault 'delay,ms=soon': field 'ms': must be a non-negative"));
   EXPECT_THAT(error_of("delay"), HasSubstr("field 'ms': is required"));
   EXPECT_THAT(error_of("delay,ms=1,colour=red"), HasSubstr("field 'colour': not a parameter of this fault"));
-  EXPECT_THAT(error_of("teleport"), HasSubstr("field 'fault': unknown fault 'teleport' (kinds: bandwidth, "));
+  EXPECT_THAT(error_of("teleport"), HasSubstr("--fault 'teleport': unknown fault 'teleport' in field 'fault' (kinds: bandwidth, "));
   EXPECT_THAT(error_of("teleport"), HasSubstr("; presets: bad-password, "));
   EXPECT_THAT(error_of("corrupt,kind=mangled"), HasSubstr("field 'kind': must be one of truncated, nul"));
   EXPECT_THAT(error_of("reset,when=later"), HasSubstr("field 'when'"));

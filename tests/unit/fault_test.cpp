@@ -6,6 +6,7 @@
 #include "maillab/faults/fault_registry.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/faults/fault_table.hpp"
+#include "session_harness.hpp"
 
 using namespace maillab;
 using namespace maillab::faults;
@@ -201,6 +202,65 @@ TEST(FaultTable, CompetingClientsCombine) {
   EXPECT_EQ(p.take, 0u) << "0 means all";
   make("competing-client,take=2")->plan(p);
   EXPECT_EQ(p.take, 0u);
+}
+
+// truncate: a POP3 session whose RETR reply breaks off after N octets.
+class TruncateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (auto* h : {&cut, &whole})
+      for (int i = 1; i <= 2; ++i)
+        h->bob->add("m" + std::to_string(i), "Subject: " + std::to_string(i) + "\r\n\r\n" + std::string(500, 'a') + "\r\n");
+    whole.login();
+  }
+  // What RETR N sends when nothing is cut.
+  std::string full_retr(int n) { return whole.send("RETR " + std::to_string(n) + "\r\n"); }
+
+  test::Pop3Harness cut;
+  test::Pop3Harness whole;
+};
+
+TEST_F(TruncateTest, RetrIsCutAfterNOctetsThenTheConnectionCloses) {
+  cut.fault("truncate,on=RETR,bytes=100");
+  cut.login();
+  auto got = cut.send("RETR 2\r\nQUIT\r\n");
+  EXPECT_EQ(got, full_retr(2).substr(0, 100) + "[close]");
+  EXPECT_EQ(cut.session->state(), pop3::State::Closed) << "QUIT is never read";
+  EXPECT_EQ(cut.bob->snapshot().size(), 2u);
+  EXPECT_FALSE(cut.bob->locked());
+}
+
+TEST_F(TruncateTest, OnlyTheMessageTheTriggerNames) {
+  cut.fault("truncate,on=RETR,message=2,bytes=10,then=reset");
+  cut.login();
+  EXPECT_EQ(cut.send("RETR 1\r\n"), full_retr(1));
+  EXPECT_EQ(cut.send("RETR 2\r\n"), full_retr(2).substr(0, 10) + "[reset]");
+}
+
+TEST_F(TruncateTest, ThenOpenLeavesTheReplyUnfinishedAndTheSessionGoing) {
+  cut.fault("truncate,on=RETR,bytes=50,then=open");
+  cut.login();
+  EXPECT_EQ(cut.send("RETR 1\r\nNOOP\r\n"), full_retr(1).substr(0, 50) + "+OK\r\n");
+  EXPECT_EQ(cut.session->state(), pop3::State::Transaction);
+}
+
+TEST_F(TruncateTest, AReplyShorterThanNGoesOutWholeAndStillCloses) {
+  cut.fault("truncate,on=STAT,bytes=1000");
+  cut.login();
+  EXPECT_EQ(cut.send("STAT\r\n"), whole.send("STAT\r\n") + "[close]");
+}
+
+TEST(Truncate, SpecVerdictAndDescription) {
+  auto f = make("truncate,on=retr,bytes=1K");
+  EXPECT_EQ(f->describe(), "truncate,on=RETR,bytes=1024");
+  Verdict v;
+  f->apply(v);
+  EXPECT_EQ(v.rank, Rank::Disconnect);
+  EXPECT_EQ(v.drop, Drop::CloseAfter);
+  EXPECT_EQ(v.cut_after_bytes, 1024u);
+  EXPECT_EQ(make("truncate,bytes=0,then=open")->describe(), "truncate,bytes=0,then=open");
+  EXPECT_THROW(make("truncate,on=RETR"), SpecError);
+  EXPECT_THROW(make("truncate,bytes=9,then=later"), SpecError);
 }
 
 const std::string kPlain = "From: a@b\r\nSubject: hi\r\n\r\nline one\r\nline two\r\nline three\r\n";

@@ -120,9 +120,8 @@ FaultList build_faults(std::string_view name, FaultParams& params, const PresetR
   if (!f) {
     std::string known_presets;
     for (auto& p : presets.all()) known_presets += (known_presets.empty() ? "" : ", ") + p.name;
-    throw SpecError(params.where() + ": field 'fault': unknown fault '" + std::string(name) +
-                    "' (kinds: " + fault_kinds().names() + (known_presets.empty() ? "" : "; presets: " + known_presets) +
-                    ")");
+    throw SpecError(params.where() + ": unknown fault '" + std::string(name) + "' in field 'fault' (kinds: " +
+                    fault_kinds().names() + (known_presets.empty() ? "" : "; presets: " + known_presets) + ")");
   }
   params.check_all_used();
   out.push_back(std::move(f));

@@ -30,7 +30,6 @@ struct TcpServer::Impl {
   TcpServerConfig config;
   SessionFactory factory;
   faults::FaultTable& faults;
-  faults::FaultTable::Subscription listener_follows_faults;
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   asio::strand<asio::io_context::executor_type> listener{asio::make_strand(io)};  // acceptor and placeholder
@@ -46,6 +45,8 @@ struct TcpServer::Impl {
   mutable std::mutex mutex;  // connections, transcripts
   std::list<std::weak_ptr<Connection>> connections;
   std::deque<std::shared_ptr<Transcript>> transcripts;
+  // Last, so it goes first: no change of the table reaches a half-destroyed server.
+  faults::FaultTable::Subscription listener_follows_faults;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
