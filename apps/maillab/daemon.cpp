@@ -1,5 +1,7 @@
 #include "daemon.hpp"
 
+#include "maillab/faults/fault_registry.hpp"
+
 #include <utility>  // before Boost 1.74 Asio, which forgets it
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -15,6 +17,11 @@ faults::FaultList load_faults(const std::vector<std::string>& specs, const std::
   for (const auto& file : files)
     for (auto& f : faults::load_fault_file(file, presets)) out.push_back(std::move(f));
   return out;
+}
+
+int list_kinds() {
+  std::cout << faults::kinds_listing(faults::fault_kinds());
+  return 0;
 }
 
 int list_presets(const faults::PresetRegistry& presets) {

@@ -13,6 +13,8 @@ namespace maillab::app {
 faults::FaultList load_faults(const std::vector<std::string>& specs, const std::vector<std::string>& files,
                               const faults::PresetRegistry& presets);
 int list_presets(const faults::PresetRegistry& presets);
+// The primitive fault kinds, their keys, what each does (from the registry).
+int list_kinds();
 void wait_for_signal();
 void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts);
 

@@ -30,6 +30,7 @@ struct Pop3dOptions {
   std::size_t cache_mb = 32;
   bool print_transcripts = false;
   bool list_presets = false;
+  bool list_kinds = false;
 };
 
 // USER:PASSWORD:REST... — the user is split at the first colon and the `back` trailing
@@ -55,6 +56,7 @@ std::vector<std::string> split_fields(const std::string& text, std::size_t back,
 int run_pop3d(const Pop3dOptions& o) {
   const auto& presets = pop3::presets();
   if (o.list_presets) return list_presets(presets);
+  if (o.list_kinds) return list_kinds();
   pop3::ServerConfig config;
   try {
     config.listen = parse_host_port(o.listen);
@@ -114,7 +116,7 @@ Run add_pop3d(CLI::App& app) {
   app.add_option("--listen", o->listen, "HOST:PORT to listen on; port 0 picks a free port")->capture_default_str();
   app.add_option("--mailbox", o->mailboxes, "USER:PASSWORD:DIR, DIR holding one *.eml per message (repeatable)");
   app.add_option("--generate", o->generated, "USER:PASSWORD:COUNT:SIZE, a synthetic mailbox (SIZE: 4096, 4K, 1M)");
-  app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets)");
+  app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets, --list-kinds)");
   app.add_option("--faults", o->fault_files, "a YAML file of faults (repeatable)");
   app.add_option("--banner", o->banner, "greeting line (default: the seeds' +OK banner)");
   app.add_option("--hostname", o->hostname, "host name in the APOP timestamp")->capture_default_str();
@@ -133,6 +135,7 @@ Run add_pop3d(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(0, 1 << 20));
   app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
+  app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
   return [o] { return run_pop3d(*o); };
 }
 

@@ -31,11 +31,13 @@ struct SmtpdOptions {
   unsigned threads = 1;
   bool print_transcripts = false;
   bool list_presets = false;
+  bool list_kinds = false;
 };
 
 int run_smtpd(const SmtpdOptions& o) {
   const auto& presets = smtp::presets();
   if (o.list_presets) return list_presets(presets);
+  if (o.list_kinds) return list_kinds();
   smtp::WorldConfig world = o.world_file.empty() ? smtp::WorldConfig{} : smtp::load_world_file(o.world_file);
   if (!o.profile.empty()) {
     auto p = smtp::profile_from_name(o.profile);
@@ -125,7 +127,7 @@ Run add_smtpd(CLI::App& app) {
       ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--admin", o->admin, "the administrator mailbox (NDRs of foreign senders)");
   app.add_option("--auth", o->auth_users, "USER:PASSWORD for AUTH PLAIN/LOGIN (repeatable)");
-  app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets)");
+  app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets, --list-kinds)");
   app.add_option("--faults", o->fault_files, "a YAML file of faults (repeatable)");
   app.add_option("--idle-timeout", o->idle_timeout, "seconds of silence before a session is dropped")
       ->capture_default_str()->check(CLI::PositiveNumber);
@@ -136,6 +138,7 @@ Run add_smtpd(CLI::App& app) {
   app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
   app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
+  app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
   return [o] { return run_smtpd(*o); };
 }
 
