@@ -74,16 +74,16 @@ Pickup::~Pickup() {
   for (auto& [name, fd] : locks_) ::close(fd);
 }
 
-void Pickup::scan(const std::string& mode) {
+void Pickup::scan(Antivirus mode) {
   std::error_code ec;
   for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().extension() != ".eml") continue;
     std::string name = it->path().filename();
-    if (mode == "rename") {
+    if (mode == Antivirus::Rename) {
       fs::rename(it->path(), fs::path(it->path()).replace_extension(".eml.vir"), ec);
-    } else if (mode == "delete") {
+    } else if (mode == Antivirus::Delete) {
       if (fs::remove(it->path(), ec)) deleted_.push_back(name);
-    } else if (mode == "lock" && !locks_.count(name)) {
+    } else if (mode == Antivirus::Lock && !locks_.count(name)) {
       int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
       if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
         locks_[name] = fd;
@@ -97,9 +97,9 @@ void Pickup::scan(const std::string& mode) {
 std::size_t Pickup::poll() {
   std::lock_guard lock(mutex_);
   // The scanner runs whether or not the SMTP service does.
-  std::string mode = world_.antivirus_mode();
-  if (!mode.empty()) scan(mode);
-  if (mode != "lock") {
+  auto mode = world_.antivirus();
+  if (mode != Antivirus::None) scan(mode);
+  if (mode != Antivirus::Lock) {
     for (auto& [name, fd] : locks_) ::close(fd);  // the scan is over: locks released
     locks_.clear();
   }

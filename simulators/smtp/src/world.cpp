@@ -153,16 +153,22 @@ std::unique_ptr<MessageStore> make_store(const fs::path& store, std::uint64_t me
 World::World(WorldConfig config, fs::path store, faults::FaultTable& faults, std::uint64_t memory_budget)
     : config_(std::move(config)), store_(std::move(store)), faults_(faults),
       placements_(std::make_unique<PlacementLog>()),
-      files_(make_store(store_, memory_budget)) {
+      files_(make_store(store_, memory_budget)),
+      overrides_(std::make_shared<WorldOverrides>(read_world_overrides(faults.world()))) {
   for (auto& m : config_.mailboxes) m.address = lower(m.address);
+  // Read once per change of the table, not on every recipient.
+  follows_faults_ = faults_.subscribe([this] {
+    auto fresh = std::make_shared<const WorldOverrides>(read_world_overrides(faults_.world()));
+    std::lock_guard lock(overrides_mutex_);
+    overrides_ = std::move(fresh);
+  });
 }
 
 World::~World() = default;
 
-std::string World::setting(const std::string& key) const {
-  auto w = faults_.world();
-  auto it = w.find(key);
-  return it == w.end() ? std::string() : it->second;
+std::shared_ptr<const WorldOverrides> World::overrides() const {
+  std::lock_guard lock(overrides_mutex_);
+  return overrides_;
 }
 
 MailboxConfig* World::mailbox_locked(std::string_view address) {
@@ -175,10 +181,10 @@ const MailboxConfig* World::mailbox_locked(std::string_view address) const {
   return nullptr;
 }
 
-bool World::event_sink_registered() const { return setting("event-sink") != "unregistered"; }
+bool World::event_sink_registered() const { return !overrides()->event_sink_unregistered; }
 
 bool World::service_running() const {
-  return setting("smtp-service") != "stopped" && setting("virtual-server") != "stopped";
+  return !overrides()->service_stopped;
 }
 
 std::string World::resolve(std::string_view recipient) const {
@@ -210,30 +216,33 @@ std::string World::event_sink_listing() const {
 World::Recipient World::check_recipient(std::string_view raw) const {
   std::string address = resolve(raw);
   std::lock_guard lock(mutex_);
-  auto domain = domain_of(address);
-  bool accepted = setting("recipient-policy") != "missing" &&
-                  std::find(config_.accepted_domains.begin(), config_.accepted_domains.end(), domain) !=
-                      config_.accepted_domains.end();
-  if (!accepted) return Recipient::Relay;
+  if (!accepts_domain_locked(*overrides(), address)) return Recipient::Relay;
   return mailbox_locked(address) ? Recipient::Accept : Recipient::Unknown;
 }
 
+bool World::accepts_domain_locked(const WorldOverrides& o, std::string_view address) const {
+  if (o.recipient_policy_missing) return false;
+  auto domain = domain_of(address);
+  return std::find(config_.accepted_domains.begin(), config_.accepted_domains.end(), domain) !=
+         config_.accepted_domains.end();
+}
+
 bool World::anonymous_access() const {
-  auto s = setting("anonymous-access");
+  auto o = overrides();
   std::lock_guard lock(mutex_);
-  return s.empty() ? config_.anonymous_access : s == "on";
+  return o->anonymous_access.value_or(config_.anonymous_access);
 }
 
 Profile World::profile() const {
-  auto p = profile_from_name(setting("profile"));
+  auto o = overrides();
   std::lock_guard lock(mutex_);
-  return p ? *p : config_.profile;
+  return o->profile.value_or(config_.profile);
 }
 
 std::uint64_t World::size_limit() const {
-  auto s = setting("size-limit");
+  auto o = overrides();
   std::lock_guard lock(mutex_);
-  return s.empty() ? config_.size_limit : std::stoull(s);
+  return o->size_limit.value_or(config_.size_limit);
 }
 
 bool World::check_login(std::string_view user, std::string_view password) const {
@@ -258,7 +267,7 @@ static std::string ndr_text(const std::string& hostname, const std::string& to, 
          "--\r\n";
 }
 
-void World::place_locked(const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
+void World::place_locked(const WorldOverrides& o, const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
                          std::vector<std::string>& forwarded, std::vector<Write>& writes) {
   // Placement.file holds the folder; the placement log names the file in it.
   auto to = [&](std::string where, std::string target, std::string folder, fs::path dir, std::string text = {}) {
@@ -276,15 +285,14 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
          ndr_text(config_.hostname, ndr_to, rcpt, status, diagnostic, msg));
     }
   };
-  const bool accepted = setting("recipient-policy") != "missing" &&
-                        std::find(config_.accepted_domains.begin(), config_.accepted_domains.end(),
-                                  domain_of(rcpt)) != config_.accepted_domains.end();
+  const bool accepted = accepts_domain_locked(o, rcpt);
   MailboxConfig* mb = accepted ? mailbox_locked(rcpt) : nullptr;
   if (!mb) {
     if (accepted) return undeliverable("5.1.1", "550 5.1.1 User unknown");
     return undeliverable("5.4.0", "550 5.4.0 No route to " + domain_of(rcpt));
   }
-  std::string forward = setting("forward:" + mb->address);
+  auto fw = o.forward.find(mb->address);
+  std::string forward = fw == o.forward.end() ? std::string() : fw->second;
   bool both = mb->deliver_to_both;
   if (forward.empty()) forward = mb->forward_to;
   if (!forward.empty() && std::find(forwarded.begin(), forwarded.end(), forward) == forwarded.end()) {
@@ -293,9 +301,10 @@ void World::place_locked(const std::string& id, const std::string& rcpt, const E
     if (!both) return;
   }
   std::uint64_t size_kb = (msg.size() + 1023) / 1024;
-  bool full = setting("mailbox-full:" + mb->address) == "yes" || mb->used_kb + size_kb > mb->quota_kb;
+  bool full = o.mailbox_full.count(mb->address) || mb->used_kb + size_kb > mb->quota_kb;
   if (full) return undeliverable("5.2.2", "550 5.2.2 Mailbox full");  // the store refuses it
-  std::string folder = setting("client-rule:" + mb->address);
+  auto rule = o.client_rule.find(mb->address);
+  std::string folder = rule == o.client_rule.end() ? std::string() : rule->second;
   if (folder.empty()) {
     folder = "Inbox";
     if (!mb->rules.empty()) {
@@ -323,7 +332,8 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
     number = next_id_++;
     id = queue_id(number);
     std::vector<std::string> forwarded;
-    for (const auto& r : env.recipients) place_locked(id, resolve(r), env, message, forwarded, writes);
+    auto o = overrides();
+    for (const auto& r : env.recipients) place_locked(*o, id, resolve(r), env, message, forwarded, writes);
   }
   // Ids are unique, so the files can be written without the lock.
   for (const auto& w : writes)

@@ -30,7 +30,7 @@ class Pickup {
   std::vector<std::string> deleted_by_antivirus() const;
 
  private:
-  void scan(const std::string& mode);
+  void scan(Antivirus mode);
 
   std::filesystem::path dir_;
   World& world_;

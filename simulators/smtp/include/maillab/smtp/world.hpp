@@ -19,6 +19,7 @@
 #include "maillab/base/ascii.hpp"
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/smtp/profile.hpp"
+#include "maillab/smtp/world_settings.hpp"
 
 namespace maillab::smtp {
 
@@ -108,8 +109,8 @@ class World {
   // The SMTP service and the default virtual server (world settings smtp-service and
   // virtual-server = stopped).
   bool service_running() const;
-  // The antivirus scanner on PickUp (world setting pickup-antivirus): "", rename, lock, delete.
-  std::string antivirus_mode() const { return setting("pickup-antivirus"); }
+  // The antivirus scanner on PickUp (world setting pickup-antivirus).
+  Antivirus antivirus() const { return overrides()->antivirus; }
 
   std::vector<Placement> placements() const;
   // The text a placement (from placements()) stored; nullopt when it is gone (removed, or dropped from a
@@ -120,7 +121,8 @@ class World {
   const std::filesystem::path& store() const { return store_; }
 
  private:
-  std::string setting(const std::string& key) const;
+  // The installed world faults' settings, as of the fault table's last change.
+  std::shared_ptr<const WorldOverrides> overrides() const;
   MailboxConfig* mailbox_locked(std::string_view address);
   const MailboxConfig* mailbox_locked(std::string_view address) const;
   // One file to write for a delivery, decided under the lock and written outside it.
@@ -128,8 +130,10 @@ class World {
     Placement placement;
     std::string text;  // empty: the message itself
   };
-  void place_locked(const std::string& id, const std::string& recipient, const Envelope& env,
-                    const std::string& message, std::vector<std::string>& forwarded, std::vector<Write>& writes);
+  void place_locked(const WorldOverrides& o, const std::string& id, const std::string& recipient,
+                    const Envelope& env, const std::string& message, std::vector<std::string>& forwarded,
+                    std::vector<Write>& writes);
+  bool accepts_domain_locked(const WorldOverrides& o, std::string_view address) const;
 
   mutable std::mutex mutex_;
   WorldConfig config_;
@@ -138,6 +142,10 @@ class World {
   std::uint64_t next_id_ = 1;
   std::unique_ptr<PlacementLog> placements_;
   std::unique_ptr<MessageStore> files_;
+  mutable std::mutex overrides_mutex_;
+  std::shared_ptr<const WorldOverrides> overrides_;
+  // Last: gone before anything the observer touches.
+  faults::FaultTable::Subscription follows_faults_;
 };
 
 using ascii::lower;
