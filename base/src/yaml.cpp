@@ -154,7 +154,7 @@ std::int64_t Field::integer(std::int64_t min, std::int64_t max) const {
   return value;
 }
 
-std::uint64_t Field::size() const { return convert([](const std::string& t) { return parse_size(t); }); }
+std::uint64_t Field::bytes() const { return convert([](const std::string& t) { return parse_size(t); }); }
 
 std::chrono::milliseconds Field::duration() const {
   return convert([](const std::string& t) { return parse_duration(t); });

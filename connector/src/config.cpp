@@ -8,6 +8,10 @@ namespace maillab::connector {
 
 using yaml::Field;
 
+Profile profile(const Field& field) {
+  return field.choice<Profile>({{"sbs2003", Profile::Sbs2003}, {"robust", Profile::Robust}});
+}
+
 LogLevel log_level(const Field& field) {
   return field.convert([](const std::string& t) { return parse_log_level(t); });
 }
@@ -30,7 +34,7 @@ std::map<std::string, std::string> routing_table(const Field& field) {
 void read_common_settings(const Field& s, Config& c) {
   if (s["logging"].present()) c.logging = log_level(s["logging"]);
   if (s["leave_on_server"].present()) c.leave_on_server = s["leave_on_server"].boolean();
-  if (s["max_message_size"].present()) c.max_message_size = s["max_message_size"].size();
+  if (s["max_message_size"].present()) c.max_message_size = s["max_message_size"].bytes();
   if (s["language"].present()) c.lang = s["language"].choice<Lang>({{"en", Lang::En}, {"de", Lang::De}});
   if (s["admin_mailbox"].present()) c.admin_mailbox = s["admin_mailbox"].address();
   if (s["batch"].present()) c.batch = static_cast<std::size_t>(s["batch"].integer(1));
@@ -107,7 +111,7 @@ Config read_config(const Field& root) {
   Config c;
   c.source = root.source();
   if (root["profile"].present())
-    c.profile = root["profile"].choice<Profile>({{"sbs2003", Profile::Sbs2003}, {"robust", Profile::Robust}});
+    c.profile = profile(root["profile"]);
   c.root = root["root"].required("the folder holding Incoming Mail and Failed Mail").str();
   read_common_settings(root, c);
   schedule_and_timeouts(root, c);

@@ -324,7 +324,7 @@ class Run {
   }
   void act(const Step&, const steps::FsFault& a) {
     if (a.antivirus) {
-      fsf_.antivirus(folder_path(a.folder).string(), *a.antivirus == steps::Antivirus::Rename ? "rename" : "lock", a.nth);
+      fsf_.antivirus(folder_path(a.folder).string(), *a.antivirus, a.nth);
       note("an antivirus scanner watches " + a.folder);
     }
     if (a.fail_reads) {

@@ -2,6 +2,7 @@
 #include "maillab/runner/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <functional>
 
@@ -21,12 +22,6 @@ namespace maillab::runner {
 namespace {
 
 using yaml::Field;
-
-constexpr yaml::Name<cn::Profile> kProfiles[] = {{"sbs2003", cn::Profile::Sbs2003}, {"robust", cn::Profile::Robust}};
-
-cn::Profile profile(const Field& f) {
-  return f.choice<cn::Profile>({kProfiles[0], kProfiles[1]});
-}
 
 Server server(const Field& f) { return f.choice<Server>({{"pop3", Server::Pop3}, {"smtp", Server::Smtp}}); }
 
@@ -59,7 +54,7 @@ MessageSource fixture_message(const Field& f, const std::string& fixtures) {
 void generate_messages(const Field& g, const std::string& user, std::size_t base, std::vector<MessageSource>& out) {
   g.only({"count", "size"});
   auto count = static_cast<std::uint64_t>(g["count"].present() ? g["count"].integer(1, 10000) : 1);
-  std::uint64_t size = g["size"].present() ? g["size"].size() : 4096;
+  std::uint64_t size = g["size"].present() ? g["size"].bytes() : 4096;
   if (size < 512) g["size"].fail("must be at least 512 octets (a header and a body)");
   // Every generated message lives in memory for the run: keep a typo from asking for gigabytes.
   if (size > (64u << 20)) g["size"].fail("must be at most 64M");
@@ -146,8 +141,10 @@ void expect_texts(const Field& n, Expect& e) {
   if (auto m = n["messages"]; m.present()) {
     if (!m.is_map()) m.fail("must be a map of message number: place");
     for (const auto& [key, value] : m.entries()) {
-      auto number = std::atoi(key.c_str());
-      if (number < 1 || std::to_string(number) != key) value.fail("messages are numbered from 1, not '" + key + "'");
+      int number = 0;
+      auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
+      if (ec != std::errc{} || end != key.data() + key.size() || number < 1)
+        value.fail("messages are numbered from 1, not '" + key + "'");
       e.messages[number] = value.str();
     }
   }
@@ -340,7 +337,7 @@ Step step(const Field& n, const StepContext& context) {
   // Shorthands: a bare word is an action with no value ("cycle", "pickup" ...).
   auto name = n.is_scalar() ? n.str() : action_name(n);
   auto value = n[name];  // of a bare word: absent, with the word's path and line
-  if (n.is_map() && n["profile"].present()) s.profile = profile(n["profile"]);
+  if (n.is_map() && n["profile"].present()) s.profile = cn::profile(n["profile"]);
   const auto& table = actions();
   auto it = std::find_if(table.begin(), table.end(), [&](const auto& a) { return a.first == name; });
   if (it == table.end()) {
@@ -424,7 +421,7 @@ void head(const Field& root, Scenario& sc) {
   if (root["symptoms"].present()) sc.symptoms = root["symptoms"].prose();
   if (auto p = root["profiles"]; p.present()) {
     sc.profiles.clear();
-    for (const auto& item : p.items()) sc.profiles.push_back(profile(item));
+    for (const auto& item : p.items()) sc.profiles.push_back(cn::profile(item));
     if (sc.profiles.empty()) p.fail("must name sbs2003, robust or both");
   }
 }

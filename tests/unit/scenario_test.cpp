@@ -101,7 +101,7 @@ TEST(ScenarioFile, StepsAreParsedOnceIntoTypedFields) {
   EXPECT_EQ(x.deliver_to_both, true);
   EXPECT_FALSE(x.used_kb);
   const auto& f = std::get<steps::FsFault>(sc.steps[3].action);
-  EXPECT_EQ(f.antivirus, steps::Antivirus::Lock);
+  EXPECT_EQ(f.antivirus, Antivirus::Lock);
   EXPECT_EQ(f.nth, 2);
   EXPECT_EQ(f.folder, "Incoming Mail");
   EXPECT_FALSE(std::get<steps::ClearFaults>(sc.steps[4].action).server) << "all";
@@ -109,21 +109,20 @@ TEST(ScenarioFile, StepsAreParsedOnceIntoTypedFields) {
 }
 
 TEST(ScenarioFile, StepSettingsAreCheckedWithTheirField) {
-  EXPECT_EQ(error_of(kHead + "steps:\n  - configure: {leave_on_server: maybe}\n"),
-            "scenarios/X-test.yaml:8: field 'steps[0].configure.leave_on_server': must be true or false (yes/no, "
-            "on/off), not 'maybe'");
-  EXPECT_EQ(error_of(kHead + "steps:\n  - exchange: {mailbox: bob@contoso.local, quota_kb: lots}\n"),
-            "scenarios/X-test.yaml:8: field 'steps[0].exchange.quota_kb': must be a non-negative integer, not 'lots'");
-  EXPECT_EQ(error_of(kHead + "steps:\n  - exchange: {quota_kb: 5}\n"),
-            "scenarios/X-test.yaml:8: field 'steps[0].exchange.mailbox': names the mailbox these settings change");
-  EXPECT_EQ(error_of(kHead + "steps:\n  - fs_fault: {antivirus: eat}\n"),
-            "scenarios/X-test.yaml:8: field 'steps[0].fs_fault.antivirus': must be rename or lock, not 'eat'");
-  EXPECT_EQ(error_of(kHead + "steps:\n  - fs_fault: {antivirus: lock, nth: 0}\n"),
-            "scenarios/X-test.yaml:8: field 'steps[0].fs_fault.nth': must be an integer of at least 1, not '0'");
-  EXPECT_EQ(error_of(kHead + "steps:\n  - pickup: now\n"),
-            "scenarios/X-test.yaml:8: field 'steps[0].pickup': takes no value");
-  EXPECT_EQ(error_of(kHead + "steps:\n  - expect:\n      cycle: {downloaded: x}\n"),
-            "scenarios/X-test.yaml:9: field 'steps[0].expect.cycle.downloaded': must be a non-negative integer, not 'x'");
+  const std::pair<const char*, const char*> cases[] = {
+      {"configure: {leave_on_server: maybe}",
+       "configure.leave_on_server': must be true or false (yes/no, on/off), not 'maybe'"},
+      {"exchange: {mailbox: bob@contoso.local, quota_kb: lots}",
+       "exchange.quota_kb': must be a non-negative integer, not 'lots'"},
+      {"exchange: {quota_kb: 5}", "exchange.mailbox': names the mailbox these settings change"},
+      {"fs_fault: {antivirus: eat}", "fs_fault.antivirus': must be rename or lock, not 'eat'"},
+      {"fs_fault: {antivirus: lock, nth: 0}", "fs_fault.nth': must be an integer of at least 1, not '0'"},
+      {"pickup: now", "pickup': takes no value"},
+      {"expect: {cycle: {downloaded: x}}", "expect.cycle.downloaded': must be a non-negative integer, not 'x'"},
+  };
+  for (const auto& [step, why] : cases)
+    EXPECT_EQ(error_of(kHead + "steps:\n  - " + step + "\n"),
+              std::string("scenarios/X-test.yaml:8: field 'steps[0].") + why);
 }
 
 // `leave_on_server: on` is true in a scenario's connector section as in a connector

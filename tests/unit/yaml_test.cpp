@@ -42,15 +42,15 @@ TEST(Yaml, IntegersWithRanges) {
 }
 
 TEST(Yaml, Sizes) {
-  EXPECT_EQ(load("s: 4096", "f.yaml")["s"].size(), 4096u);
-  EXPECT_EQ(load("s: 4K", "f.yaml")["s"].size(), 4096u);
-  EXPECT_EQ(load("s: 4kb", "f.yaml")["s"].size(), 4096u);
-  EXPECT_EQ(load("s: 1M", "f.yaml")["s"].size(), 1048576u);
-  EXPECT_EQ(load("s: 10MB", "f.yaml")["s"].size(), 10485760u);
-  EXPECT_EQ(load("s: 1G", "f.yaml")["s"].size(), 1073741824u);
-  EXPECT_EQ(error_of("s: lots", [](const Field& f) { f["s"].size(); }),
+  EXPECT_EQ(load("s: 4096", "f.yaml")["s"].bytes(), 4096u);
+  EXPECT_EQ(load("s: 4K", "f.yaml")["s"].bytes(), 4096u);
+  EXPECT_EQ(load("s: 4kb", "f.yaml")["s"].bytes(), 4096u);
+  EXPECT_EQ(load("s: 1M", "f.yaml")["s"].bytes(), 1048576u);
+  EXPECT_EQ(load("s: 10MB", "f.yaml")["s"].bytes(), 10485760u);
+  EXPECT_EQ(load("s: 1G", "f.yaml")["s"].bytes(), 1073741824u);
+  EXPECT_EQ(error_of("s: lots", [](const Field& f) { f["s"].bytes(); }),
             "f.yaml:1: field 's': must be a size like 4096, 4K or 10MB, not 'lots'");
-  EXPECT_EQ(error_of("s: 99999999999999G", [](const Field& f) { f["s"].size(); }),
+  EXPECT_EQ(error_of("s: 99999999999999G", [](const Field& f) { f["s"].bytes(); }),
             "f.yaml:1: field 's': size '99999999999999G' is too large");
 }
 

@@ -64,7 +64,7 @@ WorldConfig world(const Field& root) {
   if (root["accepted_domains"].present())
     for (const auto& d : root["accepted_domains"].items()) w.accepted_domains.push_back(lower(d.str()));
   if (root["anonymous_access"].present()) w.anonymous_access = root["anonymous_access"].boolean();
-  if (root["size_limit"].present()) w.size_limit = root["size_limit"].size();
+  if (root["size_limit"].present()) w.size_limit = root["size_limit"].bytes();
   if (root["max_recipients"].present()) w.max_recipients = static_cast<std::size_t>(root["max_recipients"].integer());
   if (root["admin_mailbox"].present()) w.admin_mailbox = root["admin_mailbox"].address();
   if (root["auth_users"].present())

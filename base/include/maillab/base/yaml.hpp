@@ -80,7 +80,7 @@ class Field {
   std::vector<std::string> strings() const;  // one scalar or a list of them
   bool boolean() const;
   std::int64_t integer(std::int64_t min = 0, std::int64_t max = std::numeric_limits<int>::max()) const;
-  std::uint64_t size() const;   // octets
+  std::uint64_t bytes() const;  // a size: 4K, 10MB ...
   std::chrono::milliseconds duration() const;
   HostPort host_port() const;
   std::string address() const;  // lower case

@@ -82,6 +82,7 @@ using maillab::parse_duration;  // "15m", "10s", "250ms", "1h" (base/units.hpp)
 
 // Readers of the settings a configuration file and a scenario's connector section share,
 // so both accept the same spellings and normalise alike (docs/connector.md).
+Profile profile(const yaml::Field& field);
 LogLevel log_level(const yaml::Field& field);
 Pop3Auth pop3_auth(const yaml::Field& field);
 // External address -> local mailbox; both sides are addresses, kept in lower case, as

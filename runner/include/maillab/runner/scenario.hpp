@@ -14,6 +14,7 @@
 #include "maillab/base/yaml.hpp"
 
 #include "maillab/connector/config.hpp"
+#include "maillab/runner/file_system_faults.hpp"
 #include "maillab/smtp/world.hpp"
 
 namespace maillab::runner {
@@ -129,7 +130,6 @@ struct Exchange {  // change the Exchange side (world) while it runs
   std::optional<std::uint64_t> quota_kb, used_kb;
   bool clear_rules = false;
 };
-enum class Antivirus { Rename, Lock };
 struct FsFault {  // a file-system event on the connector's folders
   std::string folder = "Incoming Mail";
   std::optional<Antivirus> antivirus;
