@@ -12,6 +12,7 @@
 //   HOST:PORT host:port or [v6]:port
 //   address   local@domain, kept in lower case as a whole (the connector and the SMTP
 //             side compare addresses case-blind; one rule, so keys written in any case match)
+// A key written with no value (`password:`) counts as not written.
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
