@@ -32,10 +32,10 @@ std::string dir_of(const std::string& path) {
 
 FileSystemFaults::~FileSystemFaults() { clear(); }
 
-void FileSystemFaults::antivirus(std::string folder, std::string action, int nth) {
+void FileSystemFaults::antivirus(std::string folder, Antivirus action, int nth) {
   std::lock_guard lock(mutex_);
   av_folder_ = std::move(folder);
-  av_action_ = std::move(action);
+  av_action_ = action;
   av_nth_ = nth;
   av_seen_ = 0;
 }
@@ -89,7 +89,7 @@ void FileSystemFaults::commit(std::vector<std::unique_ptr<cn::PendingFile>>& fil
 void FileSystemFaults::scanned(const std::string& path) {
   std::lock_guard lock(mutex_);
   if (av_folder_.empty() || dir_of(path) != av_folder_ || ++av_seen_ != av_nth_) return;
-  if (av_action_ == "rename") {
+  if (av_action_ == Antivirus::Rename) {
     auto dot = path.rfind('.');
     auto renamed = (dot == std::string::npos ? path : path.substr(0, dot)) + ".vir";
     if (std::rename(path.c_str(), renamed.c_str()) != 0)

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <variant>
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/connector/connector.hpp"
@@ -121,16 +122,14 @@ class Run {
       pop3_->mailboxes().add(md);
       for (const auto& m : a.messages) add_message(a.user, *md, m);
     }
-    if (!sc_.pop3_faults.empty())
-      pop3_->faults().add(faults::parse_fault_node(sc_.pop3_faults.node, sc_.file, pop3::presets()));
+    add_faults(Server::Pop3, sc_.pop3_faults);
 
     smtp::ServerConfig scfg;
     scfg.listen = HostPort{"127.0.0.1", 0};
     scfg.idle_timeout = std::chrono::seconds(10);
     scfg.pickup = pickup_;
     smtp_ = std::make_unique<smtp::Server>(scfg, sc_.world, store_);
-    if (!sc_.smtp_faults.empty())
-      smtp_->faults().add(faults::parse_fault_node(sc_.smtp_faults.node, sc_.file, smtp::presets()));
+    add_faults(Server::Smtp, sc_.smtp_faults);
     pop3_->start();
     smtp_->start();
 
@@ -184,7 +183,7 @@ class Run {
     for (const auto& s : list) {
       if (s.profile && *s.profile != profile_) continue;
       current_ = &s;
-      step(s);
+      std::visit([&](const auto& action) { act(s, action); }, s.action);
     }
     current_ = nullptr;
   }
@@ -208,139 +207,147 @@ class Run {
     return root_ / name;
   }
 
-  void step(const Step& s) {
-    switch (s.kind) {
-      case StepKind::Cycle:
-        for (int i = 0; i < s.count; ++i) cycle();
-        break;
-      case StepKind::Pickup:
-        note("SMTP pickup service: " + std::to_string(smtp_->pickup()->poll()) + " files taken");
-        break;
-      case StepKind::AddFaults:
-        if (s.target == "pop3") pop3_->faults().add(faults::parse_fault_node(s.faults.node, sc_.file, pop3::presets()));
-        else smtp_->faults().add(faults::parse_fault_node(s.faults.node, sc_.file, smtp::presets()));
-        note("fault on " + s.target + " added");
-        break;
-      case StepKind::ClearFaults:
-        if (s.target != "smtp") pop3_->faults().clear();
-        if (s.target != "pop3") smtp_->faults().clear();
-        note("faults on " + s.target + " cleared");
-        break;
-      case StepKind::StopService:
-        connector_running_ = false;
-        note("the POP3 connector service is stopped");
-        break;
-      case StepKind::StartService:
-        connector_running_ = true;
-        note("the POP3 connector service is started");
-        break;
-      case StepKind::RemoveFolder:
-        fs::remove_all(folder_path(s.target));
-        note("removed the folder " + s.target);
-        break;
-      case StepKind::CreateFolder:
-        fs::create_directories(folder_path(s.target));
-        note("created the folder " + s.target);
-        break;
-      case StepKind::IncomingToPickup: {
-        // KB 885685 says copy; a move keeps every message in one place when the
-        // connector starts again (a copy left behind would be delivered a second time).
-        int n = 0;
-        for (auto& f : files_in(root_ / cn::kIncomingMail)) {
-          fs::rename(f, pickup_ / f.filename());
-          ++n;
-        }
-        note("moved " + std::to_string(n) + " files from Incoming Mail to PickUp by hand");
-        break;
-      }
-      case StepKind::MoveOut: {
-        int n = 0;
-        for (auto& f : files_in(folder_path(s.folder))) {
-          if (s.message && !holds(f, *s.message)) continue;
-          fs::rename(f, aside_ / f.filename());
-          ++n;
-        }
-        note("set " + std::to_string(n) + " files from " + s.folder + " aside by hand");
-        break;
-      }
-      case StepKind::PutBack: {
-        int n = 0;
-        for (auto& f : files_in(aside_)) {
-          if (s.message && holds(f, *s.message)) continue;
-          fs::rename(f, root_ / cn::kIncomingMail / f.filename());
-          ++n;
-        }
-        note("put " + std::to_string(n) + " files back into Incoming Mail by hand");
-        break;
-      }
-      case StepKind::RenameBack: {
-        for (auto& f : files_in(folder_path(s.folder)))
-          if (f.extension() != ".eml") fs::rename(f, fs::path(f).replace_extension(".eml"));
-        note("gave the files in " + s.folder + " their .eml extension back");
-        break;
-      }
-      case StepKind::Telnet: {
-        bool to_pop3 = s.target == "pop3";
-        auto to = to_pop3 ? pop3_->endpoint() : smtp_->endpoint();
-        auto label = to_pop3 ? sc_.pop3_hostname : smtp_->world().hostname();
-        note("telnet " + label + " " + std::to_string(to.port));
-        auto r = run_telnet(to, label, s.session);
-        for (auto& l : r.record) note("  " + l);
-        check(s, "telnet " + s.target, r.ok, r.ok ? "the session went as the seeds show" : r.why);
-        break;
-      }
-      case StepKind::Pop3Client: {
-        const auto& a = sc_.accounts.front();
-        auto got = retrieve_leaving_copies(pop3_->endpoint(), a.user, a.password);
-        auto want = pop3_->mailboxes().find(a.user)->snapshot();
-        bool same = got.size() == want.size();
-        for (std::size_t i = 0; same && i < got.size(); ++i) same = got[i].text == want[i].text();
-        check(s, "pop3 client", same,
-              std::to_string(got.size()) + " messages retrieved (leaving copies), " + std::to_string(want.size()) +
-                  " on the server" + (same ? ", each identical" : ", not identical"));
-        break;
-      }
-      case StepKind::Pop3Add: {
-        auto md = pop3_->mailboxes().find(s.user);
-        if (!md) throw std::runtime_error("no POP3 account " + s.user);
-        for (const auto& m : s.messages) add_message(s.user, *md, m);
-        note(std::to_string(s.messages.size()) + " new messages for " + s.user + " at the ISP");
-        break;
-      }
-      case StepKind::Pop3Remove: {
-        int n = 0;
-        for (auto& md : pop3_->mailboxes().all())
-          for (auto& m : md->snapshot()) n += md->remove(m.uid) ? 1 : 0;
-        note("deleted " + std::to_string(n) + " messages at the provider");
-        break;
-      }
-      case StepKind::Configure:
-        configure(s);
-        break;
-      case StepKind::Exchange:
-        exchange(s);
-        break;
-      case StepKind::FsFault: {
-        auto folder = s.settings.count("folder") ? s.settings.at("folder") : std::string(cn::kIncomingMail);
-        if (s.settings.count("antivirus")) {
-          int nth = s.settings.count("nth") ? std::stoi(s.settings.at("nth")) : 1;
-          fsf_.antivirus(folder_path(folder).string(), s.settings.at("antivirus"), nth);
-          note("an antivirus scanner watches " + folder);
-        }
-        if (s.settings.count("fail_reads")) {
-          fsf_.fail_reads(folder_path(folder).string());
-          note("the MIME components are damaged: files in " + folder + " cannot be read");
-        }
-        break;
-      }
-      case StepKind::ClearFsFaults:
-        fsf_.clear();
-        note("the file-system faults are gone (scanner excluded, components replaced)");
-        break;
-      case StepKind::Expect:
-        expect(s, s.expect);
-        break;
+  // ---- one function per step kind -----------------------------------------------------
+
+  faults::FaultTable& faults_of(Server server) { return server == Server::Pop3 ? pop3_->faults() : smtp_->faults(); }
+
+  static const char* name_of(Server server) { return server == Server::Pop3 ? "pop3" : "smtp"; }
+
+  void act(const Step&, const steps::Cycle& a) {
+    for (int i = 0; i < a.count; ++i) cycle();
+  }
+  void act(const Step&, const steps::Pickup&) {
+    note("SMTP pickup service: " + std::to_string(smtp_->pickup()->poll()) + " files taken");
+  }
+  void act(const Step&, const steps::AddFaults& a) {
+    add_faults(a.server, a.faults);
+    note(std::string("fault on ") + name_of(a.server) + " added");
+  }
+  void act(const Step&, const steps::ClearFaults& a) {
+    if (a.server != Server::Smtp) pop3_->faults().clear();
+    if (a.server != Server::Pop3) smtp_->faults().clear();
+    note(std::string("faults on ") + (a.server ? name_of(*a.server) : "all") + " cleared");
+  }
+  void act(const Step&, const steps::ConnectorService& a) {
+    connector_running_ = a.running;
+    note(std::string("the POP3 connector service is ") + (a.running ? "started" : "stopped"));
+  }
+  void act(const Step&, const steps::RemoveFolder& a) {
+    fs::remove_all(folder_path(a.folder));
+    note("removed the folder " + a.folder);
+  }
+  void act(const Step&, const steps::CreateFolder& a) {
+    fs::create_directories(folder_path(a.folder));
+    note("created the folder " + a.folder);
+  }
+  void act(const Step&, const steps::IncomingToPickup&) {
+    // KB 885685 says copy; a move keeps every message in one place when the
+    // connector starts again (a copy left behind would be delivered a second time).
+    int n = 0;
+    for (auto& f : files_in(root_ / cn::kIncomingMail)) {
+      fs::rename(f, pickup_ / f.filename());
+      ++n;
     }
+    note("moved " + std::to_string(n) + " files from Incoming Mail to PickUp by hand");
+  }
+  void act(const Step&, const steps::MoveOut& a) {
+    int n = 0;
+    for (auto& f : files_in(folder_path(a.folder))) {
+      if (a.message && !holds(f, *a.message)) continue;
+      fs::rename(f, aside_ / f.filename());
+      ++n;
+    }
+    note("set " + std::to_string(n) + " files from " + a.folder + " aside by hand");
+  }
+  void act(const Step&, const steps::PutBack& a) {
+    int n = 0;
+    for (auto& f : files_in(aside_)) {
+      if (a.except && holds(f, *a.except)) continue;
+      fs::rename(f, root_ / cn::kIncomingMail / f.filename());
+      ++n;
+    }
+    note("put " + std::to_string(n) + " files back into Incoming Mail by hand");
+  }
+  void act(const Step&, const steps::RenameBack& a) {
+    for (auto& f : files_in(folder_path(a.folder)))
+      if (f.extension() != ".eml") fs::rename(f, fs::path(f).replace_extension(".eml"));
+    note("gave the files in " + a.folder + " their .eml extension back");
+  }
+  void act(const Step& s, const steps::Telnet& a) {
+    bool to_pop3 = a.to == Server::Pop3;
+    auto to = to_pop3 ? pop3_->endpoint() : smtp_->endpoint();
+    auto label = to_pop3 ? sc_.pop3_hostname : smtp_->world().hostname();
+    note("telnet " + label + " " + std::to_string(to.port));
+    auto r = run_telnet(to, label, a.session);
+    for (auto& l : r.record) note("  " + l);
+    check(s, std::string("telnet ") + name_of(a.to), r.ok, r.ok ? "the session went as the seeds show" : r.why);
+  }
+  void act(const Step& s, const steps::Pop3Client&) {
+    const auto& a = sc_.accounts.front();
+    auto got = retrieve_leaving_copies(pop3_->endpoint(), a.user, a.password);
+    auto want = pop3_->mailboxes().find(a.user)->snapshot();
+    bool same = got.size() == want.size();
+    for (std::size_t i = 0; same && i < got.size(); ++i) same = got[i].text == want[i].text();
+    check(s, "pop3 client", same,
+          std::to_string(got.size()) + " messages retrieved (leaving copies), " + std::to_string(want.size()) +
+              " on the server" + (same ? ", each identical" : ", not identical"));
+  }
+  void act(const Step&, const steps::Pop3Add& a) {
+    auto md = pop3_->mailboxes().find(a.user);
+    if (!md) throw std::runtime_error("no POP3 account " + a.user);
+    for (const auto& m : a.messages) add_message(a.user, *md, m);
+    note(std::to_string(a.messages.size()) + " new messages for " + a.user + " at the ISP");
+  }
+  void act(const Step&, const steps::Pop3Remove&) {
+    int n = 0;
+    for (auto& md : pop3_->mailboxes().all())
+      for (auto& m : md->snapshot()) n += md->remove(m.uid) ? 1 : 0;
+    note("deleted " + std::to_string(n) + " messages at the provider");
+  }
+  void act(const Step&, const steps::Configure& a) {
+    for (auto& mb : config_.mailboxes) {
+      if (a.password) mb.password = *a.password;
+      if (a.deliver_to) mb.deliver_to = *a.deliver_to;
+    }
+    if (a.leave_on_server) config_.leave_on_server = *a.leave_on_server;
+    if (a.logging) config_.logging = *a.logging;
+    make_connector();
+    note("the connector's settings changed; the service restarted");
+  }
+  void act(const Step&, const steps::Exchange& a) {
+    auto w = smtp_->world().config();
+    if (a.accept_domain) w.accepted_domains.push_back(*a.accept_domain);
+    if (a.anonymous_access) w.anonymous_access = *a.anonymous_access;
+    if (a.mailbox) change_mailbox(w, *a.mailbox, a);
+    smtp_->world().set_config(std::move(w));
+    note("the Exchange side changed");
+  }
+  void act(const Step&, const steps::FsFault& a) {
+    if (a.antivirus) {
+      fsf_.antivirus(folder_path(a.folder).string(), *a.antivirus, a.nth);
+      note("an antivirus scanner watches " + a.folder);
+    }
+    if (a.fail_reads) {
+      fsf_.fail_reads(folder_path(a.folder).string());
+      note("the MIME components are damaged: files in " + a.folder + " cannot be read");
+    }
+  }
+  void act(const Step&, const steps::ClearFsFaults&) {
+    fsf_.clear();
+    note("the file-system faults are gone (scanner excluded, components replaced)");
+  }
+  void act(const Step& s, const Expect& e) {
+    check_events(s, e);
+    check_files(s, e);
+    check_servers(s, e);
+    check_texts(s, e);
+    check_cycle(s, e);
+    check_messages(s, e);
+  }
+
+  void add_faults(Server server, const FaultNodes& nodes) {
+    if (nodes.empty()) return;
+    faults_of(server).add(faults::parse_fault_node(*nodes.field, server == Server::Pop3 ? pop3::presets() : smtp::presets()));
   }
 
   void cycle() {
@@ -356,46 +363,27 @@ class Run {
     smtp_->pickup()->poll();
   }
 
-  void configure(const Step& s) {
-    for (auto& [k, v] : s.settings) {
-      for (auto& mb : config_.mailboxes) {
-        if (k == "password") mb.password = v;
-        if (k == "deliver_to") mb.deliver_to = v;
-      }
-      if (k == "leave_on_server") config_.leave_on_server = v == "true" || v == "yes";
-      if (k == "logging") config_.logging = cn::parse_log_level(v);
+  static void change_mailbox(smtp::WorldConfig& w, const std::string& address, const steps::Exchange& a) {
+    auto it = std::find_if(w.mailboxes.begin(), w.mailboxes.end(), [&](auto& m) { return m.address == address; });
+    if (it == w.mailboxes.end()) {
+      w.mailboxes.push_back(smtp::MailboxConfig{});
+      it = std::prev(w.mailboxes.end());
+      it->address = address;
     }
-    make_connector();
-    note("the connector's settings changed; the service restarted");
-  }
-
-  void exchange(const Step& s) {
-    auto w = smtp_->world().config();
-    const auto& set = s.settings;
-    auto flag = [](const std::string& v) { return v == "true" || v == "yes" || v == "on"; };
-    if (set.count("accept_domain")) w.accepted_domains.push_back(smtp::lower(set.at("accept_domain")));
-    if (set.count("anonymous_access")) w.anonymous_access = flag(set.at("anonymous_access"));
-    if (set.count("mailbox")) {
-      auto address = smtp::lower(set.at("mailbox"));
-      auto it = std::find_if(w.mailboxes.begin(), w.mailboxes.end(), [&](auto& m) { return m.address == address; });
-      if (it == w.mailboxes.end()) {
-        w.mailboxes.push_back(smtp::MailboxConfig{});
-        it = std::prev(w.mailboxes.end());
-        it->address = address;
-      }
-      if (set.count("deliver_to_both")) it->deliver_to_both = flag(set.at("deliver_to_both"));
-      if (set.count("forward_to")) it->forward_to = smtp::lower(set.at("forward_to"));
-      if (set.count("quota_kb")) it->quota_kb = std::stoull(set.at("quota_kb"));
-      if (set.count("used_kb")) it->used_kb = std::stoull(set.at("used_kb"));
-      if (set.count("clear_rules") && flag(set.at("clear_rules"))) it->rules.clear();
-    }
-    smtp_->world().set_config(std::move(w));
-    note("the Exchange side changed");
+    if (a.deliver_to_both) it->deliver_to_both = *a.deliver_to_both;
+    if (a.forward_to) it->forward_to = *a.forward_to;
+    if (a.quota_kb) it->quota_kb = *a.quota_kb;
+    if (a.used_kb) it->used_kb = *a.used_kb;
+    if (a.clear_rules) it->rules.clear();
   }
 
   // ---- checks -----------------------------------------------------------------------
 
-  void expect(const Step& s, const Expect& e) {
+  void count_check(const Step& s, const std::string& what, std::int64_t got, std::int64_t want) {
+    check(s, what, got == want, std::to_string(got) + " (expected " + std::to_string(want) + ")");
+  }
+
+  void check_events(const Step& s, const Expect& e) {
     auto events = events_->events();
     auto ids = [&] {
       std::vector<std::string> v;
@@ -421,82 +409,93 @@ class Run {
       bool ok = std::none_of(events.begin(), events.end(), [&](auto& ev) { return ev.id == id; });
       check(s, "no event " + std::to_string(id), ok, ok ? "none logged" : ids());
     }
-    for (const auto& [name, want] : e.folders) {
-      auto files = files_in(folder_path(name));
-      int n = static_cast<int>(files.size());
-      check(s, "files in " + name, n == want, std::to_string(n) + " (expected " + std::to_string(want) + ")");
-    }
-    for (const auto& [box, want] : e.mailboxes) {
-      int n = static_cast<int>(files_in(store_ / box).size());
-      check(s, "messages in " + box, n == want, std::to_string(n) + " (expected " + std::to_string(want) + ")");
-    }
+  }
+
+  void check_files(const Step& s, const Expect& e) {
+    for (const auto& [name, want] : e.folders)
+      count_check(s, "files in " + name, static_cast<std::int64_t>(files_in(folder_path(name)).size()), want);
+    for (const auto& [box, want] : e.mailboxes)
+      count_check(s, "messages in " + box, static_cast<std::int64_t>(files_in(store_ / box).size()), want);
     if (!e.placements.empty()) {
       std::map<std::string, int> n;
       for (auto& p : smtp_->placements()) ++n[p.where];
-      for (const auto& [where, want] : e.placements)
-        check(s, "placements " + where, n[where] == want,
-              std::to_string(n[where]) + " (expected " + std::to_string(want) + ")");
+      for (const auto& [where, want] : e.placements) count_check(s, "placements " + where, n[where], want);
     }
+  }
+
+  void check_servers(const Step& s, const Expect& e) {
     if (e.pop3_left) {
       int n = 0;
       for (auto& md : pop3_->mailboxes().all()) n += static_cast<int>(md->snapshot().size());
-      check(s, "messages on the POP3 server", n == *e.pop3_left,
-            std::to_string(n) + " (expected " + std::to_string(*e.pop3_left) + ")");
+      count_check(s, "messages on the POP3 server", n, *e.pop3_left);
     }
     if (e.taken_by_competing_client) {
       int n = 0;
       for (auto& md : pop3_->mailboxes().all())
         for (auto& d : md->departures()) n += d.reason == "competing-client" ? 1 : 0;
-      check(s, "taken by a competing client", n == *e.taken_by_competing_client,
-            std::to_string(n) + " (expected " + std::to_string(*e.taken_by_competing_client) + ")");
+      count_check(s, "taken by a competing client", n, *e.taken_by_competing_client);
     }
-    if (!e.log.empty() || !e.no_log.empty()) {
-      auto log = contents(root_ / cn::kLogFile);
-      for (auto& l : e.log)
-        check(s, "log line \"" + l + "\"", log.find(l) != std::string::npos,
-              log.find(l) != std::string::npos ? "present" : "absent from " + std::string(cn::kLogFile));
-      for (auto& l : e.no_log)
-        check(s, "no log line \"" + l + "\"", log.find(l) == std::string::npos,
-              log.find(l) == std::string::npos ? "absent" : "present");
+  }
+
+  // `want` lines must be in `text`, `unwanted` ones must not.
+  void contains_check(const Step& s, const std::string& label, const std::string& no_label, const std::string& text,
+                      const std::vector<std::string>& want, const std::vector<std::string>& unwanted,
+                      const std::string& present, const std::string& absent) {
+    for (auto& l : want) {
+      bool ok = text.find(l) != std::string::npos;
+      check(s, label + " \"" + l + "\"", ok, ok ? present : absent);
     }
+    for (auto& l : unwanted) {
+      bool ok = text.find(l) == std::string::npos;
+      check(s, no_label + " \"" + l + "\"", ok, ok ? absent : present);
+    }
+  }
+
+  void check_texts(const Step& s, const Expect& e) {
+    if (!e.log.empty() || !e.no_log.empty())
+      contains_check(s, "log line", "no log line", contents(root_ / cn::kLogFile), e.log, e.no_log, "present",
+                     "absent from " + std::string(cn::kLogFile));
     for (const auto& [server, lines] : e.transcript) {
       std::string all;
       for (auto& t : server == "pop3" ? pop3_->transcripts() : smtp_->transcripts()) all += t->str();
-      for (auto& l : lines)
-        check(s, server + " transcript \"" + l + "\"", all.find(l) != std::string::npos,
-              all.find(l) != std::string::npos ? "present" : "in no session");
+      contains_check(s, server + " transcript", "", all, lines, {}, "present", "in no session");
     }
-    for (const auto& [field, want] : e.cycle) {
-      std::size_t got = field == "downloaded" ? last_.downloaded
-                        : field == "delivered" ? last_.delivered
-                        : field == "failed"    ? last_.failed
-                        : field == "refused"   ? last_.refused
-                        : field == "left"      ? last_.left
-                                               : last_.errors;
-      check(s, "last cycle " + field, static_cast<std::int64_t>(got) == want,
-            std::to_string(got) + " (expected " + std::to_string(want) + ")");
+    if (!e.smtpreg.empty() || !e.no_smtpreg.empty())
+      contains_check(s, "smtpreg.vbs /enum shows", "smtpreg.vbs /enum lacks", smtp_->world().event_sink_listing(), e.smtpreg, e.no_smtpreg,
+                     "listed", "not listed");
+  }
+
+  void check_cycle(const Step& s, const Expect& e) {
+    static constexpr std::pair<CycleCounter, const char*> kNames[] = {
+        {CycleCounter::Downloaded, "downloaded"}, {CycleCounter::Delivered, "delivered"},
+        {CycleCounter::Failed, "failed"},         {CycleCounter::Refused, "refused"},
+        {CycleCounter::Left, "left"},             {CycleCounter::Errors, "errors"}};
+    for (const auto& [counter, want] : e.cycle) {
+      std::size_t got = counter == CycleCounter::Downloaded  ? last_.downloaded
+                        : counter == CycleCounter::Delivered ? last_.delivered
+                        : counter == CycleCounter::Failed    ? last_.failed
+                        : counter == CycleCounter::Refused   ? last_.refused
+                        : counter == CycleCounter::Left      ? last_.left
+                                                             : last_.errors;
+      const char* name = "";
+      for (const auto& [c, n] : kNames)
+        if (c == counter) name = n;
+      count_check(s, std::string("last cycle ") + name, static_cast<std::int64_t>(got), want);
     }
-    if (!e.messages.empty()) {
-      auto seen = sightings();
-      for (const auto& [number, want] : e.messages) {
-        std::vector<std::string> places;
-        for (auto& x : seen)
-          if (x.message + 1 == static_cast<std::size_t>(number)) places.push_back(x.place);
-        bool ok = std::find(places.begin(), places.end(), want) != places.end();
-        std::string label = static_cast<std::size_t>(number) <= tracked_.size() ? tracked_[number - 1].label
-                                                                                 : "message " + std::to_string(number);
-        check(s, "where " + label + " is", ok,
-              (places.empty() ? std::string("nowhere") : join(places)) + (ok ? "" : " (expected " + want + ")"));
-      }
-    }
-    if (!e.smtpreg.empty() || !e.no_smtpreg.empty()) {
-      auto listing = smtp_->world().event_sink_listing();
-      for (auto& l : e.smtpreg)
-        check(s, "smtpreg.vbs /enum shows \"" + l + "\"", listing.find(l) != std::string::npos,
-              listing.find(l) != std::string::npos ? "listed" : "not listed");
-      for (auto& l : e.no_smtpreg)
-        check(s, "smtpreg.vbs /enum lacks \"" + l + "\"", listing.find(l) == std::string::npos,
-              listing.find(l) == std::string::npos ? "not listed" : "listed");
+  }
+
+  void check_messages(const Step& s, const Expect& e) {
+    if (e.messages.empty()) return;
+    auto seen = sightings();
+    for (const auto& [number, want] : e.messages) {
+      std::vector<std::string> places;
+      for (auto& x : seen)
+        if (x.message + 1 == static_cast<std::size_t>(number)) places.push_back(x.place);
+      bool ok = std::find(places.begin(), places.end(), want) != places.end();
+      std::string label = static_cast<std::size_t>(number) <= tracked_.size() ? tracked_[number - 1].label
+                                                                               : "message " + std::to_string(number);
+      check(s, "where " + label + " is", ok,
+            (places.empty() ? std::string("nowhere") : join(places)) + (ok ? "" : " (expected " + want + ")"));
     }
   }
 

@@ -1,5 +1,6 @@
 #include "maillab/runner/telnet.hpp"
 
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,15 +34,63 @@ bool reply_matches(const std::string& got, const std::string& expected) {
   return got == expected;
 }
 
+namespace {
+
+// The first difference is the one reported.
+void mismatch(TelnetResult& r, const std::string& why) {
+  if (r.ok) {
+    r.ok = false;
+    r.why = why;
+  }
+}
+
+// One line of the session after the connection: typed, skipped over, or expected.
+void play(cn::Channel& ch, const std::string& line, TelnetResult& r) {
+  if (line.starts_with("> ")) {
+    auto cmd = line.substr(2);
+    r.record.push_back(cmd);
+    ch.write(cmd + "\r\n");
+  } else if (line == "(skip to .)") {
+    while (std::string(cn::chomp(ch.read_line())) != ".") {
+    }
+    r.record.push_back("(... .)");
+  } else if (line == "(closed)") {
+    try {
+      auto l = std::string(cn::chomp(ch.read_line()));
+      r.record.push_back(l);
+      mismatch(r, "expected the server to close the connection, got '" + l + "'");
+    } catch (const cn::ChannelError& e) {
+      if (e.kind() != cn::ChannelError::Kind::Closed) throw;
+      r.record.push_back("Connection to host lost.");
+    }
+  } else {
+    auto got = std::string(cn::chomp(ch.read_line()));
+    r.record.push_back(got);
+    if (!reply_matches(got, line)) mismatch(r, "expected '" + line + "', got '" + got + "'");
+  }
+}
+
+// Connects as the session's first line is read; nullptr when it is refused (recorded).
+std::unique_ptr<cn::Channel> open(const HostPort& to, const std::string& host_label, const std::string& first,
+                                  TelnetResult& r) {
+  cn::TcpChannelFactory factory;
+  try {
+    auto ch = factory.connect(to, options());
+    if (first == "(connect failed)") mismatch(r, "the connection was accepted; expected it to fail");
+    return ch;
+  } catch (const cn::ChannelError&) {
+    // What the Windows telnet client prints (KB 885685, step 2).
+    r.record.push_back("Connecting to " + host_label + "... Could not open connection to the host on port " +
+                       std::to_string(to.port) + ": Connect failed.");
+    if (first != "(connect failed)") mismatch(r, "the connection was refused; expected " + first);
+    return nullptr;
+  }
+}
+
+}  // namespace
+
 TelnetResult run_telnet(const HostPort& to, const std::string& host_label, const std::string& session) {
   TelnetResult r;
-  auto mismatch = [&](const std::string& why) {
-    if (r.ok) {
-      r.ok = false;
-      r.why = why;
-    }
-  };
-  cn::TcpChannelFactory factory;
   std::unique_ptr<cn::Channel> ch;
   std::istringstream in(session);
   std::string raw;
@@ -51,47 +100,13 @@ TelnetResult run_telnet(const HostPort& to, const std::string& host_label, const
     if (line.empty()) continue;
     if (first) {
       first = false;
-      try {
-        ch = factory.connect(to, options());
-      } catch (const cn::ChannelError&) {
-        // What the Windows telnet client prints (KB 885685, step 2).
-        r.record.push_back("Connecting to " + host_label + "... Could not open connection to the host on port " +
-                           std::to_string(to.port) + ": Connect failed.");
-        if (line != "(connect failed)") mismatch("the connection was refused; expected " + line);
-        return r;
-      }
-      if (line == "(connect failed)") {
-        mismatch("the connection was accepted; expected it to fail");
-        break;
-      }
+      ch = open(to, host_label, line, r);
+      if (!ch || !r.ok) break;
     }
     try {
-      if (line.starts_with("> ")) {
-        auto cmd = line.substr(2);
-        r.record.push_back(cmd);
-        ch->write(cmd + "\r\n");
-      } else if (line == "(skip to .)") {
-        for (;;) {
-          auto l = std::string(cn::chomp(ch->read_line()));
-          if (l == ".") break;
-        }
-        r.record.push_back("(... .)");
-      } else if (line == "(closed)") {
-        try {
-          auto l = std::string(cn::chomp(ch->read_line()));
-          r.record.push_back(l);
-          mismatch("expected the server to close the connection, got '" + l + "'");
-        } catch (const cn::ChannelError& e) {
-          if (e.kind() != cn::ChannelError::Kind::Closed) throw;
-          r.record.push_back("Connection to host lost.");
-        }
-      } else {
-        auto got = std::string(cn::chomp(ch->read_line()));
-        r.record.push_back(got);
-        if (!reply_matches(got, line)) mismatch("expected '" + line + "', got '" + got + "'");
-      }
+      play(*ch, line, r);
     } catch (const cn::ChannelError& e) {
-      mismatch("expected '" + line + "': " + e.what());
+      mismatch(r, "expected '" + line + "': " + e.what());
     }
   }
   if (ch) ch->close();

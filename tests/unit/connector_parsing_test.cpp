@@ -169,7 +169,24 @@ TEST(ConnectorConfig, LoadsAndNamesFileLineAndField) {
   EXPECT_EQ(error("root: /r\nlogging: loud\n"),
             "bad.yaml:2: field 'logging': logging level must be None, Minimum, Medium or Maximum, not 'loud'");
   EXPECT_EQ(error(head + "  - pop3: h:1\n    user: bob\n    deliver_to: b@c\n    colour: red\n"),
-            "bad.yaml:8: field 'mailboxes[0].colour': unknown field");
+            "bad.yaml:8: field 'mailboxes[0].colour': unknown (known: name, pop3, user, password, auth, global, "
+            "deliver_to, routing)");
   EXPECT_EQ(error("root: /r\ndelivery:\n  smtp: h:1\n  pickup: /p\nmailboxes: []\n"),
             "bad.yaml:3: field 'delivery': smtp and pickup are alternatives; name one");
+  EXPECT_EQ(error(head + "  - pop3: h:1\n    user: bob\n    global: true\n    routing: {info: bob@c.d}\n"),
+            "bad.yaml:8: field 'mailboxes[0].routing.info': the key must be a mail address (local@domain), not 'info'");
+  EXPECT_EQ(error("root: /r\nleave_on_server: sometimes\n"),
+            "bad.yaml:2: field 'leave_on_server': must be true or false (yes/no, on/off), not 'sometimes'");
+}
+
+// One spelling set for booleans in every file: `on` is true here as in a scenario (where
+// it used to pass the check as true and then be applied as false).
+TEST(ConnectorConfig, LeaveOnServerAcceptsEveryBooleanSpelling) {
+  const std::string head = "root: /tmp/r\ndelivery:\n  smtp: 127.0.0.1:25\nmailboxes:\n"
+                           "  - {pop3: 'h:1', user: bob, deliver_to: Bob@Contoso.Local}\nleave_on_server: ";
+  for (const char* yes : {"on", "On", "yes", "true", "TRUE"})
+    EXPECT_TRUE(cn::parse_config_text(head + yes + "\n", "c.yaml").leave_on_server) << yes;
+  for (const char* no : {"off", "no", "false", "False"})
+    EXPECT_FALSE(cn::parse_config_text(head + no + "\n", "c.yaml").leave_on_server) << no;
+  EXPECT_EQ(cn::parse_config_text(head + "on\n", "c.yaml").mailboxes[0].deliver_to, "bob@contoso.local");
 }

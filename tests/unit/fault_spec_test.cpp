@@ -105,9 +105,9 @@ TEST(FaultFile, ErrorsNameFileLineAndField) {
             "faults.yaml:4: field 'ms': must be a non-negative integer, not 'soon'");
   EXPECT_EQ(file_error("faults:\n  - fault: delay\n    ms: 1\n    speed: 3\n"),
             "faults.yaml:4: field 'speed': not a parameter of this fault");
-  EXPECT_EQ(file_error("faults:\n  - on: RETR\n"), "faults.yaml:2: field 'fault': every fault needs 'fault' or 'preset'");
+  EXPECT_EQ(file_error("faults:\n  - on: RETR\n"), "faults.yaml:2: field 'faults[0].fault': every fault needs 'fault' or 'preset'");
   EXPECT_THAT(file_error("faults:\n  - nonsense\n"), HasSubstr("faults.yaml:2: fault 'nonsense'"));
-  EXPECT_EQ(file_error("falts: []\n"), "faults.yaml:1: field 'falts': unknown (a fault file holds 'faults:')");
+  EXPECT_EQ(file_error("falts: []\n"), "faults.yaml:1: field 'falts': unknown (known: faults)");
   EXPECT_THAT(file_error("faults: [\n"), HasSubstr("faults.yaml:"));
   EXPECT_EQ(file_error("faults: 3\n"), "faults.yaml:1: field 'faults': must be a list");
 }

@@ -314,12 +314,13 @@ TEST(SmtpWorld, WorldFileErrorsNameFileLineAndField) {
     return std::string("(accepted)");
   };
   EXPECT_EQ(error("profile: exchange\nsize_limit: big\n"),
-            "world.yaml:2: field 'size_limit': must be a non-negative integer, not 'big'");
-  EXPECT_EQ(error("mailboxes:\n  - address: bob\n"), "world.yaml:2: field 'address': must be an e-mail address, not 'bob'");
-  EXPECT_EQ(error("colour: red\n"), "world.yaml:1: field 'colour': unknown in the world");
-  EXPECT_EQ(error("profile: sendmail\n"), "world.yaml:1: field 'profile': must be exchange, iis or plain");
+            "world.yaml:2: field 'size_limit': must be a size like 4096, 4K or 10MB, not 'big'");
+  EXPECT_EQ(error("mailboxes:\n  - address: bob\n"), "world.yaml:2: field 'mailboxes[0].address': must be a mail address (local@domain), not 'bob'");
+  EXPECT_EQ(error("colour: red\n"), "world.yaml:1: field 'colour': unknown (known: hostname, profile, accepted_domains, mailboxes, "
+            "anonymous_access, size_limit, admin_mailbox, auth_users, max_recipients)");
+  EXPECT_EQ(error("profile: sendmail\n"), "world.yaml:1: field 'profile': must be exchange, iis or plain, not 'sendmail'");
   EXPECT_EQ(error("mailboxes:\n  - address: b@c.d\n    rules:\n      - subject_contains: x\n"),
-            "world.yaml:4: field 'folder': every rule moves mail into a folder");
+            "world.yaml:4: field 'mailboxes[0].rules[0].folder': missing (every rule moves mail into a folder)");
   auto w = parse_world_yaml(
       "hostname: sbs.contoso.local\nprofile: iis\naccepted_domains: [Contoso.local]\nanonymous_access: false\n"
       "mailboxes:\n  - bob@contoso.local\n  - address: eve@contoso.local\n    quota_kb: 10\n    forward_to: "

@@ -146,57 +146,57 @@ FaultList parse_fault_spec(std::string_view spec, const PresetRegistry& presets,
   return build_with_arg(name, arg, params, presets);
 }
 
-FaultList parse_fault_node(const YAML::Node& node, std::string_view source, const PresetRegistry& presets) {
-  auto at = [&](const YAML::Node& n) { return std::string(source) + ":" + std::to_string(n.Mark().line + 1); };
-  FaultList out;
-  if (!node.IsSequence()) throw SpecError(at(node) + ": field 'faults': must be a list");
-  for (const auto& item : node) {
-    FaultList some;
-    if (item.IsScalar()) {
-      some = parse_fault_spec(item.as<std::string>(), presets, at(item) + ": fault");
-    } else if (item.IsMap()) {
-      FaultParams params(at(item));
-      std::string name, arg;
-      for (const auto& kv : item) {
-        auto key = kv.first.as<std::string>();
-        if (!kv.second.IsScalar()) throw SpecError(at(kv.second) + ": field '" + key + "': must be a single value");
-        auto value = kv.second.as<std::string>();
-        if (key == "fault" || key == "preset") {
-          if (!name.empty()) throw SpecError(at(kv.second) + ": field '" + key + "': the fault is already named");
-          name = value;
-        } else if (key == "arg") {
-          arg = value;
-        } else {
-          params.set(key, value, at(kv.second));
-        }
-      }
-      if (name.empty()) throw SpecError(at(item) + ": field 'fault': every fault needs 'fault' or 'preset'");
-      some = build_with_arg(name, arg, params, presets);
+namespace {
+
+FaultList fault_from_map(const yaml::Field& item, const PresetRegistry& presets) {
+  auto at = [](const yaml::Field& f) { return f.source() + ":" + std::to_string(f.line()); };
+  FaultParams params(at(item));
+  std::string name, arg;
+  for (const auto& [key, value] : item.entries()) {
+    auto text = value.str();
+    if (key == "fault" || key == "preset") {
+      if (!name.empty()) value.fail("the fault is already named");
+      name = text;
+    } else if (key == "arg") {
+      arg = text;
     } else {
-      throw SpecError(at(item) + ": a fault is a spec string or a map");
+      params.set(key, text, at(value));
     }
+  }
+  if (name.empty()) item["fault"].fail("every fault needs 'fault' or 'preset'");
+  return build_with_arg(name, arg, params, presets);
+}
+
+FaultList faults_in(const yaml::Field& list, const PresetRegistry& presets) {
+  FaultList out;
+  for (const auto& item : list.items()) {
+    FaultList some;
+    if (item.is_scalar())
+      some = parse_fault_spec(item.str(), presets, item.source() + ":" + std::to_string(item.line()) + ": fault");
+    else if (item.is_map())
+      some = fault_from_map(item, presets);
+    else
+      item.fail("a fault is a spec string or a map");
     for (auto& f : some) out.push_back(std::move(f));
   }
   return out;
 }
 
+}  // namespace
+
+FaultList parse_fault_node(const yaml::Field& list, const PresetRegistry& presets) {
+  return yaml::reading<SpecError>(list.source(), [&] { return faults_in(list, presets); });
+}
+
 FaultList parse_fault_yaml_text(std::string_view text, std::string_view source, const PresetRegistry& presets) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw SpecError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  if (root.IsNull()) return {};
-  if (root.IsMap()) {
-    for (const auto& kv : root)
-      if (kv.first.as<std::string>() != "faults")
-        throw SpecError(std::string(source) + ":" + std::to_string(kv.first.Mark().line + 1) + ": field '" +
-                        kv.first.as<std::string>() + "': unknown (a fault file holds 'faults:')");
-    if (!root["faults"]) return {};
-    return parse_fault_node(root["faults"], source, presets);
-  }
-  return parse_fault_node(root, source, presets);
+  std::string name(source);
+  return yaml::reading<SpecError>(name, [&] {
+    auto root = yaml::load(text, name);
+    if (!root.present()) return FaultList{};
+    if (!root.is_map()) return faults_in(root, presets);
+    root.only({"faults"});
+    return root["faults"].present() ? faults_in(root["faults"], presets) : FaultList{};
+  });
 }
 
 FaultList load_fault_file(const std::string& path, const PresetRegistry& presets) {

@@ -1,9 +1,8 @@
 #include "maillab/base/files.hpp"
 #include "maillab/smtp/world.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
+#include <cstdint>
 
 
 #include "maillab/base/message_text.hpp"
@@ -26,113 +25,65 @@ std::string domain_of(std::string_view address) {
 
 namespace {
 
-struct Reader {
-  std::string source;
-  [[noreturn]] void fail(const YAML::Node& n, const std::string& field, const std::string& why) const {
-    throw faults::SpecError(source + ":" + std::to_string(n.Mark().line + 1) + ": field '" + field + "': " + why);
+using yaml::Field;
+
+Rule rule(const Field& f) {
+  f.only({"folder", "subject_contains", "from_contains"});
+  Rule x;
+  x.folder = f["folder"].required("every rule moves mail into a folder").str();
+  if (f["subject_contains"].present()) x.subject_contains = f["subject_contains"].str();
+  if (f["from_contains"].present()) x.from_contains = f["from_contains"].str();
+  return x;
+}
+
+MailboxConfig mailbox(const Field& f) {
+  MailboxConfig mb;
+  if (f.is_scalar()) {
+    mb.address = f.address();
+    return mb;
   }
-  std::string str(const YAML::Node& n, const std::string& field) const {
-    if (!n.IsScalar()) fail(n, field, "must be a single value");
-    return n.as<std::string>();
-  }
-  bool boolean(const YAML::Node& n, const std::string& field) const {
-    auto v = lower(str(n, field));
-    if (v == "true" || v == "yes" || v == "on") return true;
-    if (v == "false" || v == "no" || v == "off") return false;
-    fail(n, field, "must be true or false, not '" + v + "'");
-  }
-  std::uint64_t count(const YAML::Node& n, const std::string& field) const {
-    auto v = str(n, field);
-    if (v.empty() || !std::all_of(v.begin(), v.end(), ::isdigit)) fail(n, field, "must be a non-negative integer, not '" + v + "'");
-    return std::stoull(v);
-  }
-  std::string address(const YAML::Node& n, const std::string& field) const {
-    auto v = lower(str(n, field));
-    if (v.find('@') == std::string::npos || v.front() == '@' || v.back() == '@')
-      fail(n, field, "must be an e-mail address, not '" + v + "'");
-    return v;
-  }
-  void only(const YAML::Node& map, std::initializer_list<std::string_view> keys, const std::string& where) const {
-    if (!map.IsMap()) fail(map, where, "must be a map");
-    for (const auto& kv : map) {
-      auto k = kv.first.as<std::string>();
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) fail(kv.first, k, "unknown in " + where);
-    }
-  }
-};
+  f.only({"address", "quota_kb", "used_kb", "forward_to", "deliver_to_both", "rules"});
+  mb.address = f["address"].required("every mailbox needs one").address();
+  if (f["quota_kb"].present()) mb.quota_kb = static_cast<std::uint64_t>(f["quota_kb"].integer(0, INT64_MAX));
+  if (f["used_kb"].present()) mb.used_kb = static_cast<std::uint64_t>(f["used_kb"].integer(0, INT64_MAX));
+  if (f["forward_to"].present()) mb.forward_to = f["forward_to"].address();
+  if (f["deliver_to_both"].present()) mb.deliver_to_both = f["deliver_to_both"].boolean();
+  if (f["rules"].present())
+    for (const auto& r : f["rules"].items()) mb.rules.push_back(rule(r));
+  return mb;
+}
+
+WorldConfig world(const Field& root) {
+  WorldConfig w;
+  if (!root.present()) return w;
+  root.only({"hostname", "profile", "accepted_domains", "mailboxes", "anonymous_access", "size_limit", "admin_mailbox",
+             "auth_users", "max_recipients"});
+  if (root["hostname"].present()) w.hostname = root["hostname"].str();
+  if (root["profile"].present())
+    w.profile = root["profile"].choice<Profile>(
+        {{"exchange", Profile::Exchange}, {"iis", Profile::Iis}, {"plain", Profile::Plain}});
+  if (root["accepted_domains"].present())
+    for (const auto& d : root["accepted_domains"].items()) w.accepted_domains.push_back(lower(d.str()));
+  if (root["anonymous_access"].present()) w.anonymous_access = root["anonymous_access"].boolean();
+  if (root["size_limit"].present()) w.size_limit = root["size_limit"].bytes();
+  if (root["max_recipients"].present()) w.max_recipients = static_cast<std::size_t>(root["max_recipients"].integer());
+  if (root["admin_mailbox"].present()) w.admin_mailbox = root["admin_mailbox"].address();
+  if (root["auth_users"].present())
+    for (const auto& [user, password] : root["auth_users"].entries()) w.auth_users[user] = password.str();
+  if (root["mailboxes"].present())
+    for (const auto& m : root["mailboxes"].items()) w.mailboxes.push_back(mailbox(m));
+  return w;
+}
 
 }  // namespace
 
-WorldConfig parse_world_yaml(std::string_view text, std::string_view source) {
-  Reader r{std::string(source)};
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw faults::SpecError(r.source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  return parse_world_node(root, source);
+WorldConfig parse_world(const yaml::Field& field) {
+  return yaml::reading<faults::SpecError>(field.source(), [&] { return world(field); });
 }
 
-WorldConfig parse_world_node(const YAML::Node& root, std::string_view source) {
-  Reader r{std::string(source)};
-  WorldConfig w;
-  if (!root || root.IsNull()) return w;
-  r.only(root,
-         {"hostname", "profile", "accepted_domains", "mailboxes", "anonymous_access", "size_limit", "admin_mailbox",
-          "auth_users", "max_recipients"},
-         "the world");
-  if (root["hostname"]) w.hostname = r.str(root["hostname"], "hostname");
-  if (root["profile"]) {
-    auto p = profile_from_name(r.str(root["profile"], "profile"));
-    if (!p) r.fail(root["profile"], "profile", "must be exchange, iis or plain");
-    w.profile = *p;
-  }
-  if (auto d = root["accepted_domains"]) {
-    if (!d.IsSequence()) r.fail(d, "accepted_domains", "must be a list");
-    for (const auto& item : d) w.accepted_domains.push_back(lower(r.str(item, "accepted_domains")));
-  }
-  if (root["anonymous_access"]) w.anonymous_access = r.boolean(root["anonymous_access"], "anonymous_access");
-  if (root["size_limit"]) w.size_limit = r.count(root["size_limit"], "size_limit");
-  if (root["max_recipients"]) w.max_recipients = r.count(root["max_recipients"], "max_recipients");
-  if (root["admin_mailbox"]) w.admin_mailbox = r.address(root["admin_mailbox"], "admin_mailbox");
-  if (auto u = root["auth_users"]) {
-    if (!u.IsMap()) r.fail(u, "auth_users", "must be a map of user: password");
-    for (const auto& kv : u) w.auth_users[kv.first.as<std::string>()] = r.str(kv.second, kv.first.as<std::string>());
-  }
-  if (auto ms = root["mailboxes"]) {
-    if (!ms.IsSequence()) r.fail(ms, "mailboxes", "must be a list");
-    for (const auto& m : ms) {
-      if (m.IsScalar()) {
-        MailboxConfig mb;
-        mb.address = r.address(m, "mailboxes");
-        w.mailboxes.push_back(std::move(mb));
-        continue;
-      }
-      r.only(m, {"address", "quota_kb", "used_kb", "forward_to", "deliver_to_both", "rules"}, "a mailbox");
-      if (!m["address"]) r.fail(m, "address", "every mailbox needs one");
-      MailboxConfig mb;
-      mb.address = r.address(m["address"], "address");
-      if (m["quota_kb"]) mb.quota_kb = r.count(m["quota_kb"], "quota_kb");
-      if (m["used_kb"]) mb.used_kb = r.count(m["used_kb"], "used_kb");
-      if (m["forward_to"]) mb.forward_to = r.address(m["forward_to"], "forward_to");
-      if (m["deliver_to_both"]) mb.deliver_to_both = r.boolean(m["deliver_to_both"], "deliver_to_both");
-      if (auto rules = m["rules"]) {
-        if (!rules.IsSequence()) r.fail(rules, "rules", "must be a list");
-        for (const auto& rule : rules) {
-          r.only(rule, {"folder", "subject_contains", "from_contains"}, "a rule");
-          if (!rule["folder"]) r.fail(rule, "folder", "every rule moves mail into a folder");
-          Rule x;
-          x.folder = r.str(rule["folder"], "folder");
-          if (rule["subject_contains"]) x.subject_contains = r.str(rule["subject_contains"], "subject_contains");
-          if (rule["from_contains"]) x.from_contains = r.str(rule["from_contains"], "from_contains");
-          mb.rules.push_back(std::move(x));
-        }
-      }
-      w.mailboxes.push_back(std::move(mb));
-    }
-  }
-  return w;
+WorldConfig parse_world_yaml(std::string_view text, std::string_view source) {
+  std::string name(source);
+  return yaml::reading<faults::SpecError>(name, [&] { return world(yaml::load(text, name)); });
 }
 
 WorldConfig load_world_file(const std::string& path) {

@@ -12,9 +12,14 @@
 #include <vector>
 
 #include "maillab/base/endpoint.hpp"
+#include "maillab/base/units.hpp"
 #include "maillab/connector/diag_log.hpp"
 #include "maillab/connector/events.hpp"
 #include "maillab/connector/pop3_client.hpp"
+
+namespace maillab::yaml {
+class Field;
+}  // namespace maillab::yaml
 
 namespace maillab::connector {
 
@@ -73,6 +78,17 @@ Config parse_config_text(const std::string& text, const std::string& source);
 // Whole-config checks (a mailbox, a delivery path ...); throws ConfigError.
 void validate(const Config& config);
 
-std::chrono::milliseconds parse_duration(std::string_view text);  // "15m", "10s", "250ms", "1h"
+using maillab::parse_duration;  // "15m", "10s", "250ms", "1h" (base/units.hpp)
+
+// Readers of the settings a configuration file and a scenario's connector section share,
+// so both accept the same spellings and normalise alike (docs/connector.md).
+Profile profile(const yaml::Field& field);
+LogLevel log_level(const yaml::Field& field);
+Pop3Auth pop3_auth(const yaml::Field& field);
+// External address -> local mailbox; both sides are addresses, kept in lower case, as
+// the connector compares the To/Cc addresses it finds.
+std::map<std::string, std::string> routing_table(const yaml::Field& field);
+// logging, leave_on_server, max_message_size, language, admin_mailbox, batch.
+void read_common_settings(const yaml::Field& section, Config& config);
 
 }  // namespace maillab::connector

@@ -14,13 +14,19 @@
 
 namespace maillab::runner {
 
+// What the scanner does to the file it flags.
+enum class Antivirus {
+  Rename,  // to .vir
+  Lock,    // an exclusive lock until the scanner is excluded
+};
+
 class FileSystemFaults final : public connector::FileSystem {
  public:
   explicit FileSystemFaults(connector::FileSystem& inner) : inner_(inner) {}
   ~FileSystemFaults() override;
 
-  // action: "rename" or "lock"; the nth message file committed into `folder` (a path).
-  void antivirus(std::string folder, std::string action, int nth);
+  // The nth message file committed into `folder` (a path).
+  void antivirus(std::string folder, Antivirus action, int nth);
   void fail_reads(std::string folder);
   // Stops the scanner and releases its locks (renamed files stay renamed).
   void clear();
@@ -45,7 +51,8 @@ class FileSystemFaults final : public connector::FileSystem {
 
   connector::FileSystem& inner_;
   std::mutex mutex_;
-  std::string av_folder_, av_action_;
+  std::string av_folder_;
+  Antivirus av_action_ = Antivirus::Rename;
   int av_nth_ = 0, av_seen_ = 0;
   std::string unreadable_folder_;
   std::vector<int> locks_;

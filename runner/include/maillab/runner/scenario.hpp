@@ -8,11 +8,13 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "maillab/base/yaml.hpp"
 
 #include "maillab/connector/config.hpp"
+#include "maillab/runner/file_system_faults.hpp"
 #include "maillab/smtp/world.hpp"
 
 namespace maillab::runner {
@@ -36,8 +38,8 @@ struct Pop3Account {
 // Faults stay YAML until a run builds them (each run needs its own fault objects); the
 // loader has built them once already, so a bad spec never reaches a run.
 struct FaultNodes {
-  YAML::Node node;  // a sequence, or null
-  bool empty() const { return !node || node.size() == 0; }
+  std::optional<yaml::Field> field;  // a list, detached from the document
+  bool empty() const { return !field || field->node().size() == 0; }
 };
 
 struct EventCheck {
@@ -46,6 +48,9 @@ struct EventCheck {
   bool exact = true;   // text: exact description; contains: a substring
   std::optional<int> count;
 };
+
+// The last cycle's report, as an expect step names its counters.
+enum class CycleCounter { Downloaded, Delivered, Failed, Refused, Left, Errors };
 
 // Every field is optional: an expect step checks what it names.
 struct Expect {
@@ -58,52 +63,96 @@ struct Expect {
   std::optional<int> taken_by_competing_client;
   std::vector<std::string> log, no_log;  // the connector's diagnostic log contains / not
   std::map<std::string, std::vector<std::string>> transcript;  // "pop3"/"smtp": lines some session holds
-  std::map<std::string, std::int64_t> cycle;  // the last cycle's report: downloaded, delivered ...
+  std::map<CycleCounter, std::int64_t> cycle;  // the last cycle's report
   std::vector<std::string> smtpreg, no_smtpreg;  // the event-sink listing (smtpreg.vbs /enum)
   // Where message N (1-based, as the scenario put them on the server) is now: the
   // places of the conservation check, e.g. "Failed Mail", "mailbox bob@contoso.local/Inbox".
   std::map<int, std::string> messages;
 };
 
-enum class StepKind {
-  Cycle,             // "Retrieve now" (when the connector service runs), then the SMTP stage
-  Pickup,            // one pass of the SMTP pickup service
-  AddFaults,         // target pop3|smtp
-  ClearFaults,       // target pop3|smtp|all
-  StopService,       // target connector
-  StartService,      // target connector
-  RemoveFolder,      // target: a connector folder or PickUp
-  CreateFolder,
-  IncomingToPickup,  // CDO step 2, by hand: Incoming Mail's files into PickUp
-  MoveOut,           // set files aside by hand (folder, message N or all)
-  PutBack,           // put set-aside files back into Incoming Mail (all, or all but message N)
-  RenameBack,        // give renamed files in a folder their .eml back
-  Telnet,            // a scripted session, as the seeds type it
-  Pop3Client,        // a standard POP3 client with "leave a copy on the server"
-  Pop3Add,           // more mail arrives at the ISP
-  Pop3Remove,        // the user deletes mail at the provider
-  Configure,         // change the connector's settings (restarts it)
-  Exchange,          // change the Exchange side (world) while it runs
-  FsFault,           // a file-system event on the connector's folders
-  ClearFsFaults,
-  Expect,
-};
+enum class Server { Pop3, Smtp };
 
+// One struct per step kind (docs/scenarios.md, "Steps"), parsed once with typed fields.
+namespace steps {
+
+struct Cycle {  // "Retrieve now" (when the connector service runs), then the SMTP stage
+  int count = 1;
+};
+struct Pickup {};  // one pass of the SMTP pickup service
+struct AddFaults {
+  Server server = Server::Pop3;
+  FaultNodes faults;
+};
+struct ClearFaults {
+  std::optional<Server> server;  // none: both
+};
+struct ConnectorService {  // stop_service / start_service
+  bool running = false;
+};
+struct RemoveFolder {  // a connector folder or PickUp
+  std::string folder;
+};
+struct CreateFolder {
+  std::string folder;
+};
+struct IncomingToPickup {};  // CDO step 2, by hand: Incoming Mail's files into PickUp
+struct MoveOut {             // set files aside by hand
+  std::string folder = "Incoming Mail";
+  std::optional<int> message;  // 1-based; none: all
+};
+struct PutBack {  // set-aside files back into Incoming Mail
+  std::optional<int> except;
+};
+struct RenameBack {  // give renamed files in a folder their .eml back
+  std::string folder;
+};
+struct Telnet {  // a scripted session, as the seeds type it
+  Server to = Server::Pop3;
+  std::string session;
+};
+struct Pop3Client {};  // a standard POP3 client with "leave a copy on the server"
+struct Pop3Add {       // more mail arrives at the ISP
+  std::string user;
+  std::vector<MessageSource> messages;
+};
+struct Pop3Remove {};  // the user deletes mail at the provider
+struct Configure {     // change the connector's settings (restarts it)
+  std::optional<std::string> password, deliver_to;
+  std::optional<bool> leave_on_server;
+  std::optional<connector::LogLevel> logging;
+};
+struct Exchange {  // change the Exchange side (world) while it runs
+  std::optional<std::string> accept_domain;
+  std::optional<bool> anonymous_access;
+  std::optional<std::string> mailbox;  // the mailbox the settings below change
+  std::optional<bool> deliver_to_both;
+  std::optional<std::string> forward_to;
+  std::optional<std::uint64_t> quota_kb, used_kb;
+  bool clear_rules = false;
+};
+struct FsFault {  // a file-system event on the connector's folders
+  std::string folder = "Incoming Mail";
+  std::optional<Antivirus> antivirus;
+  int nth = 1;  // the antivirus scanner acts on the Nth file written
+  bool fail_reads = false;
+};
+struct ClearFsFaults {};
+using Expect = runner::Expect;
+
+}  // namespace steps
+
+using StepAction =
+    std::variant<steps::Cycle, steps::Pickup, steps::AddFaults, steps::ClearFaults, steps::ConnectorService,
+                 steps::RemoveFolder, steps::CreateFolder, steps::IncomingToPickup, steps::MoveOut, steps::PutBack,
+                 steps::RenameBack, steps::Telnet, steps::Pop3Client, steps::Pop3Add, steps::Pop3Remove,
+                 steps::Configure, steps::Exchange, steps::FsFault, steps::ClearFsFaults, steps::Expect>;
+
+// What every step has besides its action: where it was written, and the profile it is for.
 struct Step {
-  StepKind kind = StepKind::Expect;
   int line = 0;
-  std::string field;  // "steps[3]", for messages
+  std::string field;                          // "steps[3]", for messages
   std::optional<connector::Profile> profile;  // only under this profile
-  std::string target;                          // see StepKind
-  int count = 1;                               // cycles
-  FaultNodes faults;                           // AddFaults
-  std::string session;                         // Telnet: the dialog
-  std::string user;                            // Pop3Add/Pop3Remove: account ("" first)
-  std::vector<MessageSource> messages;         // Pop3Add
-  std::optional<int> message;                  // MoveOut: the message; PutBack: all but it (1-based)
-  std::string folder;                          // MoveOut, FsFault
-  std::map<std::string, std::string> settings; // Configure, Exchange, FsFault
-  Expect expect;
+  StepAction action;
 };
 
 struct ConnectorSpec {

@@ -14,9 +14,8 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "maillab/base/ascii.hpp"
+#include "maillab/base/yaml.hpp"
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/smtp/profile.hpp"
 #include "maillab/smtp/world_settings.hpp"
@@ -53,8 +52,9 @@ struct WorldConfig {
 // A world file. Throws faults::SpecError naming file, line and field.
 WorldConfig load_world_file(const std::string& path);
 WorldConfig parse_world_yaml(std::string_view text, std::string_view source);
-// The world inside a larger YAML document (a scenario file); lines stay the document's.
-WorldConfig parse_world_node(const YAML::Node& node, std::string_view source);
+// The world inside a larger YAML document (a scenario file); lines and field paths stay
+// the document's.
+WorldConfig parse_world(const yaml::Field& field);
 
 struct Envelope {
   std::string from;  // "" for the null sender <>
