@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up and build, every test (unit, end-to-end
-# with real clients, the scenario catalog, pytest through the module), the unit and
+# with real clients, the scenario catalog, pytest through the module), the function-size
+# check, the unit and
 # scenario tests again under AddressSanitizer and
 # UndefinedBehaviorSanitizer, and a short bounded fuzz run.
 #   scripts/test.sh           everything
@@ -13,6 +14,9 @@ scripts/setup.sh
 echo "== tests (build/)"
 ctest --test-dir build --output-on-failure -j2
 [ $quick = 1 ] && exit 0
+
+echo "== no function over 60 lines (clang-tidy)"
+scripts/function_size.sh build
 
 echo "== unit and scenario tests under ASan+UBSan (build-asan/)"
 # The Python module is left out: a sanitized extension needs the runtime preloaded into python.

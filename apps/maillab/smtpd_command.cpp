@@ -34,10 +34,24 @@ struct SmtpdOptions {
   bool list_kinds = false;
 };
 
-int run_smtpd(const SmtpdOptions& o) {
-  const auto& presets = smtp::presets();
-  if (o.list_presets) return list_presets(presets);
-  if (o.list_kinds) return list_kinds();
+smtp::MailboxConfig mailbox_option(const std::string& spec) {
+  smtp::MailboxConfig mb;
+  auto colon = spec.find(':');
+  mb.address = smtp::lower(spec.substr(0, colon));
+  if (smtp::domain_of(mb.address).empty() || mb.address.front() == '@')
+    throw std::invalid_argument("--mailbox '" + spec + "': expected ADDRESS[:QUOTA_KB]");
+  if (colon != std::string::npos) {
+    try {
+      mb.quota_kb = parse_count(spec.substr(colon + 1), "QUOTA_KB");
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("--mailbox '" + spec + "': " + e.what());
+    }
+  }
+  return mb;
+}
+
+// The Exchange side: the world file, then what the flags add to it.
+smtp::WorldConfig world_from(const SmtpdOptions& o) {
   smtp::WorldConfig world = o.world_file.empty() ? smtp::WorldConfig{} : smtp::load_world_file(o.world_file);
   if (!o.profile.empty()) {
     auto p = smtp::profile_from_name(o.profile);
@@ -45,21 +59,7 @@ int run_smtpd(const SmtpdOptions& o) {
     world.profile = *p;
   }
   for (const auto& d : o.domains) world.accepted_domains.push_back(smtp::lower(d));
-  for (const auto& spec : o.mailboxes) {
-    smtp::MailboxConfig mb;
-    auto colon = spec.find(':');
-    mb.address = smtp::lower(spec.substr(0, colon));
-    if (smtp::domain_of(mb.address).empty() || mb.address.front() == '@')
-      throw std::invalid_argument("--mailbox '" + spec + "': expected ADDRESS[:QUOTA_KB]");
-    if (colon != std::string::npos) {
-      try {
-        mb.quota_kb = parse_count(spec.substr(colon + 1), "QUOTA_KB");
-      } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument("--mailbox '" + spec + "': " + e.what());
-      }
-    }
-    world.mailboxes.push_back(std::move(mb));
-  }
+  for (const auto& spec : o.mailboxes) world.mailboxes.push_back(mailbox_option(spec));
   // A mailbox's own domain is accepted unless the world says otherwise by leaving it out.
   if (o.world_file.empty())
     for (const auto& mb : world.mailboxes) {
@@ -73,8 +73,10 @@ int run_smtpd(const SmtpdOptions& o) {
     if (colon == std::string::npos || colon == 0) throw std::invalid_argument("--auth '" + ua + "': expected USER:PASSWORD");
     world.auth_users[ua.substr(0, colon)] = ua.substr(colon + 1);
   }
-  if (!o.store.empty()) std::filesystem::create_directories(o.store);
+  return world;
+}
 
+smtp::ServerConfig server_config(const SmtpdOptions& o) {
   smtp::ServerConfig config;
   try {
     config.listen = parse_host_port(o.listen);
@@ -92,6 +94,16 @@ int run_smtpd(const SmtpdOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string("--memory-limit: ") + e.what());
   }
+  return config;
+}
+
+int run_smtpd(const SmtpdOptions& o) {
+  const auto& presets = smtp::presets();
+  if (o.list_presets) return list_presets(presets);
+  if (o.list_kinds) return list_kinds();
+  auto world = world_from(o);
+  auto config = server_config(o);
+  if (!o.store.empty()) std::filesystem::create_directories(o.store);
   smtp::Server server(config, std::move(world), o.store);
 
   server.faults().add(load_faults(o.fault_specs, o.fault_files, presets));
