@@ -114,7 +114,7 @@ int run_smtpd(const SmtpdOptions& o) {
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
   for (const auto& p : server.placements())
-    std::cerr << "placed " << p.id << " for " << p.recipient << ": " << p.where << " " << p.target
+    std::cerr << "placed " << p.id << " for " << p.recipient << ": " << smtp::destination_name(p.where) << " " << p.target
               << (p.folder.empty() ? "" : "/" + p.folder) << "\n";
   return 0;
 }

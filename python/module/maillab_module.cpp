@@ -119,7 +119,7 @@ class PySmtpServer {
   std::vector<py::bytes> mailbox(const std::string& address, const std::string& folder) {
     std::vector<py::bytes> out;
     for (auto& p : server_->placements()) {
-      if (p.where != "mailbox" || p.target != smtp::lower(address) || p.folder != folder) continue;
+      if (p.where != smtp::Destination::Mailbox || p.target != smtp::lower(address) || p.folder != folder) continue;
       out.emplace_back(read_file(p.file).value_or(""));
     }
     return out;
@@ -224,6 +224,12 @@ PYBIND11_MODULE(maillab, m) {
   py::register_exception<rn::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
   py::register_exception<faults::SpecError>(m, "FaultSpecError", PyExc_ValueError);
   py::register_exception<cn::ConfigError>(m, "ConfigError", PyExc_ValueError);
+
+  py::enum_<smtp::Destination>(m, "Destination", "Where the store put a message for one recipient")
+      .value("MAILBOX", smtp::Destination::Mailbox)
+      .value("FORWARD", smtp::Destination::Forward)
+      .value("NDR", smtp::Destination::Ndr)
+      .value("BADMAIL", smtp::Destination::Badmail);
 
   py::class_<PyPop3Server>(m, "Pop3Server", "The fake POP3 server on 127.0.0.1, port 0 (a context manager)")
       .def(py::init<>())

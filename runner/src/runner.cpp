@@ -417,9 +417,10 @@ class Run {
     for (const auto& [box, want] : e.mailboxes)
       count_check(s, "messages in " + box, static_cast<std::int64_t>(files_in(store_ / box).size()), want);
     if (!e.placements.empty()) {
-      std::map<std::string, int> n;
+      std::map<smtp::Destination, int> n;
       for (auto& p : smtp_->placements()) ++n[p.where];
-      for (const auto& [where, want] : e.placements) count_check(s, "placements " + where, n[where], want);
+      for (const auto& [where, want] : e.placements)
+        count_check(s, "placements " + std::string(smtp::destination_name(where)), n[where], want);
     }
   }
 
@@ -524,10 +525,10 @@ class Run {
     look(pickup_, "PickUp");
     look(aside_, "Set Aside");
     for (auto& p : smtp_->placements()) {
-      std::string place = p.where == "mailbox"   ? "mailbox " + p.target + "/" + p.folder
-                          : p.where == "forward" ? "forwarded to " + p.target
-                          : p.where == "ndr"     ? "an NDR to " + p.target
-                                                 : "Badmail";
+      std::string place = p.where == smtp::Destination::Mailbox   ? "mailbox " + p.target + "/" + p.folder
+                          : p.where == smtp::Destination::Forward ? "forwarded to " + p.target
+                          : p.where == smtp::Destination::Ndr     ? "an NDR to " + p.target
+                                                                  : "Badmail";
       for (auto i : messages_in(contents(p.file), tracked_)) seen.push_back({i, PlaceKind::Final, place, p.target});
     }
     return seen;

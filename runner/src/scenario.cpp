@@ -115,7 +115,7 @@ void expect_counters(const Field& n, Expect& e) {
   if (n["mailboxes"].present()) e.mailboxes = counts(n["mailboxes"]);
   if (auto p = n["placements"]; p.present()) {
     p.only({"mailbox", "forward", "ndr", "badmail"});
-    e.placements = counts(p);
+    for (auto& [name, n] : counts(p)) e.placements[*smtp::destination_from_name(name)] = n;
   }
   if (n["pop3_left"].present()) e.pop3_left = static_cast<int>(n["pop3_left"].integer());
   if (auto t = n["taken_by_competing_client"]; t.present()) e.taken_by_competing_client = static_cast<int>(t.integer());

@@ -64,7 +64,7 @@ def test_the_world_changes_while_the_server_runs(pop3_server, smtp_server, conne
                           "mailboxes:\n  - address: bob@contoso.local\n    forward_to: bob@fabrikam.com\n")
     pop3_server.generate("bob", 1)
     connector.run_once()
-    assert [p["where"] for p in smtp_server.placements()] == ["forward"]
+    assert [p["where"] for p in smtp_server.placements()] == [maillab.Destination.FORWARD]
     assert smtp_server.mailbox("bob@contoso.local") == []
 
 
@@ -93,7 +93,7 @@ def test_a_malformed_scenario_names_file_line_and_field():
     try:
         maillab.Scenario.parse("id: X-bad\npop3: {accounts: [{user: bob}]}\nsteps:\n  - cycle: twice\n", "X-bad.yaml")
     except maillab.ScenarioError as e:
-        assert str(e) == "X-bad.yaml:4: field 'steps[0].cycle': must be a non-negative integer, not 'twice'"
+        assert str(e) == "X-bad.yaml:4: field 'steps[0].cycle': must be an integer of at least 1, not 'twice'"
     else:
         raise AssertionError("accepted")
 

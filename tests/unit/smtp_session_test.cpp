@@ -93,7 +93,7 @@ TEST(SmtpSession, Seed004TransactionAndDelivery) {
   EXPECT_EQ(slurp(inbox[0]), "Subject: x\r\n\r\n.a dot\r\nbody\r\n");
   auto placed = h.world->placements();
   ASSERT_EQ(placed.size(), 1u);
-  EXPECT_EQ(placed[0].where, "mailbox");
+  EXPECT_EQ(placed[0].where, Destination::Mailbox);
   EXPECT_EQ(placed[0].folder, "Inbox");
 }
 
@@ -227,7 +227,7 @@ TEST(SmtpSession, ForwardingClientRulesAndQuota) {
   h.send("Subject: bounce\r\n\r\nx\r\n.\r\n");
   EXPECT_EQ(h.files("Badmail").size(), 1u) << "no report about a report: mail from <> goes to Badmail";
   std::vector<std::string> where;
-  for (auto& p : h.world->placements()) where.push_back(p.where);
+  for (auto& p : h.world->placements()) where.push_back(std::string(destination_name(p.where)));
   EXPECT_EQ(where, (std::vector<std::string>{"mailbox", "forward", "ndr", "badmail"}));
 }
 

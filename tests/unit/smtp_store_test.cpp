@@ -51,7 +51,7 @@ TEST(Store, EveryPlacementNamesTheFileItWrote) {
   ASSERT_EQ(placed.size(), 5u);
   std::vector<std::string> where;
   for (const auto& p : placed) {
-    where.push_back(p.id + " " + p.where + " " + p.target + " " + p.folder + " " + p.file.filename().string());
+    where.push_back(p.id + " " + std::string(destination_name(p.where)) + " " + p.target + " " + p.folder + " " + p.file.filename().string());
     EXPECT_TRUE(fs::is_regular_file(p.file)) << p.file;
   }
   EXPECT_EQ(where, (std::vector<std::string>{

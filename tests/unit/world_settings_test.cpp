@@ -56,6 +56,6 @@ TEST(WorldOverrides, TheWorldFollowsFaultsAddedAndRemovedAfterItStarted) {
   world.deliver(env, "Subject: s\r\n\r\nbody\r\n");
   auto placed = world.placements();
   ASSERT_EQ(placed.size(), 2u);
-  EXPECT_EQ(placed[0].where, "ndr") << "mailbox full while the fault was installed";
-  EXPECT_EQ(placed[1].where, "mailbox");
+  EXPECT_EQ(placed[0].where, Destination::Ndr) << "mailbox full while the fault was installed";
+  EXPECT_EQ(placed[1].where, Destination::Mailbox);
 }

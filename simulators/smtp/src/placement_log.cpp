@@ -11,8 +11,8 @@ std::string queue_id(std::uint64_t n) {
 }
 
 std::string store_file_name(const Placement& p) {
-  bool report = p.where == "ndr" || p.where == "badmail";
-  return p.id + (report ? "-" + p.where + "-" + p.recipient : "") + ".eml";
+  bool report = p.where == Destination::Ndr || p.where == Destination::Badmail;
+  return p.id + (report ? "-" + std::string(destination_name(p.where)) + "-" + p.recipient : "") + ".eml";
 }
 
 std::uint32_t PlacementLog::intern(const std::string& s) {
@@ -22,15 +22,14 @@ std::uint32_t PlacementLog::intern(const std::string& s) {
 }
 
 void PlacementLog::add(std::uint64_t id, const Placement& p) {
-  records_.push_back({id, intern(p.recipient), intern(p.where), intern(p.target), intern(p.folder),
-                      intern(p.file.native())});
+  records_.push_back({id, intern(p.recipient), intern(p.target), intern(p.folder), intern(p.file.native()), p.where});
 }
 
 std::vector<Placement> PlacementLog::all() const {
   std::vector<Placement> out;
   out.reserve(records_.size());
   for (const auto& r : records_) {
-    Placement p{queue_id(r.id), strings_[r.recipient], strings_[r.where], strings_[r.target], strings_[r.folder], {}};
+    Placement p{queue_id(r.id), strings_[r.recipient], r.where, strings_[r.target], strings_[r.folder], {}};
     p.file = std::filesystem::path(strings_[r.dir]) / store_file_name(p);
     out.push_back(std::move(p));
   }

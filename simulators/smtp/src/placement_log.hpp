@@ -32,7 +32,8 @@ class PlacementLog {
 
   struct Record {
     std::uint64_t id;
-    std::uint32_t recipient, where, target, folder, dir;
+    std::uint32_t recipient, target, folder, dir;
+    Destination where;
   };
   std::vector<Record> records_;
   std::vector<std::string> strings_;

@@ -221,8 +221,8 @@ static std::string ndr_text(const std::string& hostname, const std::string& to, 
 void World::place_locked(const WorldOverrides& o, const std::string& id, const std::string& rcpt, const Envelope& env, const std::string& msg,
                          std::vector<std::string>& forwarded, std::vector<Write>& writes) {
   // Placement.file holds the folder; the placement log names the file in it.
-  auto to = [&](std::string where, std::string target, std::string folder, fs::path dir, std::string text = {}) {
-    writes.push_back({Placement{id, rcpt, std::move(where), std::move(target), std::move(folder), std::move(dir)},
+  auto to = [&](Destination where, std::string target, std::string folder, fs::path dir, std::string text = {}) {
+    writes.push_back({Placement{id, rcpt, where, std::move(target), std::move(folder), std::move(dir)},
                       std::move(text)});
   };
   // A report goes to the sender's mailbox if local, else to the administrator's; a report
@@ -230,9 +230,9 @@ void World::place_locked(const WorldOverrides& o, const std::string& id, const s
   auto undeliverable = [&](const std::string& status, const std::string& diagnostic) {
     std::string ndr_to = env.from.empty() ? "" : mailbox_locked(env.from) ? lower(env.from) : config_.admin_mailbox;
     if (ndr_to.empty()) {
-      to("badmail", "", "", store_ / "Badmail");
+      to(Destination::Badmail, "", "", store_ / "Badmail");
     } else {
-      to("ndr", ndr_to, "Inbox", store_ / ndr_to / "Inbox",
+      to(Destination::Ndr, ndr_to, "Inbox", store_ / ndr_to / "Inbox",
          ndr_text(config_.hostname, ndr_to, rcpt, status, diagnostic, msg));
     }
   };
@@ -248,7 +248,7 @@ void World::place_locked(const WorldOverrides& o, const std::string& id, const s
   if (forward.empty()) forward = mb->forward_to;
   if (!forward.empty() && std::find(forwarded.begin(), forwarded.end(), forward) == forwarded.end()) {
     forwarded.push_back(forward);
-    to("forward", forward, "", store_ / ".forwarded" / forward);
+    to(Destination::Forward, forward, "", store_ / ".forwarded" / forward);
     if (!both) return;
   }
   std::uint64_t size_kb = (msg.size() + 1023) / 1024;
@@ -271,7 +271,7 @@ void World::place_locked(const WorldOverrides& o, const std::string& id, const s
     }
   }
   mb->used_kb += size_kb;
-  to("mailbox", mb->address, folder, store_ / mb->address / folder);
+  to(Destination::Mailbox, mb->address, folder, store_ / mb->address / folder);
 }
 
 std::string World::deliver(const Envelope& env, const std::string& message) {
@@ -297,6 +297,22 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
 std::vector<Placement> World::placements() const {
   std::lock_guard lock(mutex_);
   return placements_->all();
+}
+
+std::string_view destination_name(Destination d) {
+  switch (d) {
+    case Destination::Mailbox: return "mailbox";
+    case Destination::Forward: return "forward";
+    case Destination::Ndr: return "ndr";
+    case Destination::Badmail: return "badmail";
+  }
+  return "?";
+}
+
+std::optional<Destination> destination_from_name(std::string_view name) {
+  for (auto d : {Destination::Mailbox, Destination::Forward, Destination::Ndr, Destination::Badmail})
+    if (destination_name(d) == name) return d;
+  return std::nullopt;
 }
 
 std::optional<std::string> World::text(const Placement& p) const {

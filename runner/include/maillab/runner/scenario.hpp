@@ -58,7 +58,7 @@ struct Expect {
   std::vector<int> no_events;
   std::map<std::string, int> folders;     // connector folders, PickUp, Set Aside: file count
   std::map<std::string, int> mailboxes;   // "address/Folder": file count in the store
-  std::map<std::string, int> placements;  // mailbox, forward, ndr, badmail: how many so far
+  std::map<smtp::Destination, int> placements;  // how many so far
   std::optional<int> pop3_left;           // messages on the POP3 server, every account
   std::optional<int> taken_by_competing_client;
   std::vector<std::string> log, no_log;  // the connector's diagnostic log contains / not

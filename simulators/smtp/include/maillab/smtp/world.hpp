@@ -64,12 +64,22 @@ struct Envelope {
   std::vector<std::string> notify;  // per recipient, DSN NOTIFY
 };
 
+// Where the store put a message (or its report) for one recipient.
+enum class Destination {
+  Mailbox,  // a folder of a local mailbox
+  Forward,  // forwarded to another address
+  Ndr,      // undeliverable: a non-delivery report went to the sender or the administrator
+  Badmail,  // undeliverable mail from <>: no report about a report
+};
+std::string_view destination_name(Destination d);  // "mailbox", "forward", "ndr", "badmail"
+std::optional<Destination> destination_from_name(std::string_view name);
+
 struct Placement {
   std::string id;         // the queue id the 250 reply names
   std::string recipient;  // envelope recipient
-  std::string where;      // "mailbox", "forward", "ndr", "badmail"
+  Destination where = Destination::Mailbox;
   std::string target;     // mailbox address, forward address, NDR recipient
-  std::string folder;     // for "mailbox"
+  std::string folder;     // for Mailbox
   std::filesystem::path file;
 };
 
