@@ -100,7 +100,7 @@ class PyPop3Server {
 class PySmtpServer {
  public:
   PySmtpServer(const std::string& store, std::optional<std::string> world_yaml, std::optional<std::string> pickup) {
-    auto world = world_yaml ? smtp::parse_world_yaml(*world_yaml, "world") : rn::default_world();
+    auto world = world_yaml ? smtp::parse_world_yaml(*world_yaml, "world") : smtp::default_world();
     smtp::ServerConfig c;
     c.listen = HostPort{"127.0.0.1", 0};
     if (pickup) c.pickup = *pickup;

@@ -442,7 +442,7 @@ void pop3_server(const Field& p3, Scenario& sc, const std::string& fixtures) {
 }
 
 void smtp_server(const Field& s, Scenario& sc) {
-  sc.world = default_world();
+  sc.world = smtp::default_world();
   if (!s.present()) return;
   s.only({"world", "faults"});
   if (s["world"].present()) {
@@ -499,16 +499,6 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
 
 Scenario parse_scenario(const std::string& text, const std::string& source, const std::string& fixtures) {
   return yaml::reading<ScenarioError>(source, [&] { return parse_checked(text, source, fixtures); });
-}
-
-smtp::WorldConfig default_world() {
-  smtp::WorldConfig w;
-  w.accepted_domains = {"contoso.local"};
-  w.mailboxes = {smtp::MailboxConfig{}, smtp::MailboxConfig{}};
-  w.mailboxes[0].address = "bob@contoso.local";
-  w.mailboxes[1].address = "administrator@contoso.local";
-  w.admin_mailbox = "administrator@contoso.local";
-  return w;
 }
 
 Scenario load_scenario(const std::string& path, const std::string& fixtures) {

@@ -9,7 +9,6 @@
 #include <fstream>
 
 #include "maillab/faults/fault_spec.hpp"
-#include "maillab/runner/scenario.hpp"
 #include "maillab/smtp/pickup.hpp"
 #include "maillab/smtp/presets.hpp"
 #include "temp_dir.hpp"
@@ -26,7 +25,7 @@ struct PickupHarness {
   std::unique_ptr<World> world;
   std::unique_ptr<Pickup> pickup;
   PickupHarness() {
-    world = std::make_unique<World>(runner::default_world(), root.path() / "store", faults);
+    world = std::make_unique<World>(smtp::default_world(), root.path() / "store", faults);
     pickup = std::make_unique<Pickup>(root.path() / "PickUp", *world);
   }
   void fault(const std::string& spec) { faults.add(faults::parse_fault_spec(spec, presets())); }

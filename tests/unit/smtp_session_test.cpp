@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "maillab/runner/scenario.hpp"
 #include "maillab/base/codec.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -34,7 +33,7 @@ struct SmtpHarness {
   std::uint64_t next = 1;
 
   SmtpHarness() {
-    auto w = runner::default_world();
+    auto w = smtp::default_world();
     w.auth_users = {{"connector", "secret"}};
     world = std::make_unique<World>(w, store.path(), faults);
   }

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "maillab/runner/scenario.hpp"
 #include "maillab/smtp/world.hpp"
 #include "temp_dir.hpp"
 #include "test_files.hpp"
@@ -22,7 +21,7 @@ struct StoreHarness {
   faults::FaultTable faults;
   std::unique_ptr<World> world;
   StoreHarness() {
-    world = std::make_unique<World>(runner::default_world(), root.path() / "store", faults);
+    world = std::make_unique<World>(smtp::default_world(), root.path() / "store", faults);
   }
   fs::path inbox() const { return root.path() / "store" / "bob@contoso.local" / "Inbox"; }
   std::vector<std::string> names() const { return maillab::test::file_names(inbox()); }
@@ -85,7 +84,7 @@ TEST(Store, AFolderThatCannotBeMadeFailsTheDeliveryAndPlacesNothing) {
 // A server without a store directory (maillab smtpd without --store) keeps mail in memory.
 TEST(MemoryStore, KeepsEveryTextItPlacedAndNoFile) {
   faults::FaultTable faults;
-  World world(runner::default_world(), {}, faults);
+  World world(smtp::default_world(), {}, faults);
   auto id = world.deliver(kEnvelope, "Subject: one\r\n\r\nhello\r\n");
   auto placed = world.placements();
   ASSERT_EQ(placed.size(), 1u);
@@ -97,7 +96,7 @@ TEST(MemoryStore, KeepsEveryTextItPlacedAndNoFile) {
 TEST(MemoryStore, DropsTheOldestTextsPastItsBudgetButKeepsWhereEachWent) {
   faults::FaultTable faults;
   const std::string text = "Subject: s\r\n\r\n" + std::string(1000, 'x') + "\r\n";
-  World world(runner::default_world(), {}, faults, 3 * text.size());
+  World world(smtp::default_world(), {}, faults, 3 * text.size());
   for (int i = 0; i < 5; ++i) world.deliver(kEnvelope, text);
   auto placed = world.placements();
   ASSERT_EQ(placed.size(), 5u);

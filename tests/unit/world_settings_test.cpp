@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "maillab/faults/fault_spec.hpp"
-#include "maillab/runner/scenario.hpp"
 #include "maillab/smtp/presets.hpp"
 #include "maillab/smtp/world.hpp"
 
@@ -43,7 +42,7 @@ TEST(WorldOverrides, NothingInstalledOverridesNothing) {
 
 TEST(WorldOverrides, TheWorldFollowsFaultsAddedAndRemovedAfterItStarted) {
   faults::FaultTable faults;
-  World world(runner::default_world(), {}, faults);
+  World world(smtp::default_world(), {}, faults);
   const Envelope env{"alice@fabrikam.com", {"bob@contoso.local"}, "", "", {}};
   ASSERT_TRUE(world.anonymous_access());
   auto ids = faults.add(faults::parse_fault_spec("anonymous-disabled", presets()));

@@ -299,6 +299,16 @@ std::vector<Placement> World::placements() const {
   return placements_->all();
 }
 
+WorldConfig default_world() {
+  WorldConfig w;
+  w.accepted_domains = {"contoso.local"};
+  w.mailboxes = {MailboxConfig{}, MailboxConfig{}};
+  w.mailboxes[0].address = "bob@contoso.local";
+  w.mailboxes[1].address = "administrator@contoso.local";
+  w.admin_mailbox = "administrator@contoso.local";
+  return w;
+}
+
 std::string_view destination_name(Destination d) {
   switch (d) {
     case Destination::Mailbox: return "mailbox";

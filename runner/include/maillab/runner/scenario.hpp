@@ -176,10 +176,6 @@ struct Scenario {
   std::vector<Step> remedy_steps;
 };
 
-// The Exchange side when a scenario names none: contoso.local with the mailboxes
-// bob@contoso.local and administrator@contoso.local (the administrator mailbox).
-smtp::WorldConfig default_world();
-
 // `fixtures` is the directory holding fixtures/messages and fixtures/corrupt.
 Scenario load_scenario(const std::string& path, const std::string& fixtures);
 Scenario parse_scenario(const std::string& text, const std::string& source, const std::string& fixtures);

@@ -49,6 +49,11 @@ struct WorldConfig {
   std::size_t max_recipients = 100;
 };
 
+// The Exchange side when none is given (a scenario without one, the unit tests, the
+// Python module): contoso.local with the mailboxes bob@contoso.local and
+// administrator@contoso.local (the administrator mailbox).
+WorldConfig default_world();
+
 // A world file. Throws faults::SpecError naming file, line and field.
 WorldConfig load_world_file(const std::string& path);
 WorldConfig parse_world_yaml(std::string_view text, std::string_view source);
