@@ -53,6 +53,10 @@ std::shared_ptr<const std::string> StoredMessage::load() const {
   return loaded;
 }
 
+std::shared_ptr<const std::string> StoredMessage::cached() const {
+  return wire ? wire : WireCache::shared().get(key);
+}
+
 std::string StoredMessage::text() const { return from_wire(*load(), size); }
 
 std::string uid_for_name(std::string_view name) {

@@ -27,6 +27,8 @@ struct StoredMessage {
   // The wire form, from memory, the process's WireCache, or the file. Throws
   // std::runtime_error when the file is gone or changed since the snapshot.
   std::shared_ptr<const std::string> load() const;
+  // The wire form if it is at hand without reading the file, else nullptr.
+  std::shared_ptr<const std::string> cached() const;
   std::string text() const;
 };
 
