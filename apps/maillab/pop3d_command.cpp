@@ -71,14 +71,14 @@ int run_pop3d(const Pop3dOptions& o) {
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
   config.threads = o.threads;
-  pop3::WireCache::shared().set_budget(std::uint64_t{o.cache_mb} << 20);
   pop3::Server server(config);
+  server.mailboxes().wire_cache()->set_budget(std::uint64_t{o.cache_mb} << 20);
 
   for (const auto& spec : o.mailboxes) {
     auto f = split_fields(spec, 1, "--mailbox", "USER:PASSWORD:DIR");
     if (!std::filesystem::is_directory(f[2]))
       throw std::invalid_argument("--mailbox '" + spec + "': '" + f[2] + "' is not a directory");
-    server.mailboxes().add(std::make_shared<pop3::Maildrop>(f[0], f[1], f[2]));
+    server.mailboxes().add(std::make_shared<pop3::Maildrop>(f[0], f[1], f[2], server.mailboxes().wire_cache()));
   }
   for (const auto& spec : o.generated) {
     auto f = split_fields(spec, 2, "--generate", "USER:PASSWORD:COUNT:SIZE");

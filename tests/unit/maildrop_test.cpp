@@ -32,21 +32,32 @@ TEST(Maildrop, DirectoryServedInFileNameOrderWithCrlf) {
 TEST(Maildrop, ContentComesBackAfterEvictionAndVanishedFilesThrow) {
   maillab::test::TempDir dir;
   write(dir.path() / "a.eml", "Subject: a\r\n\r\n.dot\r\n");
-  Maildrop md("bob", "pw", dir.path());
+  auto cache = std::make_shared<WireCache>(0);  // keeps only the newest
+  Maildrop md("bob", "pw", dir.path(), cache);
   auto s = md.snapshot();
-  WireCache::shared().set_budget(0);  // evicts all but the newest
   write(dir.path() / "z.eml", "other");
   md.snapshot();
+  EXPECT_FALSE(s[0].cached()) << "evicted by z";
   EXPECT_EQ(*s[0].load(), "Subject: a\r\n\r\n..dot\r\n.\r\n") << "read again from the file";
-  WireCache::shared().set_budget(32u << 20);
   fs::remove(dir.path() / "z.eml");
-  WireCache::shared().set_budget(0);
-  md.snapshot();
   fs::remove(dir.path() / "a.eml");
   write(dir.path() / "y.eml", "newest");
   md.snapshot();
   EXPECT_THROW(s[0].load(), std::runtime_error);
-  WireCache::shared().set_budget(32u << 20);
+}
+
+TEST(Maildrop, MaildropsGivenOneCacheShareItAndOthersDoNot) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "a.eml", "Subject: a\r\n\r\nbody\r\n");
+  Mailboxes mailboxes;
+  Maildrop one("bob", "pw", dir.path(), mailboxes.wire_cache());
+  Maildrop two("eve", "pw", dir.path(), mailboxes.wire_cache());
+  Maildrop own("ann", "pw", dir.path());
+  auto first = one.snapshot()[0].load();
+  EXPECT_EQ(*two.snapshot()[0].cached(), *first) << "in the cache the two share";
+  EXPECT_EQ(mailboxes.wire_cache()->octets(), first->size()) << "one copy";
+  EXPECT_NE(own.snapshot()[0].cached(), first);
+  EXPECT_EQ(mailboxes.wire_cache()->octets(), first->size()) << "a maildrop without a cache given has its own";
 }
 
 TEST(WireCache, BoundedLeastRecentlyUsedFirst) {

@@ -44,17 +44,16 @@ std::string read_message(const fs::path& path) {
 
 std::shared_ptr<const std::string> StoredMessage::load() const {
   if (wire) return wire;
-  auto& cache = WireCache::shared();
-  if (auto hit = cache.get(key)) return hit;
+  if (auto hit = cache->get(key)) return hit;
   auto text = read_message(file);
   if (file_key(file) != std::optional<FileKey>(key)) throw std::runtime_error(file.string() + " changed");
   auto loaded = std::make_shared<const std::string>(to_wire(to_crlf(text)));
-  cache.put(key, loaded);
+  cache->put(key, loaded);
   return loaded;
 }
 
 std::shared_ptr<const std::string> StoredMessage::cached() const {
-  return wire ? wire : WireCache::shared().get(key);
+  return wire ? wire : cache->get(key);
 }
 
 std::string StoredMessage::text() const { return from_wire(*load(), size); }
@@ -65,8 +64,11 @@ std::string uid_for_name(std::string_view name) {
   return valid ? std::string(name) : md5_hex(name);
 }
 
-Maildrop::Maildrop(std::string user, std::string password, fs::path dir)
-    : user_(std::move(user)), password_(std::move(password)), dir_(std::move(dir)) {}
+Maildrop::Maildrop(std::string user, std::string password, fs::path dir, std::shared_ptr<WireCache> cache)
+    : user_(std::move(user)),
+      password_(std::move(password)),
+      dir_(std::move(dir)),
+      cache_(cache || dir_.empty() ? std::move(cache) : std::make_shared<WireCache>(WireCache::kDefaultBudget)) {}
 
 bool Maildrop::check_password(std::string_view password) const { return password == password_; }
 
@@ -101,21 +103,22 @@ std::vector<StoredMessage> Maildrop::scan_locked() {
     auto key = file_key(path);
     if (!key) continue;  // gone meanwhile, or not a regular file
     std::string name = path.filename();
-    auto it = cache_.find(name);
-    if (it != cache_.end() && it->second.key == *key) {
+    auto it = known_.find(name);
+    if (it != known_.end() && it->second.key == *key) {
       fresh.emplace(name, std::move(it->second));
     } else {
-      // Read once to learn its CRLF size; the wire form goes to the shared cache, not here.
+      // Read once to learn its CRLF size; the wire form goes to the cache, not here.
       StoredMessage m = make_message(name, read_message(path));
-      WireCache::shared().put(*key, std::move(m.wire));
+      cache_->put(*key, std::move(m.wire));
       m.wire = nullptr;
+      m.cache = cache_;
       m.file = path;
       m.key = *key;
       fresh.emplace(name, std::move(m));
     }
     out.push_back(fresh.at(name));
   }
-  cache_ = std::move(fresh);
+  known_ = std::move(fresh);
   return out;
 }
 
@@ -134,8 +137,8 @@ bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t sessio
       departures_.push_back({uid, it->name, reason, session});
       memory_.erase(it);
     } else {
-      auto it = std::find_if(cache_.begin(), cache_.end(), [&](auto& c) { return c.second.uid == uid; });
-      if (it == cache_.end()) continue;
+      auto it = std::find_if(known_.begin(), known_.end(), [&](auto& c) { return c.second.uid == uid; });
+      if (it == known_.end()) continue;
       std::error_code ec;
       fs::remove(dir_ / it->first, ec);
       if (ec) {
@@ -143,7 +146,7 @@ bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t sessio
         continue;
       }
       departures_.push_back({uid, it->first, reason, session});
-      cache_.erase(it);
+      known_.erase(it);
     }
   }
   return all_removed;

@@ -23,8 +23,9 @@ struct StoredMessage {
   std::shared_ptr<const std::string> wire;  // in-memory maildrops: to_wire(text)
   std::filesystem::path file;               // directory maildrops: loaded on demand
   FileKey key;
+  std::shared_ptr<WireCache> cache;         // directory maildrops: their maildrop's
 
-  // The wire form, from memory, the process's WireCache, or the file. Throws
+  // The wire form, from memory, the maildrop's WireCache, or the file. Throws
   // std::runtime_error when the file is gone or changed since the snapshot.
   std::shared_ptr<const std::string> load() const;
   // The wire form if it is at hand without reading the file, else nullptr.
@@ -41,8 +42,11 @@ struct Departure {
 
 class Maildrop {
  public:
-  // `dir` empty: the maildrop lives in memory.
-  Maildrop(std::string user, std::string password, std::filesystem::path dir = {});
+  // `dir` empty: the maildrop lives in memory. A directory's messages are read through
+  // `cache`, which maildrops may share (Mailboxes::wire_cache()); none given: one of
+  // their own, of WireCache::kDefaultBudget octets.
+  Maildrop(std::string user, std::string password, std::filesystem::path dir = {},
+           std::shared_ptr<WireCache> cache = nullptr);
 
   const std::string& user() const { return user_; }
   const std::string& password() const { return password_; }
@@ -72,21 +76,24 @@ class Maildrop {
   const std::string user_;
   const std::string password_;
   const std::filesystem::path dir_;
+  const std::shared_ptr<WireCache> cache_;
   mutable std::mutex mutex_;
   std::optional<std::uint64_t> lock_owner_;
   std::vector<StoredMessage> memory_;  // in-memory maildrops
-  std::map<std::string, StoredMessage> cache_;  // directory maildrops, by file name; no content
+  std::map<std::string, StoredMessage> known_;  // directory maildrops, by file name; no content
   std::vector<Departure> departures_;
 };
 
-// Every account of the server, by user name.
+// Every account of the server, by user name, and the wire cache their directories share.
 class Mailboxes {
  public:
   void add(std::shared_ptr<Maildrop> maildrop);
   std::shared_ptr<Maildrop> find(std::string_view user) const;
   std::vector<std::shared_ptr<Maildrop>> all() const;
+  const std::shared_ptr<WireCache>& wire_cache() const { return cache_; }
 
  private:
+  const std::shared_ptr<WireCache> cache_ = std::make_shared<WireCache>(WireCache::kDefaultBudget);
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<Maildrop>> maildrops_;
 };
