@@ -83,12 +83,21 @@ TEST(Maildrop, CommitRemovesFilesAndRemembersWhy) {
   write(dir.path() / "b.eml", "y\r\n");
   Maildrop md("bob", "pw", dir.path());
   md.snapshot();
-  EXPECT_TRUE(md.commit({"a"}, 7, "retrieved"));
+  EXPECT_TRUE(md.commit({"a"}, 7, DepartureReason::Retrieved));
   EXPECT_FALSE(fs::exists(dir.path() / "a.eml"));
   EXPECT_TRUE(fs::exists(dir.path() / "b.eml"));
   ASSERT_EQ(md.departures().size(), 1u);
   EXPECT_EQ(md.departures()[0].name, "a.eml");
   EXPECT_EQ(md.departures()[0].session, 7u);
+  EXPECT_EQ(md.departures()[0].reason, DepartureReason::Retrieved);
+  EXPECT_TRUE(md.remove("b"));
+  EXPECT_EQ(md.departures()[1].reason, DepartureReason::Removed);
+}
+
+TEST(Maildrop, DepartureReasonsHaveTheirPrintedNames) {
+  EXPECT_EQ(reason_name(DepartureReason::Retrieved), "retrieved");
+  EXPECT_EQ(reason_name(DepartureReason::CompetingClient), "competing-client");
+  EXPECT_EQ(reason_name(DepartureReason::Removed), "removed");
 }
 
 TEST(Maildrop, NewFilesAppearInTheNextSnapshot) {

@@ -128,7 +128,7 @@ TEST_F(SessionTest, DeleRsetAndUpdateOnlyOnQuit) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].uid, "001");
   ASSERT_EQ(h.bob->departures().size(), 1u);
-  EXPECT_EQ(h.bob->departures()[0].reason, "retrieved");
+  EXPECT_EQ(h.bob->departures()[0].reason, DepartureReason::Retrieved);
 }
 
 TEST_F(SessionTest, ConnectionLostWithoutQuitChangesNothing) {

@@ -58,6 +58,18 @@ std::shared_ptr<const std::string> StoredMessage::cached() const {
 
 std::string StoredMessage::text() const { return from_wire(*load(), size); }
 
+std::string_view reason_name(DepartureReason reason) {
+  switch (reason) {
+    case DepartureReason::Retrieved:
+      return "retrieved";
+    case DepartureReason::CompetingClient:
+      return "competing-client";
+    case DepartureReason::Removed:
+      return "removed";
+  }
+  return "?";
+}
+
 std::string uid_for_name(std::string_view name) {
   bool valid = !name.empty() && name.size() <= 70 &&
                std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
@@ -127,7 +139,7 @@ std::vector<StoredMessage> Maildrop::snapshot() {
   return scan_locked();
 }
 
-bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t session, const std::string& reason) {
+bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t session, DepartureReason reason) {
   std::lock_guard lock(mutex_);
   bool all_removed = true;
   for (const auto& uid : uids) {
@@ -160,7 +172,7 @@ std::size_t Maildrop::take(std::size_t count, std::uint64_t session) {
     if (count == 0 || count > messages.size()) count = messages.size();
     for (std::size_t i = 0; i < count; ++i) uids.push_back(messages[i].uid);
   }
-  commit(uids, session, "competing-client");
+  commit(uids, session, DepartureReason::CompetingClient);
   return uids.size();
 }
 
@@ -183,7 +195,7 @@ void Maildrop::add(const std::string& name, std::string text) {
 bool Maildrop::remove(const std::string& uid) {
   std::vector<std::string> uids{uid};
   auto before = departures().size();
-  commit(uids, 0, "removed");
+  commit(uids, 0, DepartureReason::Removed);
   return departures().size() > before;
 }
 

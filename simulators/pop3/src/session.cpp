@@ -476,7 +476,7 @@ Session::Reply Session::handle_QUIT(std::string_view args) {
   if (uids.empty()) return Reply{std::string(reply::kQuit), nullptr, true};
   Reply update;
   update.work = [md = maildrop_, uids = std::move(uids), id = id_]() -> std::function<Reply()> {
-    bool ok = md->commit(uids, id, "retrieved");
+    bool ok = md->commit(uids, id, DepartureReason::Retrieved);
     return [ok] { return Reply{std::string(ok ? reply::kQuit : reply::kUpdateFailed), nullptr, true}; };
   };
   return update;

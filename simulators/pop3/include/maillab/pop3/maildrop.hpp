@@ -33,10 +33,18 @@ struct StoredMessage {
   std::string text() const;
 };
 
+enum class DepartureReason {
+  Retrieved,        // DELE, then QUIT
+  CompetingClient,  // the Maildrop fault layer's other client
+  Removed,          // the in-process API
+};
+// "retrieved", "competing-client", "removed": for printing.
+std::string_view reason_name(DepartureReason reason);
+
 struct Departure {
   std::string uid;
   std::string name;
-  std::string reason;  // "retrieved" (DELE + QUIT), "competing-client", "removed" (API)
+  DepartureReason reason = DepartureReason::Retrieved;
   std::uint64_t session = 0;
 };
 
@@ -61,7 +69,7 @@ class Maildrop {
   // Throws std::runtime_error when the directory cannot be read.
   std::vector<StoredMessage> snapshot();
   // Removes the messages with these UIDs; returns false when one could not be removed.
-  bool commit(const std::vector<std::string>& uids, std::uint64_t session, const std::string& reason);
+  bool commit(const std::vector<std::string>& uids, std::uint64_t session, DepartureReason reason);
   // A competing client takes the first `count` messages (0: all); returns how many.
   std::size_t take(std::size_t count, std::uint64_t session);
 
