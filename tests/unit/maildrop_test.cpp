@@ -77,11 +77,11 @@ TEST(WireCache, BoundedLeastRecentlyUsedFirst) {
   EXPECT_EQ(cache.octets(), 50u);
 }
 
-TEST(Maildrop, CommitRemovesFilesAndRemembersWhy) {
+TEST(Maildrop, CommitInPlaceRemovesFilesAndRemembersWhy) {
   maillab::test::TempDir dir;
   write(dir.path() / "a.eml", "x\r\n");
   write(dir.path() / "b.eml", "y\r\n");
-  Maildrop md("bob", "pw", dir.path());
+  Maildrop md("bob", "pw", dir.path(), nullptr, Deletions::FromDirectory);
   md.snapshot();
   EXPECT_TRUE(md.commit({"a"}, 7, DepartureReason::Retrieved));
   EXPECT_FALSE(fs::exists(dir.path() / "a.eml"));
@@ -92,6 +92,27 @@ TEST(Maildrop, CommitRemovesFilesAndRemembersWhy) {
   EXPECT_EQ(md.departures()[0].reason, DepartureReason::Retrieved);
   EXPECT_TRUE(md.remove("b"));
   EXPECT_EQ(md.departures()[1].reason, DepartureReason::Removed);
+}
+
+// By default the directory is someone's own: a deletion hides the file and touches nothing.
+TEST(Maildrop, CommitByDefaultKeepsTheFilesAndHidesThem) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "a.eml", "x\r\n");
+  write(dir.path() / "b.eml", "y\r\n");
+  Maildrop md("bob", "pw", dir.path());
+  md.snapshot();
+  EXPECT_TRUE(md.commit({"a"}, 7, DepartureReason::Retrieved));
+  EXPECT_EQ(md.take(0, 8), 1u) << "b, taken by a competing client";
+  EXPECT_TRUE(fs::exists(dir.path() / "a.eml"));
+  EXPECT_TRUE(fs::exists(dir.path() / "b.eml"));
+  EXPECT_TRUE(md.snapshot().empty());
+  ASSERT_EQ(md.departures().size(), 2u);
+  EXPECT_EQ(md.departures()[1].reason, DepartureReason::CompetingClient);
+  write(dir.path() / "c.eml", "new\r\n");
+  ASSERT_EQ(md.snapshot().size(), 1u) << "new files still come in";
+  EXPECT_EQ(md.snapshot()[0].uid, "c");
+  Maildrop again("bob", "pw", dir.path());
+  EXPECT_EQ(again.snapshot().size(), 3u) << "what was hidden is hidden from that maildrop only";
 }
 
 TEST(Maildrop, DepartureReasonsHaveTheirPrintedNames) {

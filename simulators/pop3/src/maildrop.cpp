@@ -76,11 +76,13 @@ std::string uid_for_name(std::string_view name) {
   return valid ? std::string(name) : md5_hex(name);
 }
 
-Maildrop::Maildrop(std::string user, std::string password, fs::path dir, std::shared_ptr<WireCache> cache)
+Maildrop::Maildrop(std::string user, std::string password, fs::path dir, std::shared_ptr<WireCache> cache,
+                   Deletions deletions)
     : user_(std::move(user)),
       password_(std::move(password)),
       dir_(std::move(dir)),
-      cache_(cache || dir_.empty() ? std::move(cache) : std::make_shared<WireCache>(WireCache::kDefaultBudget)) {}
+      cache_(cache || dir_.empty() ? std::move(cache) : std::make_shared<WireCache>(WireCache::kDefaultBudget)),
+      deletions_(deletions) {}
 
 bool Maildrop::check_password(std::string_view password) const { return password == password_; }
 
@@ -115,6 +117,7 @@ std::vector<StoredMessage> Maildrop::scan_locked() {
     auto key = file_key(path);
     if (!key) continue;  // gone meanwhile, or not a regular file
     std::string name = path.filename();
+    if (auto h = hidden_.find(name); h != hidden_.end() && h->second == *key) continue;
     auto it = known_.find(name);
     if (it != known_.end() && it->second.key == *key) {
       fresh.emplace(name, std::move(it->second));
@@ -151,9 +154,7 @@ bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t sessio
     } else {
       auto it = std::find_if(known_.begin(), known_.end(), [&](auto& c) { return c.second.uid == uid; });
       if (it == known_.end()) continue;
-      std::error_code ec;
-      fs::remove(dir_ / it->first, ec);
-      if (ec) {
+      if (!delete_file_locked(it->first, it->second.key)) {
         all_removed = false;
         continue;
       }
@@ -162,6 +163,16 @@ bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t sessio
     }
   }
   return all_removed;
+}
+
+bool Maildrop::delete_file_locked(const std::string& name, const FileKey& key) {
+  if (deletions_ == Deletions::InMemory) {
+    hidden_[name] = key;  // a file written anew under the name is a new message
+    return true;
+  }
+  std::error_code ec;
+  fs::remove(dir_ / name, ec);
+  return !ec;
 }
 
 std::size_t Maildrop::take(std::size_t count, std::uint64_t session) {

@@ -2,7 +2,10 @@
 // The maildrops of the simulated ISP: one per account, backed by a directory of *.eml
 // files (served in file-name order) or held in memory. A maildrop changes only through
 // commit() (a session's UPDATE state), the in-process API and the Maildrop fault layer,
-// and it remembers where every message that left it went.
+// and it remembers where every message that left it went. A directory's files are
+// deleted only when it is served in place (Deletions::FromDirectory); by default the
+// directory is someone's own (the repository's fixtures, say) and a deletion hides the
+// file for the maildrop's life instead.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -48,13 +51,19 @@ struct Departure {
   std::uint64_t session = 0;
 };
 
+// What a deletion does to a directory maildrop's file.
+enum class Deletions {
+  InMemory,       // nothing: the file is hidden from then on, until the maildrop goes
+  FromDirectory,  // removes it (`maillab pop3d --in-place`)
+};
+
 class Maildrop {
  public:
   // `dir` empty: the maildrop lives in memory. A directory's messages are read through
   // `cache`, which maildrops may share (Mailboxes::wire_cache()); none given: one of
   // their own, of WireCache::kDefaultBudget octets.
   Maildrop(std::string user, std::string password, std::filesystem::path dir = {},
-           std::shared_ptr<WireCache> cache = nullptr);
+           std::shared_ptr<WireCache> cache = nullptr, Deletions deletions = Deletions::InMemory);
 
   const std::string& user() const { return user_; }
   const std::string& password() const { return password_; }
@@ -80,15 +89,19 @@ class Maildrop {
 
  private:
   std::vector<StoredMessage> scan_locked();
+  // The one place the two Deletions differ; false when the file could not be removed.
+  bool delete_file_locked(const std::string& name, const FileKey& key);
 
   const std::string user_;
   const std::string password_;
   const std::filesystem::path dir_;
   const std::shared_ptr<WireCache> cache_;
+  const Deletions deletions_;
   mutable std::mutex mutex_;
   std::optional<std::uint64_t> lock_owner_;
   std::vector<StoredMessage> memory_;  // in-memory maildrops
   std::map<std::string, StoredMessage> known_;  // directory maildrops, by file name; no content
+  std::map<std::string, FileKey> hidden_;       // Deletions::InMemory: deleted, by file name
   std::vector<Departure> departures_;
 };
 
