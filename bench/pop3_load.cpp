@@ -2,13 +2,15 @@
 // --sessions threads logs on as its own user (USER/PASS), RETRs messages 1..--messages
 // one after another, QUITs without deleting, and starts over, until --seconds pass.
 // `--idle N` instead opens N sessions, reads each greeting, sends USER, and holds them
-// until stdin closes (the caller measures the server's memory meanwhile).
+// until stdin closes (the caller measures the server's memory meanwhile). `--raw SIZE`
+// measures raw loopback TCP bandwidth instead, the ceiling a RETR is compared with.
 // Prints one line of JSON.
 #include <utility>  // before Boost 1.74 Asio, which forgets it
 #include <boost/asio.hpp>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -19,26 +21,93 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Reads into one large buffer and scans only the octets that arrived, so the client
+// costs about what a raw receiver costs: the server is what is measured.
 struct Line {
+  Line(tcp::socket& s, std::vector<char>& b) : socket(s), buffer(b) {}
   tcp::socket& socket;
-  std::string buffer;
-  std::string read_line() {
-    auto n = asio::read_until(socket, asio::dynamic_buffer(buffer), "\r\n");
-    std::string line = buffer.substr(0, n - 2);
-    buffer.erase(0, n);
-    return line;
+  std::vector<char>& buffer;  // the thread's, reused by its sessions
+  std::size_t begin = 0, end = 0;
+
+  void fill() {
+    if (begin == end) begin = end = 0;
+    if (end == buffer.size()) {
+      std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    end += socket.read_some(asio::buffer(buffer.data() + end, buffer.size() - end));
   }
-  // A multi-line body up to and including CRLF.CRLF; returns its size.
+  std::string read_line() {
+    for (std::size_t seen = 0;;) {
+      auto from = begin + (seen ? seen - 1 : 0);
+      auto* hit = static_cast<const char*>(memmem(buffer.data() + from, end - from, "\r\n", 2));
+      if (hit) {
+        std::string line(static_cast<const char*>(buffer.data() + begin), hit);
+        begin = static_cast<std::size_t>(hit - buffer.data()) + 2;
+        return line;
+      }
+      seen = end - begin;
+      fill();
+    }
+  }
+  // A multi-line body up to and including CRLF.CRLF; returns its size. The body itself is
+  // dropped as it is scanned: only the last four octets are kept to find the terminator.
   std::size_t read_body() {
-    auto n = asio::read_until(socket, asio::dynamic_buffer(buffer), "\r\n.\r\n");
-    buffer.erase(0, n);
-    return n;
+    std::size_t total = 0;
+    for (std::size_t seen = 0;;) {
+      auto from = begin + (seen > 4 ? seen - 4 : 0);
+      auto* hit = static_cast<const char*>(memmem(buffer.data() + from, end - from, "\r\n.\r\n", 5));
+      if (hit) {
+        auto stop = static_cast<std::size_t>(hit - buffer.data()) + 5;
+        total += stop - begin;
+        begin = stop;
+        return total;
+      }
+      if (end - begin > 4) {
+        total += end - begin - 4;
+        begin = end - 4;
+      }
+      seen = end - begin;
+      fill();
+    }
   }
   std::string command(const std::string& cmd) {
     asio::write(socket, asio::buffer(cmd + "\r\n"));
     return read_line();
   }
 };
+
+// Raw loopback TCP bandwidth, the ceiling for a RETR: a sender thread writes a
+// `size`-octet buffer again and again, the receiver reads it into the same kind of buffer
+// the POP3 sessions use, for `seconds`.
+void raw_loopback(std::size_t size, double seconds) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::thread sender([&] {
+    try {
+      tcp::socket s(io);
+      acceptor.accept(s);
+      std::vector<char> message(size, 'x');
+      for (;;) asio::write(s, asio::buffer(message));
+    } catch (const std::exception&) {
+      // The receiver closed: done.
+    }
+  });
+  tcp::socket r(io);
+  r.connect(acceptor.local_endpoint());
+  std::vector<char> buffer(4u << 20);
+  std::uint64_t bytes = 0;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (Clock::now() < deadline) bytes += r.read_some(asio::buffer(buffer));
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  r.close();
+  sender.join();
+  std::cout << "{\"bytes\": " << bytes << ", \"seconds\": " << elapsed << ", \"messages_per_second\": "
+            << static_cast<double>(bytes) / static_cast<double>(size) / elapsed << ", \"mb_per_second\": "
+            << static_cast<double>(bytes) / elapsed / 1e6 << "}" << std::endl;
+}
 
 void expect_ok(const std::string& reply, const std::string& what) {
   if (reply.rfind("+OK", 0) != 0) throw std::runtime_error(what + ": " + reply);
@@ -51,23 +120,30 @@ int main(int argc, char** argv) {
   int port = 0, sessions = 1, messages = 1, idle = 0;
   double seconds = 5;
   std::string user_prefix = "user", password = "secret";
-  app.add_option("--port", port)->required();
+  app.add_option("--port", port);
   app.add_option("--sessions", sessions);
   app.add_option("--messages", messages, "RETR 1..N per session");
   app.add_option("--seconds", seconds);
   app.add_option("--user-prefix", user_prefix, "session i logs on as PREFIX<i>");
   app.add_option("--password", password);
   app.add_option("--idle", idle, "hold N idle sessions until stdin closes");
+  std::size_t raw = 0;
+  app.add_option("--raw", raw, "measure raw loopback TCP: SIZE-octet writes from a thread to this one");
   CLI11_PARSE(app, argc, argv);
+  if (raw > 0) {
+    raw_loopback(raw, seconds);
+    return 0;
+  }
   auto endpoint = tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
 
   if (idle > 0) {
     asio::io_context io;
     std::vector<tcp::socket> held;
+    std::vector<char> buffer(4096);
     for (int i = 0; i < idle; ++i) {
       held.emplace_back(io);
       held.back().connect(endpoint);
-      Line l{held.back(), {}};
+      Line l{held.back(), buffer};
       expect_ok(l.read_line(), "greeting");
       expect_ok(l.command("USER " + user_prefix + std::to_string(i + 1)), "USER");
     }
@@ -86,11 +162,12 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, s] {
       try {
         asio::io_context io;
+        std::vector<char> buffer(4u << 20);
         while (Clock::now() < deadline) {
           tcp::socket socket(io);
           socket.connect(endpoint);
           socket.set_option(tcp::no_delay(true));
-          Line l{socket, {}};
+          Line l{socket, buffer};
           expect_ok(l.read_line(), "greeting");
           expect_ok(l.command("USER " + user_prefix + std::to_string(s + 1)), "USER");
           expect_ok(l.command("PASS " + password), "PASS");
