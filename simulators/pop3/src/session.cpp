@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "maillab/base/ascii.hpp"
 #include "maillab/base/codec.hpp"
@@ -21,6 +22,13 @@ bool is_digits(std::string_view s) {
 std::string_view trim_right(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// Of digits only (is_digits checked), without a temporary string per command.
+std::uint64_t number_of(std::string_view digits) {
+  std::uint64_t n = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  return n;
 }
 
 bool takes_message_number(std::string_view verb) {
@@ -121,7 +129,7 @@ void Session::line(std::string_view text, std::vector<Action>& out) {
   int number = 0;
   if (takes_message_number(verb)) {
     auto first = args.substr(0, args.find(' '));
-    if (is_digits(first)) number = std::stoi(std::string(first));
+    if (is_digits(first)) number = static_cast<int>(number_of(first));
   }
   auto verdict = faults_.on_reply({verb, number, user_});
   if (net::verdict_answers(verdict)) {
@@ -356,7 +364,7 @@ Session::Message* Session::message_arg(std::string_view arg, Reply& error) {
     error = Reply{std::string(reply::kSyntax), nullptr, false, true};
     return nullptr;
   }
-  auto n = std::stoul(std::string(arg));
+  auto n = number_of(arg);
   if (n == 0 || n > messages_.size()) {
     error = Reply{std::string(reply::kNoSuchMessage)};
     return nullptr;
@@ -402,7 +410,7 @@ Session::Reply Session::handle_TOP(std::string_view args) {
   Reply error;
   auto* m = message_arg(args.substr(0, space), error);
   if (!m) return error;
-  return serve(*m, std::stoull(std::string(args.substr(space + 1))));
+  return serve(*m, number_of(args.substr(space + 1)));
 }
 
 Session::Reply Session::serve(const Message& m, std::optional<std::uint64_t> top_lines) {
