@@ -113,82 +113,97 @@ void expect_ok(const std::string& reply, const std::string& what) {
   if (reply.rfind("+OK", 0) != 0) throw std::runtime_error(what + ": " + reply);
 }
 
+struct Options {
+  int port = 0, sessions = 1, messages = 1, idle = 0;
+  double seconds = 5;
+  std::string user_prefix = "user", password = "secret";
+  std::size_t raw = 0;
+  tcp::endpoint endpoint() const {
+    return tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+  }
+};
+
+int hold_idle(const Options& o) {
+  asio::io_context io;
+  std::vector<tcp::socket> held;
+  std::vector<char> buffer(4096);
+  for (int i = 0; i < o.idle; ++i) {
+    held.emplace_back(io);
+    held.back().connect(o.endpoint());
+    Line l{held.back(), buffer};
+    expect_ok(l.read_line(), "greeting");
+    expect_ok(l.command("USER " + o.user_prefix + std::to_string(i + 1)), "USER");
+  }
+  std::cout << "{\"idle\": " << o.idle << "}" << std::endl;
+  std::string ignored;
+  std::getline(std::cin, ignored);
+  return 0;
+}
+
+struct Totals {
+  std::atomic<std::uint64_t> messages{0}, bytes{0}, sessions{0};
+  std::atomic<bool> failed{false};
+};
+
+// Session after session as user PREFIX<s + 1> until the deadline.
+void one_client(const Options& o, int s, Clock::time_point deadline, Totals& totals) {
+  try {
+    asio::io_context io;
+    std::vector<char> buffer(4u << 20);
+    while (Clock::now() < deadline) {
+      tcp::socket socket(io);
+      socket.connect(o.endpoint());
+      socket.set_option(tcp::no_delay(true));
+      Line l{socket, buffer};
+      expect_ok(l.read_line(), "greeting");
+      expect_ok(l.command("USER " + o.user_prefix + std::to_string(s + 1)), "USER");
+      expect_ok(l.command("PASS " + o.password), "PASS");
+      for (int m = 1; m <= o.messages && Clock::now() < deadline; ++m) {
+        expect_ok(l.command("RETR " + std::to_string(m)), "RETR");
+        totals.bytes += l.read_body();
+        ++totals.messages;
+      }
+      expect_ok(l.command("QUIT"), "QUIT");
+      ++totals.sessions;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "session " << s << ": " << e.what() << "\n";
+    totals.failed = true;
+  }
+}
+
+int run_load(const Options& o) {
+  Totals totals;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  std::vector<std::thread> threads;
+  for (int s = 0; s < o.sessions; ++s) threads.emplace_back([&, s] { one_client(o, s, deadline, totals); });
+  for (auto& t : threads) t.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cout << "{\"messages\": " << totals.messages << ", \"bytes\": " << totals.bytes << ", \"sessions\": "
+            << totals.sessions << ", \"seconds\": " << elapsed << ", \"messages_per_second\": "
+            << totals.messages / elapsed << ", \"mb_per_second\": " << totals.bytes / elapsed / 1e6 << "}"
+            << std::endl;
+  return totals.failed ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"POP3 load driver"};
-  int port = 0, sessions = 1, messages = 1, idle = 0;
-  double seconds = 5;
-  std::string user_prefix = "user", password = "secret";
-  app.add_option("--port", port);
-  app.add_option("--sessions", sessions);
-  app.add_option("--messages", messages, "RETR 1..N per session");
-  app.add_option("--seconds", seconds);
-  app.add_option("--user-prefix", user_prefix, "session i logs on as PREFIX<i>");
-  app.add_option("--password", password);
-  app.add_option("--idle", idle, "hold N idle sessions until stdin closes");
-  std::size_t raw = 0;
-  app.add_option("--raw", raw, "measure raw loopback TCP: SIZE-octet writes from a thread to this one");
+  Options o;
+  app.add_option("--port", o.port);
+  app.add_option("--sessions", o.sessions);
+  app.add_option("--messages", o.messages, "RETR 1..N per session");
+  app.add_option("--seconds", o.seconds);
+  app.add_option("--user-prefix", o.user_prefix, "session i logs on as PREFIX<i>");
+  app.add_option("--password", o.password);
+  app.add_option("--idle", o.idle, "hold N idle sessions until stdin closes");
+  app.add_option("--raw", o.raw, "measure raw loopback TCP: SIZE-octet writes from a thread to this one");
   CLI11_PARSE(app, argc, argv);
-  if (raw > 0) {
-    raw_loopback(raw, seconds);
+  if (o.raw > 0) {
+    raw_loopback(o.raw, o.seconds);
     return 0;
   }
-  auto endpoint = tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
-
-  if (idle > 0) {
-    asio::io_context io;
-    std::vector<tcp::socket> held;
-    std::vector<char> buffer(4096);
-    for (int i = 0; i < idle; ++i) {
-      held.emplace_back(io);
-      held.back().connect(endpoint);
-      Line l{held.back(), buffer};
-      expect_ok(l.read_line(), "greeting");
-      expect_ok(l.command("USER " + user_prefix + std::to_string(i + 1)), "USER");
-    }
-    std::cout << "{\"idle\": " << idle << "}" << std::endl;
-    std::string ignored;
-    std::getline(std::cin, ignored);
-    return 0;
-  }
-
-  std::atomic<std::uint64_t> total_messages{0}, total_bytes{0}, total_sessions{0};
-  std::atomic<bool> failed{false};
-  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  auto start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int s = 0; s < sessions; ++s) {
-    threads.emplace_back([&, s] {
-      try {
-        asio::io_context io;
-        std::vector<char> buffer(4u << 20);
-        while (Clock::now() < deadline) {
-          tcp::socket socket(io);
-          socket.connect(endpoint);
-          socket.set_option(tcp::no_delay(true));
-          Line l{socket, buffer};
-          expect_ok(l.read_line(), "greeting");
-          expect_ok(l.command("USER " + user_prefix + std::to_string(s + 1)), "USER");
-          expect_ok(l.command("PASS " + password), "PASS");
-          for (int m = 1; m <= messages && Clock::now() < deadline; ++m) {
-            expect_ok(l.command("RETR " + std::to_string(m)), "RETR");
-            total_bytes += l.read_body();
-            ++total_messages;
-          }
-          expect_ok(l.command("QUIT"), "QUIT");
-          ++total_sessions;
-        }
-      } catch (const std::exception& e) {
-        std::cerr << "session " << s << ": " << e.what() << "\n";
-        failed = true;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::cout << "{\"messages\": " << total_messages << ", \"bytes\": " << total_bytes << ", \"sessions\": "
-            << total_sessions << ", \"seconds\": " << elapsed << ", \"messages_per_second\": "
-            << total_messages / elapsed << ", \"mb_per_second\": " << total_bytes / elapsed / 1e6 << "}" << std::endl;
-  return failed ? 1 : 0;
+  return o.idle > 0 ? hold_idle(o) : run_load(o);
 }
