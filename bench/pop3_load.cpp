@@ -2,13 +2,15 @@
 // --sessions threads logs on as its own user (USER/PASS), RETRs messages 1..--messages
 // one after another, QUITs without deleting, and starts over, until --seconds pass.
 // `--idle N` instead opens N sessions, reads each greeting, sends USER, and holds them
-// until stdin closes (the caller measures the server's memory meanwhile).
+// until stdin closes (the caller measures the server's memory meanwhile). `--raw SIZE`
+// measures raw loopback TCP bandwidth instead, the ceiling a RETR is compared with.
 // Prints one line of JSON.
 #include <utility>  // before Boost 1.74 Asio, which forgets it
 #include <boost/asio.hpp>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -19,20 +21,56 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Reads into one large buffer and scans only the octets that arrived, so the client
+// costs about what a raw receiver costs: the server is what is measured.
 struct Line {
+  Line(tcp::socket& s, std::vector<char>& b) : socket(s), buffer(b) {}
   tcp::socket& socket;
-  std::string buffer;
-  std::string read_line() {
-    auto n = asio::read_until(socket, asio::dynamic_buffer(buffer), "\r\n");
-    std::string line = buffer.substr(0, n - 2);
-    buffer.erase(0, n);
-    return line;
+  std::vector<char>& buffer;  // the thread's, reused by its sessions
+  std::size_t begin = 0, end = 0;
+
+  void fill() {
+    if (begin == end) begin = end = 0;
+    if (end == buffer.size()) {
+      std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    end += socket.read_some(asio::buffer(buffer.data() + end, buffer.size() - end));
   }
-  // A multi-line body up to and including CRLF.CRLF; returns its size.
+  std::string read_line() {
+    for (std::size_t seen = 0;;) {
+      auto from = begin + (seen ? seen - 1 : 0);
+      auto* hit = static_cast<const char*>(memmem(buffer.data() + from, end - from, "\r\n", 2));
+      if (hit) {
+        std::string line(static_cast<const char*>(buffer.data() + begin), hit);
+        begin = static_cast<std::size_t>(hit - buffer.data()) + 2;
+        return line;
+      }
+      seen = end - begin;
+      fill();
+    }
+  }
+  // A multi-line body up to and including CRLF.CRLF; returns its size. The body itself is
+  // dropped as it is scanned: only the last four octets are kept to find the terminator.
   std::size_t read_body() {
-    auto n = asio::read_until(socket, asio::dynamic_buffer(buffer), "\r\n.\r\n");
-    buffer.erase(0, n);
-    return n;
+    std::size_t total = 0;
+    for (std::size_t seen = 0;;) {
+      auto from = begin + (seen > 4 ? seen - 4 : 0);
+      auto* hit = static_cast<const char*>(memmem(buffer.data() + from, end - from, "\r\n.\r\n", 5));
+      if (hit) {
+        auto stop = static_cast<std::size_t>(hit - buffer.data()) + 5;
+        total += stop - begin;
+        begin = stop;
+        return total;
+      }
+      if (end - begin > 4) {
+        total += end - begin - 4;
+        begin = end - 4;
+      }
+      seen = end - begin;
+      fill();
+    }
   }
   std::string command(const std::string& cmd) {
     asio::write(socket, asio::buffer(cmd + "\r\n"));
@@ -40,78 +78,132 @@ struct Line {
   }
 };
 
+// Raw loopback TCP bandwidth, the ceiling for a RETR: a sender thread writes a
+// `size`-octet buffer again and again, the receiver reads it into the same kind of buffer
+// the POP3 sessions use, for `seconds`.
+void raw_loopback(std::size_t size, double seconds) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::thread sender([&] {
+    try {
+      tcp::socket s(io);
+      acceptor.accept(s);
+      std::vector<char> message(size, 'x');
+      for (;;) asio::write(s, asio::buffer(message));
+    } catch (const std::exception&) {
+      // The receiver closed: done.
+    }
+  });
+  tcp::socket r(io);
+  r.connect(acceptor.local_endpoint());
+  std::vector<char> buffer(4u << 20);
+  std::uint64_t bytes = 0;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (Clock::now() < deadline) bytes += r.read_some(asio::buffer(buffer));
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  r.close();
+  sender.join();
+  std::cout << "{\"bytes\": " << bytes << ", \"seconds\": " << elapsed << ", \"messages_per_second\": "
+            << static_cast<double>(bytes) / static_cast<double>(size) / elapsed << ", \"mb_per_second\": "
+            << static_cast<double>(bytes) / elapsed / 1e6 << "}" << std::endl;
+}
+
 void expect_ok(const std::string& reply, const std::string& what) {
   if (reply.rfind("+OK", 0) != 0) throw std::runtime_error(what + ": " + reply);
+}
+
+struct Options {
+  int port = 0, sessions = 1, messages = 1, idle = 0;
+  double seconds = 5;
+  std::string user_prefix = "user", password = "secret";
+  std::size_t raw = 0;
+  tcp::endpoint endpoint() const {
+    return tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+  }
+};
+
+int hold_idle(const Options& o) {
+  asio::io_context io;
+  std::vector<tcp::socket> held;
+  std::vector<char> buffer(4096);
+  for (int i = 0; i < o.idle; ++i) {
+    held.emplace_back(io);
+    held.back().connect(o.endpoint());
+    Line l{held.back(), buffer};
+    expect_ok(l.read_line(), "greeting");
+    expect_ok(l.command("USER " + o.user_prefix + std::to_string(i + 1)), "USER");
+  }
+  std::cout << "{\"idle\": " << o.idle << "}" << std::endl;
+  std::string ignored;
+  std::getline(std::cin, ignored);
+  return 0;
+}
+
+struct Totals {
+  std::atomic<std::uint64_t> messages{0}, bytes{0}, sessions{0};
+  std::atomic<bool> failed{false};
+};
+
+// Session after session as user PREFIX<s + 1> until the deadline.
+void one_client(const Options& o, int s, Clock::time_point deadline, Totals& totals) {
+  try {
+    asio::io_context io;
+    std::vector<char> buffer(4u << 20);
+    while (Clock::now() < deadline) {
+      tcp::socket socket(io);
+      socket.connect(o.endpoint());
+      socket.set_option(tcp::no_delay(true));
+      Line l{socket, buffer};
+      expect_ok(l.read_line(), "greeting");
+      expect_ok(l.command("USER " + o.user_prefix + std::to_string(s + 1)), "USER");
+      expect_ok(l.command("PASS " + o.password), "PASS");
+      for (int m = 1; m <= o.messages && Clock::now() < deadline; ++m) {
+        expect_ok(l.command("RETR " + std::to_string(m)), "RETR");
+        totals.bytes += l.read_body();
+        ++totals.messages;
+      }
+      expect_ok(l.command("QUIT"), "QUIT");
+      ++totals.sessions;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "session " << s << ": " << e.what() << "\n";
+    totals.failed = true;
+  }
+}
+
+int run_load(const Options& o) {
+  Totals totals;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  std::vector<std::thread> threads;
+  for (int s = 0; s < o.sessions; ++s) threads.emplace_back([&, s] { one_client(o, s, deadline, totals); });
+  for (auto& t : threads) t.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cout << "{\"messages\": " << totals.messages << ", \"bytes\": " << totals.bytes << ", \"sessions\": "
+            << totals.sessions << ", \"seconds\": " << elapsed << ", \"messages_per_second\": "
+            << totals.messages / elapsed << ", \"mb_per_second\": " << totals.bytes / elapsed / 1e6 << "}"
+            << std::endl;
+  return totals.failed ? 1 : 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"POP3 load driver"};
-  int port = 0, sessions = 1, messages = 1, idle = 0;
-  double seconds = 5;
-  std::string user_prefix = "user", password = "secret";
-  app.add_option("--port", port)->required();
-  app.add_option("--sessions", sessions);
-  app.add_option("--messages", messages, "RETR 1..N per session");
-  app.add_option("--seconds", seconds);
-  app.add_option("--user-prefix", user_prefix, "session i logs on as PREFIX<i>");
-  app.add_option("--password", password);
-  app.add_option("--idle", idle, "hold N idle sessions until stdin closes");
+  Options o;
+  app.add_option("--port", o.port);
+  app.add_option("--sessions", o.sessions);
+  app.add_option("--messages", o.messages, "RETR 1..N per session");
+  app.add_option("--seconds", o.seconds);
+  app.add_option("--user-prefix", o.user_prefix, "session i logs on as PREFIX<i>");
+  app.add_option("--password", o.password);
+  app.add_option("--idle", o.idle, "hold N idle sessions until stdin closes");
+  app.add_option("--raw", o.raw, "measure raw loopback TCP: SIZE-octet writes from a thread to this one");
   CLI11_PARSE(app, argc, argv);
-  auto endpoint = tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
-
-  if (idle > 0) {
-    asio::io_context io;
-    std::vector<tcp::socket> held;
-    for (int i = 0; i < idle; ++i) {
-      held.emplace_back(io);
-      held.back().connect(endpoint);
-      Line l{held.back(), {}};
-      expect_ok(l.read_line(), "greeting");
-      expect_ok(l.command("USER " + user_prefix + std::to_string(i + 1)), "USER");
-    }
-    std::cout << "{\"idle\": " << idle << "}" << std::endl;
-    std::string ignored;
-    std::getline(std::cin, ignored);
+  if (o.raw > 0) {
+    raw_loopback(o.raw, o.seconds);
     return 0;
   }
-
-  std::atomic<std::uint64_t> total_messages{0}, total_bytes{0}, total_sessions{0};
-  std::atomic<bool> failed{false};
-  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  auto start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int s = 0; s < sessions; ++s) {
-    threads.emplace_back([&, s] {
-      try {
-        asio::io_context io;
-        while (Clock::now() < deadline) {
-          tcp::socket socket(io);
-          socket.connect(endpoint);
-          socket.set_option(tcp::no_delay(true));
-          Line l{socket, {}};
-          expect_ok(l.read_line(), "greeting");
-          expect_ok(l.command("USER " + user_prefix + std::to_string(s + 1)), "USER");
-          expect_ok(l.command("PASS " + password), "PASS");
-          for (int m = 1; m <= messages && Clock::now() < deadline; ++m) {
-            expect_ok(l.command("RETR " + std::to_string(m)), "RETR");
-            total_bytes += l.read_body();
-            ++total_messages;
-          }
-          expect_ok(l.command("QUIT"), "QUIT");
-          ++total_sessions;
-        }
-      } catch (const std::exception& e) {
-        std::cerr << "session " << s << ": " << e.what() << "\n";
-        failed = true;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::cout << "{\"messages\": " << total_messages << ", \"bytes\": " << total_bytes << ", \"sessions\": "
-            << total_sessions << ", \"seconds\": " << elapsed << ", \"messages_per_second\": "
-            << total_messages / elapsed << ", \"mb_per_second\": " << total_bytes / elapsed / 1e6 << "}" << std::endl;
-  return failed ? 1 : 0;
+  return o.idle > 0 ? hold_idle(o) : run_load(o);
 }

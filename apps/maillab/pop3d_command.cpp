@@ -7,7 +7,6 @@
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/server.hpp"
-#include "maillab/pop3/wire_cache.hpp"
 
 namespace maillab::app {
 namespace {
@@ -22,6 +21,7 @@ struct Pop3dOptions {
   std::string hostname = "mail-host.fabrikam.com";
   bool apop = false;
   bool no_user = false;
+  bool in_place = false;
   std::size_t max_line = 512;
   double idle_timeout = 600;
   std::size_t max_sessions = 4096;
@@ -53,10 +53,7 @@ std::vector<std::string> split_fields(const std::string& text, std::size_t back,
   return out;
 }
 
-int run_pop3d(const Pop3dOptions& o) {
-  const auto& presets = pop3::presets();
-  if (o.list_presets) return list_presets(presets);
-  if (o.list_kinds) return list_kinds();
+pop3::ServerConfig server_config(const Pop3dOptions& o) {
   pop3::ServerConfig config;
   try {
     config.listen = parse_host_port(o.listen);
@@ -73,15 +70,20 @@ int run_pop3d(const Pop3dOptions& o) {
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
   config.threads = o.threads;
-  pop3::WireCache::shared().set_budget(std::uint64_t{o.cache_mb} << 20);
-  pop3::Server server(config);
+  return config;
+}
 
+void add_directories(pop3::Mailboxes& mailboxes, const Pop3dOptions& o) {
+  auto deletions = o.in_place ? pop3::Deletions::FromDirectory : pop3::Deletions::InMemory;
   for (const auto& spec : o.mailboxes) {
     auto f = split_fields(spec, 1, "--mailbox", "USER:PASSWORD:DIR");
     if (!std::filesystem::is_directory(f[2]))
       throw std::invalid_argument("--mailbox '" + spec + "': '" + f[2] + "' is not a directory");
-    server.mailboxes().add(std::make_shared<pop3::Maildrop>(f[0], f[1], f[2]));
+    mailboxes.add(std::make_shared<pop3::Maildrop>(f[0], f[1], f[2], mailboxes.wire_cache(), deletions));
   }
+}
+
+void add_generated(pop3::Mailboxes& mailboxes, const Pop3dOptions& o) {
   for (const auto& spec : o.generated) {
     auto f = split_fields(spec, 2, "--generate", "USER:PASSWORD:COUNT:SIZE");
     std::uint64_t count, size;
@@ -97,12 +99,27 @@ int run_pop3d(const Pop3dOptions& o) {
       std::snprintf(name, sizeof name, "msg-%06llu", static_cast<unsigned long long>(i));
       md->add(name, pop3::synthetic_message(f[0], i, size));
     }
-    server.mailboxes().add(md);
+    mailboxes.add(md);
   }
+}
+
+int run_pop3d(const Pop3dOptions& o) {
+  const auto& presets = pop3::presets();
+  if (o.list_presets) return list_presets(presets);
+  if (o.list_kinds) return list_kinds();
+  pop3::Server server(server_config(o));
+  server.mailboxes().wire_cache()->set_budget(std::uint64_t{o.cache_mb} << 20);
+  add_directories(server.mailboxes(), o);
+  add_generated(server.mailboxes(), o);
   server.faults().add(load_faults(o.fault_specs, o.fault_files, presets));
 
   server.start();
+  // Scripts read the first line for the port; the note comes after it.
   std::cout << "maillab pop3d listening on " << server.endpoint().str() << std::endl;
+  if (!o.mailboxes.empty() && !o.in_place)
+    std::cout << "maillab pop3d: --mailbox directories are served read-only (deleted mail is hidden until exit; "
+                 "--in-place deletes the files)"
+              << std::endl;
   wait_for_signal();
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
@@ -114,13 +131,16 @@ int run_pop3d(const Pop3dOptions& o) {
 Run add_pop3d(CLI::App& app) {
   auto o = std::make_shared<Pop3dOptions>();
   app.add_option("--listen", o->listen, "HOST:PORT to listen on; port 0 picks a free port")->capture_default_str();
-  app.add_option("--mailbox", o->mailboxes, "USER:PASSWORD:DIR, DIR holding one *.eml per message (repeatable)");
+  app.add_option("--mailbox", o->mailboxes,
+                 "USER:PASSWORD:DIR, DIR holding one *.eml per message (repeatable); its files are never changed: "
+                 "mail a client deletes is hidden until pop3d exits, unless --in-place");
   app.add_option("--generate", o->generated, "USER:PASSWORD:COUNT:SIZE, a synthetic mailbox (SIZE: 4096, 4K, 1M)");
   app.add_option("--fault", o->fault_specs, "a fault: NAME[:ARG][,KEY=VALUE...] (repeatable; --list-presets, --list-kinds)");
   app.add_option("--faults", o->fault_files, "a YAML file of faults (repeatable)");
   app.add_option("--banner", o->banner, "greeting line (default: the seeds' +OK banner)");
   app.add_option("--hostname", o->hostname, "host name in the APOP timestamp")->capture_default_str();
   app.add_flag("--apop", o->apop, "offer APOP (adds a <timestamp> to the greeting)");
+  app.add_flag("--in-place", o->in_place, "DELE + QUIT deletes the --mailbox directories' files");
   app.add_flag("--no-user", o->no_user, "refuse USER/PASS (SASL and APOP only)");
   app.add_option("--max-line", o->max_line, "longest command line in octets, CRLF included")
       ->capture_default_str()->check(CLI::Range(8, 1 << 20));

@@ -86,7 +86,7 @@ class PyPop3Server {
   py::list departures(const std::string& user) {
     py::list out;
     for (auto& d : drop(user)->departures())
-      out.append(py::dict(py::arg("uid") = d.uid, py::arg("name") = d.name, py::arg("reason") = d.reason));
+      out.append(py::dict(py::arg("uid") = d.uid, py::arg("name") = d.name, py::arg("reason") = std::string(pop3::reason_name(d.reason))));
     return out;
   }
   pop3::Server& server() { return *server_; }

@@ -433,7 +433,7 @@ class Run {
     if (e.taken_by_competing_client) {
       int n = 0;
       for (auto& md : pop3_->mailboxes().all())
-        for (auto& d : md->departures()) n += d.reason == "competing-client" ? 1 : 0;
+        for (auto& d : md->departures()) n += d.reason == pop3::DepartureReason::CompetingClient ? 1 : 0;
       count_check(s, "taken by a competing client", n, *e.taken_by_competing_client);
     }
   }
@@ -514,9 +514,9 @@ class Run {
       for (auto& d : md->departures()) {
         auto it = by_uid_.find(md->user() + "\n" + d.uid);
         if (it == by_uid_.end()) continue;
-        if (d.reason == "competing-client")
+        if (d.reason == pop3::DepartureReason::CompetingClient)
           seen.push_back({it->second, PlaceKind::Gone, "taken by a competing client", ""});
-        else if (d.reason == "removed")
+        else if (d.reason == pop3::DepartureReason::Removed)
           seen.push_back({it->second, PlaceKind::Gone, "deleted at the provider", ""});
       }
     }

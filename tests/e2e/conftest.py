@@ -24,11 +24,12 @@ def maildir(tmp_path):
 
 @pytest.fixture
 def pop3d(maildir):
-    """Starts maillab pop3d serving `maildir` for bob:secret, with extra flags."""
+    """Starts maillab pop3d serving `maildir` (a copy: in place, so DELE + QUIT deletes
+    its files) for bob:secret, with extra flags."""
     servers = []
 
     def start(*flags):
-        server = Pop3d("--mailbox", f"bob:secret:{maildir}", *flags).__enter__()
+        server = Pop3d("--mailbox", f"bob:secret:{maildir}", "--in-place", *flags).__enter__()
         servers.append(server)
         return server
 

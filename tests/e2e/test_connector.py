@@ -44,7 +44,7 @@ def test_quick_flags_against_maillab_servers(tmp_path):
     drop.mkdir()
     for i in range(5):
         (drop / f"{i:03}.eml").write_bytes(message(i))
-    with Pop3d("--mailbox", f"bob:secret:{drop}") as pop3, \
+    with Pop3d("--mailbox", f"bob:secret:{drop}", "--in-place") as pop3, \
             Smtpd("--store", tmp_path / "store", "--mailbox", "bob@contoso.local") as smtp:
         root = tmp_path / "root"
         out = connector("--pop3", f"127.0.0.1:{pop3.port}", "--user", "bob", "--password", "secret",
@@ -106,7 +106,7 @@ def _crash_run(tmp_path, delivery, count, kills, seed):
     rng = random.Random(seed)
     landed = 0
     # Each RETR reply waits 2 ms, so a cycle lasts long enough to be cut anywhere.
-    with Pop3d("--mailbox", f"bob:secret:{drop}", "--fault", "delay,on=RETR,ms=2") as pop3, \
+    with Pop3d("--mailbox", f"bob:secret:{drop}", "--in-place", "--fault", "delay,on=RETR,ms=2") as pop3, \
             Smtpd("--store", tmp_path / "store", "--mailbox", "bob@contoso.local") as smtp:
         config = tmp_path / "connector.yaml"
         target = f"pickup: {tmp_path / 'PickUp'}" if delivery == "pickup" else f"smtp: 127.0.0.1:{smtp.port}"

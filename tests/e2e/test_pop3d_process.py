@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 from conftest import FIXTURES
-from maillab_tools.pop3d import DEFAULT_BINARY
+from maillab_tools.pop3d import DEFAULT_BINARY, Pop3d
 
 
 def start_error(*args, tmp_path=None):
@@ -79,3 +79,16 @@ def test_sigint_after_quit_keeps_the_update(pop3d, maildir):
     server.proc.send_signal(signal.SIGINT)
     assert server.proc.wait(timeout=30) == 0
     assert len(list(maildir.iterdir())) == len(FIXTURES) - 1
+
+
+def test_mailbox_directory_is_never_changed_without_in_place(maildir):
+    before = {p.name: p.read_bytes() for p in maildir.iterdir()}
+    with Pop3d("--mailbox", f"bob:secret:{maildir}") as server:
+        assert "read-only" in server.proc.stdout.readline(), "start-up says the files are safe"
+        c = logged_on(server)
+        c.dele(1)
+        c.quit()
+        c = logged_on(server)
+        assert c.stat()[0] == len(FIXTURES) - 1, "deleted mail stays gone for the server's run"
+        c.quit()
+    assert {p.name: p.read_bytes() for p in maildir.iterdir()} == before

@@ -32,21 +32,32 @@ TEST(Maildrop, DirectoryServedInFileNameOrderWithCrlf) {
 TEST(Maildrop, ContentComesBackAfterEvictionAndVanishedFilesThrow) {
   maillab::test::TempDir dir;
   write(dir.path() / "a.eml", "Subject: a\r\n\r\n.dot\r\n");
-  Maildrop md("bob", "pw", dir.path());
+  auto cache = std::make_shared<WireCache>(0);  // keeps only the newest
+  Maildrop md("bob", "pw", dir.path(), cache);
   auto s = md.snapshot();
-  WireCache::shared().set_budget(0);  // evicts all but the newest
   write(dir.path() / "z.eml", "other");
   md.snapshot();
+  EXPECT_FALSE(s[0].cached()) << "evicted by z";
   EXPECT_EQ(*s[0].load(), "Subject: a\r\n\r\n..dot\r\n.\r\n") << "read again from the file";
-  WireCache::shared().set_budget(32u << 20);
   fs::remove(dir.path() / "z.eml");
-  WireCache::shared().set_budget(0);
-  md.snapshot();
   fs::remove(dir.path() / "a.eml");
   write(dir.path() / "y.eml", "newest");
   md.snapshot();
   EXPECT_THROW(s[0].load(), std::runtime_error);
-  WireCache::shared().set_budget(32u << 20);
+}
+
+TEST(Maildrop, MaildropsGivenOneCacheShareItAndOthersDoNot) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "a.eml", "Subject: a\r\n\r\nbody\r\n");
+  Mailboxes mailboxes;
+  Maildrop one("bob", "pw", dir.path(), mailboxes.wire_cache());
+  Maildrop two("eve", "pw", dir.path(), mailboxes.wire_cache());
+  Maildrop own("ann", "pw", dir.path());
+  auto first = one.snapshot()[0].load();
+  EXPECT_EQ(*two.snapshot()[0].cached(), *first) << "in the cache the two share";
+  EXPECT_EQ(mailboxes.wire_cache()->octets(), first->size()) << "one copy";
+  EXPECT_NE(own.snapshot()[0].cached(), first);
+  EXPECT_EQ(mailboxes.wire_cache()->octets(), first->size()) << "a maildrop without a cache given has its own";
 }
 
 TEST(WireCache, BoundedLeastRecentlyUsedFirst) {
@@ -66,18 +77,48 @@ TEST(WireCache, BoundedLeastRecentlyUsedFirst) {
   EXPECT_EQ(cache.octets(), 50u);
 }
 
-TEST(Maildrop, CommitRemovesFilesAndRemembersWhy) {
+TEST(Maildrop, CommitInPlaceRemovesFilesAndRemembersWhy) {
   maillab::test::TempDir dir;
   write(dir.path() / "a.eml", "x\r\n");
   write(dir.path() / "b.eml", "y\r\n");
-  Maildrop md("bob", "pw", dir.path());
+  Maildrop md("bob", "pw", dir.path(), nullptr, Deletions::FromDirectory);
   md.snapshot();
-  EXPECT_TRUE(md.commit({"a"}, 7, "retrieved"));
+  EXPECT_TRUE(md.commit({"a"}, 7, DepartureReason::Retrieved));
   EXPECT_FALSE(fs::exists(dir.path() / "a.eml"));
   EXPECT_TRUE(fs::exists(dir.path() / "b.eml"));
   ASSERT_EQ(md.departures().size(), 1u);
   EXPECT_EQ(md.departures()[0].name, "a.eml");
   EXPECT_EQ(md.departures()[0].session, 7u);
+  EXPECT_EQ(md.departures()[0].reason, DepartureReason::Retrieved);
+  EXPECT_TRUE(md.remove("b"));
+  EXPECT_EQ(md.departures()[1].reason, DepartureReason::Removed);
+}
+
+// By default the directory is someone's own: a deletion hides the file and touches nothing.
+TEST(Maildrop, CommitByDefaultKeepsTheFilesAndHidesThem) {
+  maillab::test::TempDir dir;
+  write(dir.path() / "a.eml", "x\r\n");
+  write(dir.path() / "b.eml", "y\r\n");
+  Maildrop md("bob", "pw", dir.path());
+  md.snapshot();
+  EXPECT_TRUE(md.commit({"a"}, 7, DepartureReason::Retrieved));
+  EXPECT_EQ(md.take(0, 8), 1u) << "b, taken by a competing client";
+  EXPECT_TRUE(fs::exists(dir.path() / "a.eml"));
+  EXPECT_TRUE(fs::exists(dir.path() / "b.eml"));
+  EXPECT_TRUE(md.snapshot().empty());
+  ASSERT_EQ(md.departures().size(), 2u);
+  EXPECT_EQ(md.departures()[1].reason, DepartureReason::CompetingClient);
+  write(dir.path() / "c.eml", "new\r\n");
+  ASSERT_EQ(md.snapshot().size(), 1u) << "new files still come in";
+  EXPECT_EQ(md.snapshot()[0].uid, "c");
+  Maildrop again("bob", "pw", dir.path());
+  EXPECT_EQ(again.snapshot().size(), 3u) << "what was hidden is hidden from that maildrop only";
+}
+
+TEST(Maildrop, DepartureReasonsHaveTheirPrintedNames) {
+  EXPECT_EQ(reason_name(DepartureReason::Retrieved), "retrieved");
+  EXPECT_EQ(reason_name(DepartureReason::CompetingClient), "competing-client");
+  EXPECT_EQ(reason_name(DepartureReason::Removed), "removed");
 }
 
 TEST(Maildrop, NewFilesAppearInTheNextSnapshot) {

@@ -47,7 +47,7 @@ TEST_F(PresetTest, CompetingClientTakesTheMailFirst) {
   EXPECT_EQ(h.send("STAT\r\n"), crlf(reply::kEmptyDrop));
   auto gone = h.bob->departures();
   ASSERT_EQ(gone.size(), 3u);
-  for (auto& d : gone) EXPECT_EQ(d.reason, "competing-client");
+  for (auto& d : gone) EXPECT_EQ(d.reason, DepartureReason::CompetingClient);
 }
 
 TEST_F(PresetTest, CompetingClientCanTakeSome) {

@@ -128,7 +128,7 @@ TEST_F(SessionTest, DeleRsetAndUpdateOnlyOnQuit) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].uid, "001");
   ASSERT_EQ(h.bob->departures().size(), 1u);
-  EXPECT_EQ(h.bob->departures()[0].reason, "retrieved");
+  EXPECT_EQ(h.bob->departures()[0].reason, DepartureReason::Retrieved);
 }
 
 TEST_F(SessionTest, ConnectionLostWithoutQuitChangesNothing) {
@@ -291,6 +291,32 @@ TEST_F(SessionTest, LongLineSplitAtEveryOffsetIsRefusedOnce) {
     got += h.send(input.substr(cut));
     EXPECT_EQ(got, crlf(reply::kLineTooLong) + crlf(reply::kWrongState)) << "split at " << cut;
   }
+}
+
+// The disk is the transport's business: the maildrop scan at logon and the deletions at
+// UPDATE leave the session as Work actions, and pipelined commands wait for their result.
+TEST_F(SessionTest, LogonAndUpdateAreWorkAndPipelinedInputWaitsForThem) {
+  using Kind = net::Action::Kind;
+  h.start();
+  auto actions = h.session->feed("USER bob\r\nPASS secret\r\nSTAT\r\nDELE 1\r\nQUIT\r\n");
+  ASSERT_EQ(actions.size(), 2u);
+  EXPECT_EQ(actions[0].text, "+OK\r\n");
+  ASSERT_EQ(actions[1].kind, Kind::Work);
+  EXPECT_EQ(h.session->state(), State::Authorization) << "nothing read yet";
+  EXPECT_TRUE(h.session->feed("NOOP\r\n").empty()) << "input waits for the scan";
+
+  auto after_scan = actions[1].then(actions[1].job());
+  ASSERT_FALSE(after_scan.empty());
+  EXPECT_EQ(after_scan.back().kind, Kind::Work) << "QUIT's deletions";
+  EXPECT_EQ(h.session->state(), State::Update);
+  EXPECT_EQ(h.bob->snapshot().size(), 2u) << "nothing deleted before the work runs";
+  auto text = test::render({after_scan.begin(), after_scan.end() - 1});
+  EXPECT_EQ(text, crlf(reply::kLogonOk) + "+OK 2 " + std::to_string(kOne.size() + kTwo.size()) +
+                      "\r\n+OK message 1 deleted\r\n");
+
+  auto& update = after_scan.back();
+  EXPECT_EQ(test::render(update.then(update.job())), crlf(reply::kQuit) + "[close]");
+  EXPECT_EQ(h.bob->snapshot().size(), 1u);
 }
 
 }  // namespace

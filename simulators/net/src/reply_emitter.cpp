@@ -1,6 +1,31 @@
 #include "maillab/net/reply_emitter.hpp"
 
+#include <charconv>
+
 namespace maillab::net {
+namespace {
+
+// One transcript line per reply line; the last one names the size of the body after it.
+// Built in place: this runs for every reply, RETR included.
+void log_sent(const std::string& text, const std::string* body, Transcript& t) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    auto eol = text.find("\r\n", pos);
+    if (eol == std::string::npos) eol = text.size();
+    std::string line;
+    if (body && eol + 2 >= text.size()) {
+      char count[24];
+      auto end = std::to_chars(count, count + sizeof count, body->size()).ptr;
+      line.reserve(eol - pos + 40);
+      line.append(text, pos, eol - pos).append(" [").append(count, end).append(" octets follow]");
+    } else {
+      line.assign(text, pos, eol - pos);
+    }
+    t.add('S', std::move(line));
+    pos = eol + 2;
+  }
+}
+
+}  // namespace
 
 bool verdict_answers(const faults::Verdict& v) {
   return v.drop == faults::Drop::CloseBefore || v.drop == faults::Drop::ResetBefore || v.drop == faults::Drop::Stall ||
@@ -34,15 +59,7 @@ After emit_reply(Outgoing r, const faults::Verdict& v, Transcript& t, std::vecto
       r.text = *v.reply + (eol == std::string::npos ? "\r\n" : r.text.substr(eol));
     }
   }
-  for (std::size_t pos = 0; pos < r.text.size();) {
-    auto eol = r.text.find("\r\n", pos);
-    if (eol == std::string::npos) eol = r.text.size();
-    std::string line = r.text.substr(pos, eol - pos);
-    bool last = eol + 2 >= r.text.size();
-    if (last && r.body) line += " [" + std::to_string(r.body->size()) + " octets follow]";
-    t.add('S', std::move(line));
-    pos = eol + 2;
-  }
+  log_sent(r.text, r.body.get(), t);
   Action send(Action::Kind::Send, std::move(r.text), r.body);
   send.bytes_per_second = v.bytes_per_second;
   if (v.cut_after_bytes) send.limit = *v.cut_after_bytes;

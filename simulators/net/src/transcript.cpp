@@ -3,6 +3,7 @@
 namespace maillab::net {
 
 std::string printable(std::string_view line) {
+  if (!has_control_chars(line)) return std::string(line);  // nearly always: one copy, no appends
   std::string out;
   for (unsigned char c : line) {
     if (c < 0x20 && c != '\t') {

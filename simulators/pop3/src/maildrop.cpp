@@ -44,16 +44,31 @@ std::string read_message(const fs::path& path) {
 
 std::shared_ptr<const std::string> StoredMessage::load() const {
   if (wire) return wire;
-  auto& cache = WireCache::shared();
-  if (auto hit = cache.get(key)) return hit;
+  if (auto hit = cache->get(key)) return hit;
   auto text = read_message(file);
   if (file_key(file) != std::optional<FileKey>(key)) throw std::runtime_error(file.string() + " changed");
   auto loaded = std::make_shared<const std::string>(to_wire(to_crlf(text)));
-  cache.put(key, loaded);
+  cache->put(key, loaded);
   return loaded;
 }
 
+std::shared_ptr<const std::string> StoredMessage::cached() const {
+  return wire ? wire : cache->get(key);
+}
+
 std::string StoredMessage::text() const { return from_wire(*load(), size); }
+
+std::string_view reason_name(DepartureReason reason) {
+  switch (reason) {
+    case DepartureReason::Retrieved:
+      return "retrieved";
+    case DepartureReason::CompetingClient:
+      return "competing-client";
+    case DepartureReason::Removed:
+      return "removed";
+  }
+  return "?";
+}
 
 std::string uid_for_name(std::string_view name) {
   bool valid = !name.empty() && name.size() <= 70 &&
@@ -61,8 +76,13 @@ std::string uid_for_name(std::string_view name) {
   return valid ? std::string(name) : md5_hex(name);
 }
 
-Maildrop::Maildrop(std::string user, std::string password, fs::path dir)
-    : user_(std::move(user)), password_(std::move(password)), dir_(std::move(dir)) {}
+Maildrop::Maildrop(std::string user, std::string password, fs::path dir, std::shared_ptr<WireCache> cache,
+                   Deletions deletions)
+    : user_(std::move(user)),
+      password_(std::move(password)),
+      dir_(std::move(dir)),
+      cache_(cache || dir_.empty() ? std::move(cache) : std::make_shared<WireCache>(WireCache::kDefaultBudget)),
+      deletions_(deletions) {}
 
 bool Maildrop::check_password(std::string_view password) const { return password == password_; }
 
@@ -97,21 +117,23 @@ std::vector<StoredMessage> Maildrop::scan_locked() {
     auto key = file_key(path);
     if (!key) continue;  // gone meanwhile, or not a regular file
     std::string name = path.filename();
-    auto it = cache_.find(name);
-    if (it != cache_.end() && it->second.key == *key) {
+    if (auto h = hidden_.find(name); h != hidden_.end() && h->second == *key) continue;
+    auto it = known_.find(name);
+    if (it != known_.end() && it->second.key == *key) {
       fresh.emplace(name, std::move(it->second));
     } else {
-      // Read once to learn its CRLF size; the wire form goes to the shared cache, not here.
+      // Read once to learn its CRLF size; the wire form goes to the cache, not here.
       StoredMessage m = make_message(name, read_message(path));
-      WireCache::shared().put(*key, std::move(m.wire));
+      cache_->put(*key, std::move(m.wire));
       m.wire = nullptr;
+      m.cache = cache_;
       m.file = path;
       m.key = *key;
       fresh.emplace(name, std::move(m));
     }
     out.push_back(fresh.at(name));
   }
-  cache_ = std::move(fresh);
+  known_ = std::move(fresh);
   return out;
 }
 
@@ -120,7 +142,7 @@ std::vector<StoredMessage> Maildrop::snapshot() {
   return scan_locked();
 }
 
-bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t session, const std::string& reason) {
+bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t session, DepartureReason reason) {
   std::lock_guard lock(mutex_);
   bool all_removed = true;
   for (const auto& uid : uids) {
@@ -130,19 +152,27 @@ bool Maildrop::commit(const std::vector<std::string>& uids, std::uint64_t sessio
       departures_.push_back({uid, it->name, reason, session});
       memory_.erase(it);
     } else {
-      auto it = std::find_if(cache_.begin(), cache_.end(), [&](auto& c) { return c.second.uid == uid; });
-      if (it == cache_.end()) continue;
-      std::error_code ec;
-      fs::remove(dir_ / it->first, ec);
-      if (ec) {
+      auto it = std::find_if(known_.begin(), known_.end(), [&](auto& c) { return c.second.uid == uid; });
+      if (it == known_.end()) continue;
+      if (!delete_file_locked(it->first, it->second.key)) {
         all_removed = false;
         continue;
       }
       departures_.push_back({uid, it->first, reason, session});
-      cache_.erase(it);
+      known_.erase(it);
     }
   }
   return all_removed;
+}
+
+bool Maildrop::delete_file_locked(const std::string& name, const FileKey& key) {
+  if (deletions_ == Deletions::InMemory) {
+    hidden_[name] = key;  // a file written anew under the name is a new message
+    return true;
+  }
+  std::error_code ec;
+  fs::remove(dir_ / name, ec);
+  return !ec;
 }
 
 std::size_t Maildrop::take(std::size_t count, std::uint64_t session) {
@@ -153,7 +183,7 @@ std::size_t Maildrop::take(std::size_t count, std::uint64_t session) {
     if (count == 0 || count > messages.size()) count = messages.size();
     for (std::size_t i = 0; i < count; ++i) uids.push_back(messages[i].uid);
   }
-  commit(uids, session, "competing-client");
+  commit(uids, session, DepartureReason::CompetingClient);
   return uids.size();
 }
 
@@ -176,7 +206,7 @@ void Maildrop::add(const std::string& name, std::string text) {
 bool Maildrop::remove(const std::string& uid) {
   std::vector<std::string> uids{uid};
   auto before = departures().size();
-  commit(uids, 0, "removed");
+  commit(uids, 0, DepartureReason::Removed);
   return departures().size() > before;
 }
 

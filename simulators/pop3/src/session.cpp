@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "maillab/base/ascii.hpp"
 #include "maillab/base/codec.hpp"
@@ -21,6 +22,13 @@ bool is_digits(std::string_view s) {
 std::string_view trim_right(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// Of digits only (is_digits checked), without a temporary string per command.
+std::uint64_t number_of(std::string_view digits) {
+  std::uint64_t n = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  return n;
 }
 
 bool takes_message_number(std::string_view verb) {
@@ -59,11 +67,15 @@ std::vector<Action> Session::start() {
 
 std::vector<Action> Session::feed(std::string_view bytes) {
   std::vector<Action> out;
+  if (waiting_) {
+    pending_.append(bytes);
+    return out;
+  }
   std::size_t pos = 0;
-  while (pos < bytes.size() && !finished()) {
+  while (pos < bytes.size() && !finished() && !waiting_) {
     auto nl = bytes.find('\n', pos);
     if (discarding_) {
-      if (nl == std::string_view::npos) break;
+      if (nl == std::string_view::npos) return out;
       discarding_ = false;
       pos = nl + 1;
       continue;
@@ -76,7 +88,7 @@ std::vector<Action> Session::feed(std::string_view bytes) {
         transcript_->add('C', "[line longer than " + std::to_string(config_.max_line) + " octets]");
         emit(Reply{std::string(reply::kLineTooLong), nullptr, false, true}, {}, out);
       }
-      break;
+      return out;
     }
     buffer_.append(bytes.substr(pos, nl + 1 - pos));
     pos = nl + 1;
@@ -92,6 +104,7 @@ std::vector<Action> Session::feed(std::string_view bytes) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
     line(text, out);
   }
+  if (waiting_) pending_.append(bytes.substr(pos));
   return out;
 }
 
@@ -116,7 +129,7 @@ void Session::line(std::string_view text, std::vector<Action>& out) {
   int number = 0;
   if (takes_message_number(verb)) {
     auto first = args.substr(0, args.find(' '));
-    if (is_digits(first)) number = std::stoi(std::string(first));
+    if (is_digits(first)) number = static_cast<int>(number_of(first));
   }
   auto verdict = faults_.on_reply({verb, number, user_});
   if (net::verdict_answers(verdict)) {
@@ -128,6 +141,7 @@ void Session::line(std::string_view text, std::vector<Action>& out) {
 }
 
 void Session::emit(Reply r, const faults::Verdict& v, std::vector<Action>& out) {
+  if (r.work) return defer(std::move(r.work), v, out);
   switch (net::emit_reply({r.status + "\r\n", r.body, r.close}, v, *transcript_, out)) {
     case net::After::Closed:
       abort();
@@ -139,6 +153,29 @@ void Session::emit(Reply r, const faults::Verdict& v, std::vector<Action>& out) 
       break;
   }
   if (r.protocol_error && !net::verdict_answers(v) && ++errors_ >= config_.max_errors) error_limit(out);
+}
+
+void Session::defer(Work work, const faults::Verdict& v, std::vector<Action>& out) {
+  waiting_ = true;
+  auto finish = std::make_shared<std::function<Reply()>>();
+  Action a(Action::Kind::Work);
+  a.job = [work = std::move(work), finish] {
+    *finish = work();
+    return std::string();
+  };
+  a.then = [this, finish, v](const std::string&) {
+    std::vector<Action> more;
+    waiting_ = false;
+    if (state_ == State::Closed) return more;  // aborted meanwhile: nothing to say, no one to hear
+    emit((*finish)(), v, more);
+    if (!waiting_ && !pending_.empty()) {
+      std::string rest = std::move(pending_);
+      pending_.clear();
+      for (auto& a2 : feed(rest)) more.push_back(std::move(a2));
+    }
+    return more;
+  };
+  out.push_back(std::move(a));
 }
 
 void Session::error_limit(std::vector<Action>& out) {
@@ -254,23 +291,36 @@ Session::Reply Session::log_on(const std::string& user, std::string_view secret,
   auto plan = faults_.on_lock({"PASS", 0, user});
   if (!ok || plan.reject_login) return Reply{std::string(reply::kLogonFailure), nullptr, false, true};
   if (!md->try_lock(id_)) return Reply{std::string(reply::kInUse)};
-  std::vector<StoredMessage> stored;
-  try {
-    if (plan.take) md->take(*plan.take, id_);
-    stored = md->snapshot();
-  } catch (const std::exception&) {
-    md->unlock(id_);
-    return Reply{std::string(reply::kMaildropUnreadable)};
-  }
-  if (plan.hide_all) stored.clear();
-  messages_.clear();
+  maildrop_ = md;  // abort() gives the lock back even while the scan runs
+  Reply scan;
+  scan.work = [this, md, plan, user, &faults = faults_]() -> std::function<Reply()> {
+    std::optional<std::vector<Message>> messages;
+    try {
+      if (plan.take) md->take(*plan.take, id_);
+      auto stored = md->snapshot();
+      if (plan.hide_all) stored.clear();
+      messages = read_messages(std::move(stored), faults, user);
+    } catch (const std::exception&) {
+      // The maildrop cannot be read: the continuation says so.
+    }
+    return [this, user, messages = std::move(messages)]() mutable { return logged_on(user, std::move(messages)); };
+  };
+  return scan;
+}
+
+std::vector<Session::Message> Session::read_messages(std::vector<StoredMessage> stored, faults::FaultTable& faults,
+                                                     const std::string& user) {
+  std::vector<Message> messages;
+  messages.reserve(stored.size());
+  bool content_faults = !faults.empty();
   for (std::size_t k = 0; k < stored.size(); ++k) {
-    Message m{stored[k], nullptr, stored[k].size};
-    if (!faults_.empty()) {
+    auto size = stored[k].size;
+    Message m{std::move(stored[k]), nullptr, size};
+    if (content_faults) {
       try {
-        std::string original = stored[k].text();
+        std::string original = m.stored.text();
         std::string text = original;
-        faults_.on_content({"RETR", static_cast<int>(k + 1), user}, text);
+        faults.on_content({"RETR", static_cast<int>(k + 1), user}, text);
         if (text != original) {
           m.size = text.size();
           m.corrupted = shared(to_wire(text));
@@ -279,9 +329,18 @@ Session::Reply Session::log_on(const std::string& user, std::string_view secret,
         // Unreadable now; RETR will say so.
       }
     }
-    messages_.push_back(std::move(m));
+    messages.push_back(std::move(m));
   }
-  maildrop_ = std::move(md);
+  return messages;
+}
+
+Session::Reply Session::logged_on(const std::string& user, std::optional<std::vector<Message>> messages) {
+  if (!messages) {
+    maildrop_->unlock(id_);
+    maildrop_.reset();
+    return Reply{std::string(reply::kMaildropUnreadable)};
+  }
+  messages_ = std::move(*messages);
   user_ = user;
   state_ = State::Transaction;
   return Reply{std::string(reply::kLogonOk)};
@@ -305,7 +364,7 @@ Session::Message* Session::message_arg(std::string_view arg, Reply& error) {
     error = Reply{std::string(reply::kSyntax), nullptr, false, true};
     return nullptr;
   }
-  auto n = std::stoul(std::string(arg));
+  auto n = number_of(arg);
   if (n == 0 || n > messages_.size()) {
     error = Reply{std::string(reply::kNoSuchMessage)};
     return nullptr;
@@ -351,18 +410,26 @@ Session::Reply Session::handle_TOP(std::string_view args) {
   Reply error;
   auto* m = message_arg(args.substr(0, space), error);
   if (!m) return error;
-  return serve(*m, std::stoull(std::string(args.substr(space + 1))));
+  return serve(*m, number_of(args.substr(space + 1)));
 }
 
 Session::Reply Session::serve(const Message& m, std::optional<std::uint64_t> top_lines) {
-  std::shared_ptr<const std::string> wire;
-  try {
-    wire = m.wire();
-  } catch (const std::exception&) {
-    return Reply{std::string(reply::kMessageUnreadable)};
-  }
+  if (auto wire = m.wire()) return serve_wire(std::move(wire), m.size, top_lines);
+  Reply read;
+  read.work = [stored = m.stored, size = m.size, top_lines]() -> std::function<Reply()> {
+    try {
+      return [wire = stored.load(), size, top_lines] { return serve_wire(wire, size, top_lines); };
+    } catch (const std::exception&) {
+      return [] { return Reply{std::string(reply::kMessageUnreadable)}; };
+    }
+  };
+  return read;
+}
+
+Session::Reply Session::serve_wire(std::shared_ptr<const std::string> wire, std::uint64_t size,
+                                   std::optional<std::uint64_t> top_lines) {
   if (!top_lines) return Reply{std::string(reply::kRetrOk), std::move(wire)};
-  return Reply{std::string(reply::kTopOk), shared(top_of(from_wire(*wire, m.size), *top_lines))};
+  return Reply{std::string(reply::kTopOk), shared(top_of(from_wire(*wire, size), *top_lines))};
 }
 
 Session::Reply Session::handle_DELE(std::string_view args) {
@@ -414,8 +481,13 @@ Session::Reply Session::handle_QUIT(std::string_view args) {
   std::vector<std::string> uids;
   for (auto& m : messages_)
     if (m.deleted) uids.push_back(m.stored.uid);
-  bool ok = uids.empty() || maildrop_->commit(uids, id_, "retrieved");
-  return Reply{std::string(ok ? reply::kQuit : reply::kUpdateFailed), nullptr, true};
+  if (uids.empty()) return Reply{std::string(reply::kQuit), nullptr, true};
+  Reply update;
+  update.work = [md = maildrop_, uids = std::move(uids), id = id_]() -> std::function<Reply()> {
+    bool ok = md->commit(uids, id, DepartureReason::Retrieved);
+    return [ok] { return Reply{std::string(ok ? reply::kQuit : reply::kUpdateFailed), nullptr, true}; };
+  };
+  return update;
 }
 
 }  // namespace maillab::pop3

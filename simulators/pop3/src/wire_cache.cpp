@@ -2,11 +2,6 @@
 
 namespace maillab::pop3 {
 
-WireCache& WireCache::shared() {
-  static WireCache cache(32u << 20);
-  return cache;
-}
-
 std::shared_ptr<const std::string> WireCache::get(const FileKey& key) {
   std::lock_guard lock(mutex_);
   auto it = index_.find(key);

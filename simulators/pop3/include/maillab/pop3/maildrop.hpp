@@ -2,7 +2,10 @@
 // The maildrops of the simulated ISP: one per account, backed by a directory of *.eml
 // files (served in file-name order) or held in memory. A maildrop changes only through
 // commit() (a session's UPDATE state), the in-process API and the Maildrop fault layer,
-// and it remembers where every message that left it went.
+// and it remembers where every message that left it went. A directory's files are
+// deleted only when it is served in place (Deletions::FromDirectory); by default the
+// directory is someone's own (the repository's fixtures, say) and a deletion hides the
+// file for the maildrop's life instead.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -23,24 +26,44 @@ struct StoredMessage {
   std::shared_ptr<const std::string> wire;  // in-memory maildrops: to_wire(text)
   std::filesystem::path file;               // directory maildrops: loaded on demand
   FileKey key;
+  std::shared_ptr<WireCache> cache;         // directory maildrops: their maildrop's
 
-  // The wire form, from memory, the process's WireCache, or the file. Throws
+  // The wire form, from memory, the maildrop's WireCache, or the file. Throws
   // std::runtime_error when the file is gone or changed since the snapshot.
   std::shared_ptr<const std::string> load() const;
+  // The wire form if it is at hand without reading the file, else nullptr.
+  std::shared_ptr<const std::string> cached() const;
   std::string text() const;
 };
+
+enum class DepartureReason {
+  Retrieved,        // DELE, then QUIT
+  CompetingClient,  // the Maildrop fault layer's other client
+  Removed,          // the in-process API
+};
+// "retrieved", "competing-client", "removed": for printing.
+std::string_view reason_name(DepartureReason reason);
 
 struct Departure {
   std::string uid;
   std::string name;
-  std::string reason;  // "retrieved" (DELE + QUIT), "competing-client", "removed" (API)
+  DepartureReason reason = DepartureReason::Retrieved;
   std::uint64_t session = 0;
+};
+
+// What a deletion does to a directory maildrop's file.
+enum class Deletions {
+  InMemory,       // nothing: the file is hidden from then on, until the maildrop goes
+  FromDirectory,  // removes it (`maillab pop3d --in-place`)
 };
 
 class Maildrop {
  public:
-  // `dir` empty: the maildrop lives in memory.
-  Maildrop(std::string user, std::string password, std::filesystem::path dir = {});
+  // `dir` empty: the maildrop lives in memory. A directory's messages are read through
+  // `cache`, which maildrops may share (Mailboxes::wire_cache()); none given: one of
+  // their own, of WireCache::kDefaultBudget octets.
+  Maildrop(std::string user, std::string password, std::filesystem::path dir = {},
+           std::shared_ptr<WireCache> cache = nullptr, Deletions deletions = Deletions::InMemory);
 
   const std::string& user() const { return user_; }
   const std::string& password() const { return password_; }
@@ -55,7 +78,7 @@ class Maildrop {
   // Throws std::runtime_error when the directory cannot be read.
   std::vector<StoredMessage> snapshot();
   // Removes the messages with these UIDs; returns false when one could not be removed.
-  bool commit(const std::vector<std::string>& uids, std::uint64_t session, const std::string& reason);
+  bool commit(const std::vector<std::string>& uids, std::uint64_t session, DepartureReason reason);
   // A competing client takes the first `count` messages (0: all); returns how many.
   std::size_t take(std::size_t count, std::uint64_t session);
 
@@ -66,25 +89,32 @@ class Maildrop {
 
  private:
   std::vector<StoredMessage> scan_locked();
+  // The one place the two Deletions differ; false when the file could not be removed.
+  bool delete_file_locked(const std::string& name, const FileKey& key);
 
   const std::string user_;
   const std::string password_;
   const std::filesystem::path dir_;
+  const std::shared_ptr<WireCache> cache_;
+  const Deletions deletions_;
   mutable std::mutex mutex_;
   std::optional<std::uint64_t> lock_owner_;
   std::vector<StoredMessage> memory_;  // in-memory maildrops
-  std::map<std::string, StoredMessage> cache_;  // directory maildrops, by file name; no content
+  std::map<std::string, StoredMessage> known_;  // directory maildrops, by file name; no content
+  std::map<std::string, FileKey> hidden_;       // Deletions::InMemory: deleted, by file name
   std::vector<Departure> departures_;
 };
 
-// Every account of the server, by user name.
+// Every account of the server, by user name, and the wire cache their directories share.
 class Mailboxes {
  public:
   void add(std::shared_ptr<Maildrop> maildrop);
   std::shared_ptr<Maildrop> find(std::string_view user) const;
   std::vector<std::shared_ptr<Maildrop>> all() const;
+  const std::shared_ptr<WireCache>& wire_cache() const { return cache_; }
 
  private:
+  const std::shared_ptr<WireCache> cache_ = std::make_shared<WireCache>(WireCache::kDefaultBudget);
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<Maildrop>> maildrops_;
 };

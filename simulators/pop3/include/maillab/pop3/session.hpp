@@ -3,9 +3,12 @@
 // RFC 2449 CAPA and response codes, RFC 5034 AUTH PLAIN/LOGIN). The server's Asio code
 // only performs the actions. Faults act here, on the reply about to be sent, through
 // the FaultTable (reply layer), and on the maildrop as it is locked (content and
-// maildrop layers).
+// maildrop layers). What touches the disk (the maildrop scan at logon, reading messages
+// for Content faults or past the wire cache, the deletions at UPDATE) leaves as a Work
+// action; input that arrives meanwhile waits until its result is in.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -55,6 +58,10 @@ class Session final : public net::ProtocolSession {
   const std::shared_ptr<net::Transcript>& transcript() const override { return transcript_; }
 
  private:
+  struct Reply;
+  // Runs off the session's strand (it may touch the disk, never the session) and returns
+  // what finishes the command on the strand.
+  using Work = std::function<std::function<Reply()>()>;
   struct Reply {
     explicit Reply(std::string s = {}, std::shared_ptr<const std::string> b = nullptr, bool c = false,
                    bool error = false)
@@ -63,18 +70,21 @@ class Session final : public net::ProtocolSession {
     std::shared_ptr<const std::string> body;  // multi-line replies, already stuffed and terminated
     bool close = false;
     bool protocol_error = false;  // counts towards max_errors
+    Work work;                    // set: the reply is what the work's continuation returns
   };
   struct Message {
     StoredMessage stored;
     std::shared_ptr<const std::string> corrupted;  // the wire form a Content fault made
     std::uint64_t size = 0;                        // of what this session serves
     bool deleted = false;
-    std::shared_ptr<const std::string> wire() const { return corrupted ? corrupted : stored.load(); }
+    // Without touching the disk: nullptr when the wire form must be read first.
+    std::shared_ptr<const std::string> wire() const { return corrupted ? corrupted : stored.cached(); }
   };
 
   void line(std::string_view line, std::vector<Action>& out);
   Reply dispatch(const std::string& verb, std::string_view args);
   void emit(Reply reply, const faults::Verdict& verdict, std::vector<Action>& out);
+  void defer(Work work, const faults::Verdict& verdict, std::vector<Action>& out);
   void error_limit(std::vector<Action>& out);
 
   Reply handle_USER(std::string_view args);
@@ -93,9 +103,17 @@ class Session final : public net::ProtocolSession {
   Reply handle_QUIT(std::string_view args);
   // RETR and TOP: the message's wire form, or -ERR [SYS/TEMP] when it cannot be read.
   Reply serve(const Message& m, std::optional<std::uint64_t> top_lines);
+  static Reply serve_wire(std::shared_ptr<const std::string> wire, std::uint64_t size,
+                          std::optional<std::uint64_t> top_lines);
   Reply sasl_step(std::string_view line);
 
   Reply log_on(const std::string& user, std::string_view password, bool apop_digest);
+  // Off the strand: the session's view of the maildrop, Content faults applied.
+  static std::vector<Message> read_messages(std::vector<StoredMessage> stored, faults::FaultTable& faults,
+                                            const std::string& user);
+  // On the strand, with what the logon work read (nothing: unreadable): TRANSACTION, or
+  // the lock given back.
+  Reply logged_on(const std::string& user, std::optional<std::vector<Message>> messages);
   // The message a number argument names; nullptr and `error` set when there is none.
   Message* message_arg(std::string_view arg, Reply& error);
   std::uint64_t drop_size() const;
@@ -110,6 +128,8 @@ class Session final : public net::ProtocolSession {
   State state_ = State::Authorization;
   bool stalled_ = false;
   std::string buffer_;
+  bool waiting_ = false;  // for a Work action's result
+  std::string pending_;   // input that came meanwhile
   bool discarding_ = false;  // inside an overlong line
   unsigned errors_ = 0;
   std::string timestamp_;    // APOP

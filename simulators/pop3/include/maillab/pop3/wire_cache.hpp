@@ -1,6 +1,6 @@
 #pragma once
-// Messages in their wire form, shared by every maildrop and session of the process and
-// bounded in octets (least recently used go first). Keyed by file identity (device,
+// Messages in their wire form, shared by the maildrops given the same cache (a server's
+// Mailboxes hands out one) and their sessions, and bounded in octets (least recently used go first). Keyed by file identity (device,
 // inode, size, mtime), so hard links and unchanged files are read and stuffed once, and
 // a maildrop of any size costs memory only for what is being served.
 #include <cstdint>
@@ -22,7 +22,7 @@ struct FileKey {
 
 class WireCache {
  public:
-  static WireCache& shared();
+  static constexpr std::uint64_t kDefaultBudget = 32u << 20;
   explicit WireCache(std::uint64_t budget) : budget_(budget) {}
 
   std::shared_ptr<const std::string> get(const FileKey& key);
