@@ -3,6 +3,7 @@
 // leave the maildrop changed unless a QUIT was answered with +OK.
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <string>
 
 #include "maillab/faults/fault_table.hpp"
@@ -26,8 +27,14 @@ std::string run(std::string_view input, std::size_t split, std::size_t* left) {
   faults::FaultTable faults;
   Session s(config, mailboxes, faults, 1);
   std::string out;
-  auto take = [&](const std::vector<Action>& actions) {
-    for (auto& a : actions) out += a.text + (a.body ? *a.body : "") + (a.kind == Action::Kind::Close ? "[close]" : "");
+  std::function<void(const std::vector<Action>&)> take = [&](const std::vector<Action>& actions) {
+    for (auto& a : actions) {
+      if (a.kind == Action::Kind::Work) {
+        take(a.then(a.job()));  // the maildrop scan, a read, UPDATE: inline, as the shell does
+        continue;
+      }
+      out += a.text + (a.body ? *a.body : "") + (a.kind == Action::Kind::Close ? "[close]" : "");
+    }
   };
   take(s.start());
   take(s.feed(input.substr(0, split)));
