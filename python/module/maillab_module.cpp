@@ -86,7 +86,7 @@ class PyPop3Server {
   py::list departures(const std::string& user) {
     py::list out;
     for (auto& d : drop(user)->departures())
-      out.append(py::dict(py::arg("uid") = d.uid, py::arg("name") = d.name, py::arg("reason") = std::string(pop3::reason_name(d.reason))));
+      out.append(py::dict(py::arg("uid") = d.uid, py::arg("name") = d.name, py::arg("reason") = d.reason));
     return out;
   }
   pop3::Server& server() { return *server_; }
@@ -225,6 +225,10 @@ PYBIND11_MODULE(maillab, m) {
   py::register_exception<faults::SpecError>(m, "FaultSpecError", PyExc_ValueError);
   py::register_exception<cn::ConfigError>(m, "ConfigError", PyExc_ValueError);
 
+  py::enum_<pop3::DepartureReason>(m, "DepartureReason", "Why a message left a POP3 maildrop")
+      .value("RETRIEVED", pop3::DepartureReason::Retrieved)
+      .value("COMPETING_CLIENT", pop3::DepartureReason::CompetingClient)
+      .value("REMOVED", pop3::DepartureReason::Removed);
   py::enum_<smtp::Destination>(m, "Destination", "Where the store put a message for one recipient")
       .value("MAILBOX", smtp::Destination::Mailbox)
       .value("FORWARD", smtp::Destination::Forward)

@@ -21,6 +21,8 @@ def test_mail_flows_from_pop3_to_the_mailbox(pop3_server, smtp_server, connector
     assert len(inbox) == 3
     assert any(b"Message-ID: <001@fabrikam.com>" in m for m in inbox)
     assert pop3_server.messages("bob") == []
+    assert [d["reason"] for d in pop3_server.departures("bob")] == [maillab.DepartureReason.RETRIEVED] * 3
+    assert [p["where"] for p in smtp_server.placements()] == [maillab.Destination.MAILBOX] * 3
     assert "(POP3) [TX] RETR 1" in connector.log()
 
 
