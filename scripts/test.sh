@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up and build, every test (unit, end-to-end
-# with real clients, the scenario catalog, pytest through the module), the function-size
-# check, the unit and
-# scenario tests again under AddressSanitizer and
-# UndefinedBehaviorSanitizer, and a short bounded fuzz run.
+# with real clients, the scenario catalog, pytest through the module, the README's
+# walkthrough), the function-size check, the unit and scenario tests again under
+# AddressSanitizer and UndefinedBehaviorSanitizer, and a short bounded fuzz run.
 #   scripts/test.sh           everything
 #   scripts/test.sh --quick   the release build's tests only
 set -euo pipefail

@@ -113,9 +113,12 @@ int run_smtpd(const SmtpdOptions& o) {
   wait_for_signal();
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
+  // One write: std::cerr is unbuffered, and a load run leaves millions of these.
+  std::string placed;
   for (const auto& p : server.placements())
-    std::cerr << "placed " << p.id << " for " << p.recipient << ": " << smtp::destination_name(p.where) << " " << p.target
-              << (p.folder.empty() ? "" : "/" + p.folder) << "\n";
+    placed += "placed " + p.id + " for " + p.recipient + ": " + std::string(smtp::destination_name(p.where)) + " " +
+              p.target + (p.folder.empty() ? "" : "/" + p.folder) + "\n";
+  std::cerr << placed << std::flush;
   return 0;
 }
 

@@ -57,7 +57,7 @@ void RobustPolicy::begin_cycle(CycleReport& report) {
   const Folders f{c_.root};
   if (!s_.fs.is_dir(f.state())) s_.fs.make_dir(f.state());
   try {
-    held_at_start_ = journal_.journal_held();
+    journal_.journal_held(held_at_start_);
   } catch (const FsError& e) {
     report.errors++;
     report.problems.push_back(std::string("journal: ") + e.what());

@@ -25,8 +25,7 @@ std::set<std::string> UidJournal::read(const std::string& path, bool* torn) {
 // download lists the folder (and a crash may come before that download DELEs the server
 // copy), so the names are journaled, durably, before the delivery stage starts; without
 // it the message would be fetched again and delivered twice.
-HeldUids UidJournal::journal_held() {
-  HeldUids held;
+void UidJournal::journal_held(HeldUids& held) {
   for (auto& name : fs_.list(folders_.incoming()))
     if (auto p = parse_message_file_name(name); p && p->uid) held[p->mailbox_key].insert(*p->uid);
   for (auto& [key, uids] : held) {
@@ -40,18 +39,17 @@ HeldUids UidJournal::journal_held() {
     // After a torn append the new lines must not glue onto the fragment.
     fs_.append(path, (torn ? "\n" : "") + missing);
   }
-  return held;
 }
 
 std::set<std::string> UidJournal::reconcile(const std::string& key, const std::set<std::string>& on_server,
                                             const std::set<std::string>& held) {
   const auto path = folders_.journal(key);
   auto journal = read(path);
-  prune(path, journal, on_server, held);
-  auto known = std::move(journal);
+  auto known = journal;
   for (const auto& dir : {folders_.incoming(), folders_.failed()})
     for (auto& name : fs_.list(dir))
       if (auto p = parse_message_file_name(name); p && p->mailbox_key == key && p->uid) known.insert(*p->uid);
+  prune(path, journal, on_server, held);
   return known;
 }
 

@@ -20,9 +20,10 @@ class UidJournal {
  public:
   UidJournal(FileSystem& fs, Folders folders) : fs_(fs), folders_(std::move(folders)) {}
 
-  // Journals, durably, the UIDLs of the files in Incoming Mail, and returns them. Run
-  // before the delivery stage may move such a file on.
-  HeldUids journal_held();
+  // Fills `held` with the UIDLs of the files in Incoming Mail, then journals them,
+  // durably (when that fails, `held` is still complete). Run before the delivery stage
+  // may move such a file on.
+  void journal_held(HeldUids& held);
   // What the connector holds of this mailbox: its journal and the names of its files.
   // The journal forgets UIDLs the server no longer has and Incoming Mail no longer holds,
   // so it stays as small as the drop.

@@ -120,7 +120,7 @@ class PySmtpServer {
     std::vector<py::bytes> out;
     for (auto& p : server_->placements()) {
       if (p.where != smtp::Destination::Mailbox || p.target != smtp::lower(address) || p.folder != folder) continue;
-      out.emplace_back(read_file(p.file).value_or(""));
+      out.emplace_back(server_->world().text(p).value_or(""));
     }
     return out;
   }
@@ -260,7 +260,7 @@ PYBIND11_MODULE(maillab, m) {
   py::class_<PySmtpServer>(m, "SmtpServer", "The fake SMTP server and Exchange side on 127.0.0.1, port 0")
       .def(py::init<std::string, std::optional<std::string>, std::optional<std::string>>(), py::arg("store"),
            py::arg("world") = std::nullopt, py::arg("pickup") = std::nullopt,
-           "store: where mail lands; world: a world file's YAML text (docs/smtpd.md); pickup: a PickUp directory")
+           "store: where mail lands as files (\"\": kept in memory); world: a world file's YAML text (docs/smtpd.md); pickup: a PickUp directory")
       .def("start", &PySmtpServer::start, release())
       .def("stop", &PySmtpServer::stop, release())
       .def("__enter__", [](PySmtpServer& s) -> PySmtpServer& { { py::gil_scoped_release u; s.start(); } return s; },

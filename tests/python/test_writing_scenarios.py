@@ -142,3 +142,14 @@ def test_the_gil_is_released_while_the_connector_runs(smtp_server, sandbox):
     assert report["delivered"] == 1
     [stored] = smtp_server.mailbox("bob@contoso.local")
     assert stored.endswith(message)
+
+
+def test_an_smtp_server_without_a_store_keeps_mail_in_memory(tmp_path, monkeypatch):
+    import smtplib
+    monkeypatch.chdir(tmp_path)  # nothing may be written, not even relative to here
+    with maillab.SmtpServer("") as server:
+        with smtplib.SMTP("127.0.0.1", server.port) as client:
+            client.sendmail("alice@fabrikam.com", ["bob@contoso.local"], b"Subject: kept\r\n\r\nin memory\r\n")
+        assert server.mailbox("bob@contoso.local") == [b"Subject: kept\r\n\r\nin memory\r\n"]
+        assert [p["where"] for p in server.placements()] == [maillab.Destination.MAILBOX]
+    assert list(tmp_path.iterdir()) == []

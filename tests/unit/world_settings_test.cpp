@@ -58,3 +58,17 @@ TEST(WorldOverrides, TheWorldFollowsFaultsAddedAndRemovedAfterItStarted) {
   EXPECT_EQ(placed[0].where, Destination::Ndr) << "mailbox full while the fault was installed";
   EXPECT_EQ(placed[1].where, Destination::Mailbox);
 }
+
+TEST(WorldOverrides, SizesTakeTheUsualSpellingsAndAnEmptyValueLeavesTheWorldsOwn) {
+  EXPECT_EQ(read_world_overrides({{"size-limit", "1M"}}).size_limit, 1048576u);
+  EXPECT_EQ(read_world_overrides({{"size-limit", "64K"}}).size_limit, 65536u);
+  EXPECT_EQ(read_world_overrides({{"size-limit", "lots"}}).size_limit, std::nullopt);
+  EXPECT_EQ(read_world_overrides({{"anonymous-access", ""}}).anonymous_access, std::nullopt);
+}
+
+TEST(WorldOverrides, TooLargeWithAUnitLowersTheLimit) {
+  faults::FaultTable faults;
+  World world(smtp::default_world(), {}, faults);
+  faults.add(faults::parse_fault_spec("too-large:10K", presets()));
+  EXPECT_EQ(world.size_limit(), 10240u);
+}

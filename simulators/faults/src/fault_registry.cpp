@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "maillab/base/units.hpp"
+#include "maillab/base/yaml.hpp"
 
 namespace maillab::faults {
 
@@ -70,10 +71,10 @@ std::uint64_t parse_count_or_all(const ParamSpec& spec, const std::string& text,
   return n;
 }
 
+// The one boolean spelling set of every file and spec (base/yaml.hpp).
 bool parse_flag(const ParamSpec& spec, const std::string& text, const FaultParams& params) {
-  if (text == "yes" || text == "true" || text == "1") return true;
-  if (text == "no" || text == "false" || text == "0") return false;
-  params.fail(spec.name, "must be yes or no, not '" + text + "'");
+  if (auto b = yaml::parse_bool(text)) return *b;
+  params.fail(spec.name, "must be yes or no (true/false, on/off), not '" + text + "'");
 }
 
 KindArgs::Value parse_value(const ParamSpec& spec, const std::string& text, const FaultParams& params) {

@@ -101,25 +101,34 @@ std::unique_ptr<MessageStore> make_store(const fs::path& store, std::uint64_t me
 }
 }  // namespace
 
+struct World::OverridesFeed {
+  std::mutex mutex;
+  std::shared_ptr<const WorldOverrides> current;
+  // The table is read under the feed's lock: of two changes notified at once, the
+  // refresh that stores last also read last, so the snapshot never goes back in time.
+  void refresh(const faults::FaultTable& table) {
+    std::lock_guard lock(mutex);
+    current = std::make_shared<const WorldOverrides>(read_world_overrides(table.world()));
+  }
+};
+
 World::World(WorldConfig config, fs::path store, faults::FaultTable& faults, std::uint64_t memory_budget)
     : config_(std::move(config)), store_(std::move(store)), faults_(faults),
       placements_(std::make_unique<PlacementLog>()),
       files_(make_store(store_, memory_budget)),
-      overrides_(std::make_shared<WorldOverrides>(read_world_overrides(faults.world()))) {
+      overrides_(std::make_shared<OverridesFeed>()) {
   for (auto& m : config_.mailboxes) m.address = lower(m.address);
-  // Read once per change of the table, not on every recipient.
-  follows_faults_ = faults_.subscribe([this] {
-    auto fresh = std::make_shared<const WorldOverrides>(read_world_overrides(faults_.world()));
-    std::lock_guard lock(overrides_mutex_);
-    overrides_ = std::move(fresh);
-  });
+  // Read once per change of the table, not on every recipient. Subscribed before the
+  // first read, so no change can fall between the two.
+  follows_faults_ = faults_.subscribe([feed = overrides_, table = &faults_] { feed->refresh(*table); });
+  overrides_->refresh(faults_);
 }
 
 World::~World() = default;
 
 std::shared_ptr<const WorldOverrides> World::overrides() const {
-  std::lock_guard lock(overrides_mutex_);
-  return overrides_;
+  std::lock_guard lock(overrides_->mutex);
+  return overrides_->current;
 }
 
 MailboxConfig* World::mailbox_locked(std::string_view address) {
@@ -138,11 +147,13 @@ bool World::service_running() const {
   return !overrides()->service_stopped;
 }
 
-std::string World::resolve(std::string_view recipient) const {
+std::string World::resolve(std::string_view recipient) const { return resolve(*overrides(), recipient); }
+
+std::string World::resolve(const WorldOverrides& o, std::string_view recipient) const {
   static constexpr std::string_view kSink = "mspop3connector.";
   auto r = lower(recipient);
   auto at = r.rfind('@');
-  if (at != std::string::npos && r.compare(at + 1, kSink.size(), kSink) == 0 && event_sink_registered())
+  if (at != std::string::npos && r.compare(at + 1, kSink.size(), kSink) == 0 && !o.event_sink_unregistered)
     r.erase(at + 1, kSink.size());
   return r;
 }
@@ -284,7 +295,7 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
     id = queue_id(number);
     std::vector<std::string> forwarded;
     auto o = overrides();
-    for (const auto& r : env.recipients) place_locked(*o, id, resolve(r), env, message, forwarded, writes);
+    for (const auto& r : env.recipients) place_locked(*o, id, resolve(*o, r), env, message, forwarded, writes);
   }
   // Ids are unique, so the files can be written without the lock.
   for (const auto& w : writes)

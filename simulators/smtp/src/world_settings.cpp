@@ -1,17 +1,20 @@
 #include "maillab/smtp/world_settings.hpp"
 
-#include <charconv>
+#include <stdexcept>
 
 #include "maillab/base/ascii.hpp"
+#include "maillab/base/units.hpp"
 
 namespace maillab::smtp {
 namespace {
 
-std::optional<std::uint64_t> number(std::string_view text) {
-  std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
+// The spellings of sizes everywhere else (65536, 64K, 5M).
+std::optional<std::uint64_t> size_setting(std::string_view text) {
+  try {
+    return parse_size(text);
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
 }
 
 Antivirus antivirus(std::string_view mode) {
@@ -38,10 +41,11 @@ bool per_mailbox(WorldOverrides& o, std::string_view key, const std::string& val
 WorldOverrides read_world_overrides(const std::map<std::string, std::string>& settings) {
   WorldOverrides o;
   for (const auto& [key, value] : settings) {
-    if (per_mailbox(o, key, value)) continue;
+    // A setting given no value leaves the world's own.
+    if (value.empty() || per_mailbox(o, key, value)) continue;
     if (key == "anonymous-access") o.anonymous_access = value == "on";
     else if (key == "profile") o.profile = profile_from_name(value);
-    else if (key == "size-limit") o.size_limit = number(value);
+    else if (key == "size-limit") o.size_limit = size_setting(value);
     else if (key == "recipient-policy") o.recipient_policy_missing = value == "missing";
     else if (key == "event-sink") o.event_sink_unregistered = value == "unregistered";
     else if (key == "smtp-service" || key == "virtual-server") o.service_stopped |= value == "stopped";

@@ -119,6 +119,7 @@ class World {
   // user@DOMAIN. Unregistered, such mail is undeliverable.
   bool event_sink_registered() const;
   std::string resolve(std::string_view recipient) const;
+  std::string resolve(const WorldOverrides& o, std::string_view recipient) const;
   // What `cscript smtpreg.vbs /enum` shows of it (seed 003).
   std::string event_sink_listing() const;
   // The SMTP service and the default virtual server (world settings smtp-service and
@@ -157,9 +158,10 @@ class World {
   std::uint64_t next_id_ = 1;
   std::unique_ptr<PlacementLog> placements_;
   std::unique_ptr<MessageStore> files_;
-  mutable std::mutex overrides_mutex_;
-  std::shared_ptr<const WorldOverrides> overrides_;
-  // Last: gone before anything the observer touches.
+  // The snapshot the fault table's observer keeps fresh. Shared with the observer, so a
+  // notification still running while the World goes away touches only this.
+  struct OverridesFeed;
+  std::shared_ptr<OverridesFeed> overrides_;
   faults::FaultTable::Subscription follows_faults_;
 };
 

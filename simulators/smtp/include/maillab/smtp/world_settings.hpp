@@ -31,7 +31,8 @@ struct WorldOverrides {
 };
 
 // The typed snapshot of the fault table's world settings (later faults already won).
-// Unknown keys and values are ignored: a fault names only what its simulator knows.
+// Unknown keys, unknown values and empty values are ignored: a fault names only what its
+// simulator knows. Sizes take the spellings of base/units.hpp (65536, 64K, 5M).
 WorldOverrides read_world_overrides(const std::map<std::string, std::string>& settings);
 
 }  // namespace maillab::smtp
