@@ -117,10 +117,39 @@ Outcome DeliveryStage::to_pickup(const DeliveryJob& job) {
   return Outcome::Delivered;
 }
 
+// A session that gave a verdict on at least one message may be replaced when the policy
+// says so (the server ended it, e.g. after too many refusals, and still takes mail); one
+// that gave none means the server is not taking mail now: nothing more is tried this cycle.
 void DeliveryStage::drop_smtp() {
   smtp_.reset();
   channel_.reset();
-  smtp_down_ = true;
+  smtp_down_ = !(answered_ > 0 && policy_.reconnects_smtp());
+  answered_ = 0;
+}
+
+// Event 1055 once per cycle, however many sessions the server ended.
+void DeliveryStage::report_unreachable(const std::string& what) {
+  if (!std::exchange(unreachable_reported_, true))
+    s_.events.report(EventId::SmtpUnreachable, {config_.delivery.smtp->str(), what});
+}
+
+// The message's transaction, on a new session once more when the server ended the last
+// one before any of the message's text went out (so it cannot have been accepted, and
+// sending it again cannot double it). Nothing when the SMTP side is gone for this cycle.
+std::optional<SmtpOutcome> DeliveryStage::transact(const Envelope& env, std::string_view message) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!ensure_smtp()) return std::nullopt;
+    try {
+      return smtp_->send(env, has_8bit(message), message);
+    } catch (const std::exception& e) {
+      const bool untouched = !smtp_->sent_body();
+      drop_smtp();
+      ++errors_;
+      report_unreachable(e.what());
+      if (!untouched) return std::nullopt;
+    }
+  }
+  return std::nullopt;
 }
 
 bool DeliveryStage::ensure_smtp() {
@@ -139,7 +168,7 @@ bool DeliveryStage::ensure_smtp() {
   } catch (const std::exception& e) {
     drop_smtp();
     ++errors_;
-    s_.events.report(EventId::SmtpUnreachable, {to.str(), e.what()});
+    report_unreachable(e.what());
     return false;
   }
 }
@@ -151,16 +180,11 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& t
   const auto& env = parsed.envelope;
   s_.log.line(LogLevel::Maximum, job.thread,
               fmt::format("Sending message {} to the SMTP recipient {}\u2026", id, fmt::join(env.recipients, ", ")));
-  SmtpOutcome out;
-  try {
-    out = smtp_->send(env, has_8bit(message), message);
-  } catch (const std::exception& e) {
-    // The session broke mid-transaction: nothing is known to be delivered.
-    drop_smtp();
-    ++errors_;
-    s_.events.report(EventId::SmtpUnreachable, {config_.delivery.smtp->str(), e.what()});
-    return not_now(job);
-  }
+  auto sent = transact(env, message);
+  // The session broke mid-transaction: nothing is known to be delivered.
+  if (!sent) return not_now(job);
+  const auto& out = *sent;
+  ++answered_;
   if (out.delivered) {
     s_.fs.remove(path_of(job));
     return Outcome::Delivered;

@@ -64,8 +64,11 @@ class DeliveryStage {
   Outcome smtp_deliver(const DeliveryJob& job, const std::string& text, const ParsedFile& parsed);
   Outcome judge_refusal(const DeliveryJob& job, const SmtpOutcome& out, const Envelope& env, std::string_view message);
   bool ensure_smtp();
-  // The SMTP session is unusable: nothing more goes over it this cycle.
+  // The SMTP session is unusable: nothing more goes over it (nor over any other this
+  // cycle, unless it made progress and the policy reconnects).
   void drop_smtp();
+  void report_unreachable(const std::string& what);
+  std::optional<SmtpOutcome> transact(const Envelope& env, std::string_view message);
   const MailboxConfig* mailbox_of(const std::string& file) const;
 
   const Config& config_;
@@ -74,6 +77,8 @@ class DeliveryStage {
   Folders folders_;
   bool blocked_ = false;
   bool smtp_down_ = false;
+  bool unreachable_reported_ = false;
+  std::size_t answered_ = 0;  // messages the current SMTP session gave a verdict on
   bool pickup_reported_ = false;
   std::unique_ptr<Channel> channel_;
   std::unique_ptr<SmtpClient> smtp_;

@@ -169,10 +169,12 @@ void SmtpClient::write_body(std::string_view message) {
 }
 
 SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::string_view message) {
+  sent_body_ = false;
   auto c = commands(envelope, eightbit, message.size());
   auto replies = style_.pipelining && ext_.pipelining ? exchange_pipelined(c) : exchange_sequential(c);
   auto out = judge(envelope, replies);
   if (!out.command.empty()) return out;
+  sent_body_ = true;
   write_body(message);
   out.reply = read_reply();
   out.command = "SMTP_DOT";

@@ -376,3 +376,41 @@ TEST_F(ConnectorCycle, ACrashBeforeTheJournalDoublesNothingWhenDeliveryGoesFirst
   EXPECT_EQ(on_server(), 0u);
   EXPECT_EQ(in_inbox(), 3u);
 }
+
+// A server that ends a session after a few refusals (421 after max_errors), as seed 004's
+// pile of refused messages meets it: robust opens a new session after one that made
+// progress and sets every refused message aside in the same cycle, with event 1055 once;
+// sbs2003 stops at the first ended session, as before.
+TEST_F(ConnectorCycle, RobustGoesOnOverANewSessionWhenTheServerEndsOneThatMadeProgress) {
+  smtp->stop();
+  maillab::smtp::ServerConfig sc;
+  sc.listen = {"127.0.0.1", 0};
+  sc.session.max_errors = 4;  // one refused message (552, 503, 503) and its refused NDR
+  smtp = std::make_unique<maillab::smtp::Server>(sc, smtp->world().config(), dir.path() / "store2");
+  smtp->start();
+  for (int i = 4; i <= 10; ++i) drop->add(fmt(i), message(i));
+  smtp_fault("too-large:100");
+  auto r = cycle(config(cn::Profile::Robust));
+  EXPECT_EQ(r.failed, 10u);
+  EXPECT_EQ(r.left, 0u);
+  EXPECT_EQ(count_files(root() / "Failed Mail"), 10u);
+  auto ids = event_ids();
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 1052), 10);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), 1055), 1) << "one event for the cycle, not one per session";
+  EXPECT_GT(smtp->transcripts().size(), 1u);
+}
+
+TEST_F(ConnectorCycle, Sbs2003StopsAtTheFirstSessionTheServerEnds) {
+  smtp->stop();
+  maillab::smtp::ServerConfig sc;
+  sc.listen = {"127.0.0.1", 0};
+  sc.session.max_errors = 4;
+  smtp = std::make_unique<maillab::smtp::Server>(sc, smtp->world().config(), dir.path() / "store2");
+  smtp->start();
+  for (int i = 4; i <= 10; ++i) drop->add(fmt(i), message(i));
+  smtp_fault("too-large:100");
+  auto r = cycle(config(cn::Profile::Sbs2003));
+  EXPECT_EQ(smtp->transcripts().size(), 1u) << "no second session this cycle";
+  EXPECT_EQ(r.refused, 10u) << "tried or not, every local copy is dropped";
+  EXPECT_EQ(on_server(), 10u);
+}

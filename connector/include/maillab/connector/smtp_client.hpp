@@ -57,6 +57,9 @@ class SmtpClient {
   void quit();
 
   const SmtpExtensions& extensions() const { return ext_; }
+  // Whether the last send() began writing the message's text (after which a broken
+  // session may have left it accepted).
+  bool sent_body() const { return sent_body_; }
 
  private:
   struct Commands {
@@ -84,6 +87,7 @@ class SmtpClient {
   int thread_;
   SmtpStyle style_;
   SmtpExtensions ext_;
+  bool sent_body_ = false;
 };
 
 }  // namespace maillab::connector
