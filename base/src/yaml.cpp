@@ -1,5 +1,7 @@
 #include "maillab/base/yaml.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -13,12 +15,6 @@ int line_of(const YAML::Node& node, int fallback) {
   if (!node.IsDefined()) return fallback;
   auto mark = node.Mark();
   return mark.is_null() ? fallback : mark.line + 1;
-}
-
-std::string listing(std::initializer_list<std::string_view> names) {
-  std::string out;
-  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
 }
 
 }  // namespace
@@ -107,7 +103,7 @@ std::vector<std::pair<std::string, Field>> Field::entries() const {
 void Field::only(std::initializer_list<std::string_view> known) const {
   for (const auto& [key, value] : entries())
     if (std::find(known.begin(), known.end(), key) == known.end())
-      value.fail("unknown (known: " + listing(known) + ")");
+      value.fail(fmt::format("unknown (known: {})", fmt::join(known, ", ")));
 }
 
 const Field& Field::required(std::string_view why) const {

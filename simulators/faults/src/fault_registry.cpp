@@ -1,5 +1,7 @@
 #include "maillab/faults/fault_registry.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
@@ -42,12 +44,6 @@ const std::string& KindArgs::text(std::string_view name) const { return std::get
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (auto& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
-  return out;
-}
-
 std::uint64_t parse_count_value(const ParamSpec& spec, const std::string& text, const FaultParams& params) {
   std::uint64_t n = 0;
   try {
@@ -87,7 +83,7 @@ KindArgs::Value parse_value(const ParamSpec& spec, const std::string& text, cons
       return parse_flag(spec, text, params);
     case ParamType::Choice:
       if (std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end())
-        params.fail(spec.name, "must be one of " + joined(spec.choices, ", ") + ", not '" + text + "'");
+        params.fail(spec.name, fmt::format("must be one of {}, not '{}'", fmt::join(spec.choices, ", "), text));
       return text;
     case ParamType::Line:
       if (text.find_first_of("\r\n") != std::string::npos) params.fail(spec.name, "must be one line");
@@ -97,7 +93,7 @@ KindArgs::Value parse_value(const ParamSpec& spec, const std::string& text, cons
 }
 
 std::string required_hint(const ParamSpec& spec) {
-  return spec.type == ParamType::Choice ? joined(spec.choices, ", ") : spec.help;
+  return spec.type == ParamType::Choice ? fmt::format("{}", fmt::join(spec.choices, ", ")) : spec.help;
 }
 
 }  // namespace
@@ -120,7 +116,7 @@ const KindSpec* KindRegistry::find(std::string_view name) const {
 std::string KindRegistry::names() const {
   std::vector<std::string> out;
   for (auto& k : kinds_) out.push_back(k.name);
-  return joined(out, ", ");
+  return fmt::format("{}", fmt::join(out, ", "));
 }
 
 bool KindRegistry::takes_rest(std::string_view key) const {

@@ -38,12 +38,14 @@ void MemoryStore::drop_oldest() {
 void MemoryStore::put(const std::string& dir, const std::string& name, std::string_view text) {
   std::string key = dir + "/" + name;
   std::lock_guard lock(mutex_);
-  if (texts_.count(key)) throw std::runtime_error("cannot store " + key + ": it exists");
+  // Room first: a refused duplicate then leaves at most an empty block behind.
   auto& block = room_for(text.size());
+  auto [slot, added] = texts_.try_emplace(key);
+  if (!added) throw std::runtime_error("cannot store " + key + ": it exists");
   char* at = block.data.get() + block.used;
   if (!text.empty()) std::memcpy(at, text.data(), text.size());
   block.used += text.size();
-  texts_.emplace(key, std::string_view(at, text.size()));
+  slot->second = std::string_view(at, text.size());
   block.keys.push_back(std::move(key));
   // The newest block always stays, even when one text alone is over the budget.
   while (bytes_ > budget_ && blocks_.size() > 1) drop_oldest();

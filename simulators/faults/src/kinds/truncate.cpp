@@ -16,13 +16,13 @@ Drop drop_after(const std::string& then) {
 class Truncate final : public Fault {
  public:
   Truncate(Trigger t, std::uint64_t bytes, std::string then)
-      : Fault(std::move(t)), bytes_(bytes), then_(std::move(then)) {}
+      : Fault(std::move(t)), bytes_(bytes), drop_(drop_after(then)), then_(std::move(then)) {}
   std::string_view kind() const override { return "truncate"; }
   // As strong as a disconnect even when the connection stays open: the exchange is
   // broken off, and no other outcome can repair a reply that never ends.
   void apply(Verdict& v) const override {
     v.rank = Rank::Disconnect;
-    v.drop = drop_after(then_);
+    v.drop = drop_;
     v.cut_after_bytes = bytes_;
   }
   std::string parameters() const override {
@@ -31,7 +31,8 @@ class Truncate final : public Fault {
 
  private:
   std::uint64_t bytes_;
-  std::string then_;
+  Drop drop_;
+  std::string then_;  // as given, for describe()
 };
 
 }  // namespace
