@@ -29,6 +29,7 @@ struct Pop3dOptions {
   unsigned threads = 1;
   std::size_t cache_mb = 32;
   bool print_transcripts = false;
+  bool show_secrets = false;
   bool list_presets = false;
   bool list_kinds = false;
 };
@@ -69,6 +70,8 @@ pop3::ServerConfig server_config(const Pop3dOptions& o) {
   config.session.max_errors = o.max_errors;
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
+  config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
+  config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
   return config;
 }
@@ -153,7 +156,9 @@ Run add_pop3d(CLI::App& app) {
   app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
   app.add_option("--cache-mb", o->cache_mb, "memory for messages read from --mailbox directories")
       ->capture_default_str()->check(CLI::Range(0, 1 << 20));
-  app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
+  app.add_flag("--transcripts", o->print_transcripts,
+               "keep the last sessions' transcripts and print them to stderr on exit (none are kept otherwise)");
+  app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
   return [o] { return run_pop3d(*o); };

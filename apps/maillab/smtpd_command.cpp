@@ -30,6 +30,7 @@ struct SmtpdOptions {
   unsigned max_errors = 10;
   unsigned threads = 1;
   bool print_transcripts = false;
+  bool show_secrets = false;
   bool list_presets = false;
   bool list_kinds = false;
 };
@@ -86,6 +87,8 @@ smtp::ServerConfig server_config(const SmtpdOptions& o) {
   config.session.max_errors = o.max_errors;
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
+  config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
+  config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
   config.pickup = o.pickup;
   config.pickup_interval = std::chrono::milliseconds(static_cast<long long>(o.pickup_interval * 1000));
@@ -151,7 +154,9 @@ Run add_smtpd(CLI::App& app) {
   app.add_option("--max-errors", o->max_errors, "protocol errors before 421 and close")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
-  app.add_flag("--transcripts", o->print_transcripts, "print every session's transcript to stderr on exit");
+  app.add_flag("--transcripts", o->print_transcripts,
+               "keep the last sessions' transcripts and print them to stderr on exit (none are kept otherwise)");
+  app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
   return [o] { return run_smtpd(*o); };

@@ -54,6 +54,7 @@ class PyPop3Server {
   PyPop3Server() {
     pop3::ServerConfig c;
     c.listen = HostPort{"127.0.0.1", 0};
+    c.transcripts_kept = net::kTranscriptsWhenAsked;
     server_ = std::make_unique<pop3::Server>(c);
   }
   std::uint16_t start() { return server_->start(); }
@@ -103,6 +104,7 @@ class PySmtpServer {
     auto world = world_yaml ? smtp::parse_world_yaml(*world_yaml, "world") : smtp::default_world();
     smtp::ServerConfig c;
     c.listen = HostPort{"127.0.0.1", 0};
+    c.transcripts_kept = net::kTranscriptsWhenAsked;
     if (pickup) c.pickup = *pickup;
     server_ = std::make_unique<smtp::Server>(c, world, store);
   }

@@ -116,6 +116,7 @@ class Run {
     pop3::ServerConfig pc;
     pc.listen = HostPort{"127.0.0.1", 0};
     pc.idle_timeout = std::chrono::seconds(10);
+    pc.transcripts_kept = net::kTranscriptsWhenAsked;  // the `transcript:` checks read them
     pop3_ = std::make_unique<pop3::Server>(pc);
     for (const auto& a : sc_.accounts) {
       auto md = std::make_shared<pop3::Maildrop>(a.user, a.password);
@@ -127,6 +128,7 @@ class Run {
     smtp::ServerConfig scfg;
     scfg.listen = HostPort{"127.0.0.1", 0};
     scfg.idle_timeout = std::chrono::seconds(10);
+    scfg.transcripts_kept = net::kTranscriptsWhenAsked;
     scfg.pickup = pickup_;
     smtp_ = std::make_unique<smtp::Server>(scfg, sc_.world, store_);
     add_faults(Server::Smtp, sc_.smtp_faults);

@@ -80,6 +80,7 @@ class ConnectorCycle : public ::testing::Test {
   void SetUp() override {
     maillab::pop3::ServerConfig pc;
     pc.listen = {"127.0.0.1", 0};  // never the default port: ctest runs tests in parallel
+    pc.transcripts_kept = maillab::net::kTranscriptsWhenAsked;
     pop3 = std::make_unique<maillab::pop3::Server>(pc);
     drop = std::make_shared<maillab::pop3::Maildrop>("bob", "secret");
     pop3->mailboxes().add(drop);
@@ -94,6 +95,7 @@ class ConnectorCycle : public ::testing::Test {
     world.admin_mailbox = "admin@contoso.local";
     maillab::smtp::ServerConfig sc;
     sc.listen = {"127.0.0.1", 0};
+    sc.transcripts_kept = maillab::net::kTranscriptsWhenAsked;
     smtp = std::make_unique<maillab::smtp::Server>(sc, world, dir.path() / "store");
     smtp->start();
   }
@@ -385,6 +387,7 @@ TEST_F(ConnectorCycle, RobustGoesOnOverANewSessionWhenTheServerEndsOneThatMadePr
   smtp->stop();
   maillab::smtp::ServerConfig sc;
   sc.listen = {"127.0.0.1", 0};
+  sc.transcripts_kept = maillab::net::kTranscriptsWhenAsked;
   sc.session.max_errors = 4;  // one refused message (552, 503, 503) and its refused NDR
   smtp = std::make_unique<maillab::smtp::Server>(sc, smtp->world().config(), dir.path() / "store2");
   smtp->start();
@@ -404,6 +407,7 @@ TEST_F(ConnectorCycle, Sbs2003StopsAtTheFirstSessionTheServerEnds) {
   smtp->stop();
   maillab::smtp::ServerConfig sc;
   sc.listen = {"127.0.0.1", 0};
+  sc.transcripts_kept = maillab::net::kTranscriptsWhenAsked;
   sc.session.max_errors = 4;
   smtp = std::make_unique<maillab::smtp::Server>(sc, smtp->world().config(), dir.path() / "store2");
   smtp->start();

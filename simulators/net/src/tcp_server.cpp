@@ -25,6 +25,7 @@ struct TcpServer::Impl {
   void accept();
   void update_listener();
   void open_acceptor();
+  void keep(const std::shared_ptr<Transcript>& transcript);
   void forget(std::list<std::weak_ptr<Connection>>::iterator it);
 
   TcpServerConfig config;
@@ -258,12 +259,27 @@ void TcpServer::Impl::accept() {
       if (stopping) return;
       conn = std::make_shared<Connection>(*this, std::move(socket), peer, reject);
       it = connections.insert(connections.end(), conn);
-      transcripts.push_back(conn->transcript());
-      while (transcripts.size() > config.transcripts_kept) transcripts.pop_front();
+      keep(conn->transcript());
     }
     conn->start(it);
     accept();
   });
+}
+
+// Called under `mutex`. Sizes are read at each new session, so a long live session can
+// hold more until the next one arrives; each is bounded by its own TranscriptOptions.
+void TcpServer::Impl::keep(const std::shared_ptr<Transcript>& transcript) {
+  if (config.transcripts_kept == 0) return;
+  transcripts.push_back(transcript);
+  while (transcripts.size() > config.transcripts_kept) transcripts.pop_front();
+  // Newest first: keep sessions while they fit (live ones grow, so read each size once).
+  std::size_t total = 0;
+  std::size_t fit = 0;
+  for (auto it = transcripts.rbegin(); it != transcripts.rend(); ++it, ++fit) {
+    total += (*it)->bytes();
+    if (total > config.transcript_bytes_kept && fit > 0) break;
+  }
+  transcripts.erase(transcripts.begin(), transcripts.end() - static_cast<std::ptrdiff_t>(fit));
 }
 
 void TcpServer::Impl::open_acceptor() {

@@ -1,5 +1,7 @@
 #include "maillab/net/transcript.hpp"
 
+#include "maillab/net/secret_mask.hpp"
+
 namespace maillab::net {
 
 std::string printable(std::string_view line) {
@@ -24,12 +26,32 @@ bool has_control_chars(std::string_view line) {
   return false;
 }
 
-// A transcript is evidence for tests, not a capture: long sessions keep their first lines.
-static constexpr std::size_t kMaxLines = 10000;
-
+// A transcript is evidence for tests and bug reports, not a capture: a long session keeps
+// its first lines, then one marker.
 void Transcript::add(char from, std::string text) {
   std::lock_guard lock(mutex_);
-  if (lines_.size() < kMaxLines) lines_.push_back({from, std::move(text)});
+  if (full_ || !recording()) return;
+  std::size_t cost = text.size() + 3;  // as str() prints it: "C: " ... "\n"
+  if (bytes_ + cost > options_.max_bytes) {
+    full_ = true;
+    text = "[transcript limit of " + std::to_string(options_.max_bytes) + " bytes reached; later lines not kept]";
+    from = '*';
+    cost = text.size() + 3;
+  }
+  bytes_ += cost;
+  lines_.push_back({from, std::move(text)});
+}
+
+void Transcript::client(std::string_view line, ClientLine kind) {
+  if (!recording()) return;
+  if (options_.show_secrets) return add('C', printable(line));
+  if (kind == ClientLine::SaslResponse) return add('C', std::string(kMask));
+  add('C', printable(mask_secret(line)));
+}
+
+std::size_t Transcript::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
 }
 
 std::vector<TranscriptLine> Transcript::lines() const {

@@ -13,14 +13,21 @@ net::TcpServerConfig tcp_config(const ServerConfig& c) {
   t.max_sessions = c.max_sessions;
   t.threads = c.threads;
   t.transcripts_kept = c.transcripts_kept;
+  t.transcript_bytes_kept = c.transcript_bytes_kept;
   t.too_many_sessions = std::string(reply::kTooManySessions) + "\r\n";
   return t;
+}
+
+// A server not asked to keep transcripts has its sessions record none.
+ServerConfig recording_as_asked(ServerConfig c) {
+  if (c.transcripts_kept == 0) c.session.transcript.max_bytes = 0;
+  return c;
 }
 
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)),
+    : config_(recording_as_asked(std::move(config))),
       tcp_(tcp_config(config_),
            [this](std::uint64_t id, const net::Peer&) {
              return std::make_unique<Session>(config_.session, mailboxes_, faults_, id);

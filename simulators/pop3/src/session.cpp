@@ -45,7 +45,7 @@ Session::Session(const SessionConfig& config, Mailboxes& mailboxes, faults::Faul
       mailboxes_(mailboxes),
       faults_(faults),
       id_(id),
-      transcript_(transcript ? std::move(transcript) : std::make_shared<net::Transcript>(id)) {}
+      transcript_(transcript ? std::move(transcript) : std::make_shared<net::Transcript>(id, config.transcript)) {}
 
 Session::~Session() { abort(); }
 
@@ -109,7 +109,7 @@ std::vector<Action> Session::feed(std::string_view bytes) {
 }
 
 void Session::line(std::string_view text, std::vector<Action>& out) {
-  transcript_->add('C', net::printable(text));
+  transcript_->client(text, sasl_ == Sasl::None ? net::ClientLine::Command : net::ClientLine::SaslResponse);
   if (net::has_control_chars(text)) {
     sasl_ = Sasl::None;
     emit(Reply{std::string(reply::kBadCharacters), nullptr, false, true}, {}, out);

@@ -73,7 +73,7 @@ Session::Session(const SessionConfig& config, World& world, faults::FaultTable& 
       world_(world),
       faults_(faults),
       peer_(std::move(peer)),
-      transcript_(std::make_shared<net::Transcript>(id)) {}
+      transcript_(std::make_shared<net::Transcript>(id, config.transcript)) {}
 
 std::vector<Action> Session::start() {
   std::vector<Action> out;
@@ -246,7 +246,8 @@ void Session::respond(Reply r, const faults::Verdict& v, std::vector<Action>& ou
 }
 
 void Session::command(std::string_view text, std::vector<Action>& out) {
-  transcript_->add('C', net::printable(text));
+  bool auth_data = mode_ == Mode::AuthPlain || mode_ == Mode::AuthLoginUser || mode_ == Mode::AuthLoginPass;
+  transcript_->client(text, auth_data ? net::ClientLine::SaslResponse : net::ClientLine::Command);
   if (net::has_control_chars(text)) {
     mode_ = Mode::Command;
     respond(line(reply::kBadCharacters, true), {}, out);
@@ -254,7 +255,6 @@ void Session::command(std::string_view text, std::vector<Action>& out) {
   }
   std::string verb;
   std::string_view args;
-  bool auth_data = mode_ == Mode::AuthPlain || mode_ == Mode::AuthLoginUser || mode_ == Mode::AuthLoginPass;
   if (auth_data) {
     verb = "AUTH";
   } else {

@@ -16,12 +16,19 @@
 
 namespace maillab::net {
 
+// How many sessions' transcripts a server keeps when asked to keep any (tests, the
+// scenario runner, --transcripts).
+inline constexpr std::size_t kTranscriptsWhenAsked = 1000;
+
 struct TcpServerConfig {
   HostPort listen{"127.0.0.1", 0};
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
   std::size_t max_sessions = 4096;
   unsigned threads = 1;
-  std::size_t transcripts_kept = 1000;
+  // Transcripts of the most recent sessions kept for transcripts(): none unless asked,
+  // and never more text than transcript_bytes_kept over all of them (oldest go first).
+  std::size_t transcripts_kept = 0;
+  std::size_t transcript_bytes_kept = std::size_t{16} << 20;
   std::string too_many_sessions;  // the line (CRLF included) sent to a connection over max_sessions
 };
 

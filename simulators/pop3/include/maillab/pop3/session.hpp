@@ -30,6 +30,7 @@ struct SessionConfig {
   bool user_pass = true;       // USER/PASS
   std::size_t max_line = 512;  // octets, CRLF included (RFC 2449 asks clients for 255)
   unsigned max_errors = 10;    // protocol errors before the session is closed
+  net::TranscriptOptions transcript;
 };
 
 using net::Action;

@@ -23,7 +23,9 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // RFC 5321 4.5.3.2.7
   std::size_t max_sessions = 4096;
   unsigned threads = 1;
-  std::size_t transcripts_kept = 1000;
+  // Transcripts of the last sessions kept for transcripts(); none unless asked.
+  std::size_t transcripts_kept = 0;
+  std::size_t transcript_bytes_kept = std::size_t{16} << 20;  // over all kept sessions
   std::filesystem::path pickup;  // the PickUp directory; empty: no pickup service
   // How often the pickup service looks; 0: only when pickup()->poll() is called (tests,
   // the scenario runner).

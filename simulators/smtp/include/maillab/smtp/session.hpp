@@ -21,6 +21,7 @@ using net::Action;
 struct SessionConfig {
   std::size_t max_command_line = 512;  // RFC 5321 4.5.3.1.4, CRLF included
   unsigned max_errors = 10;            // protocol errors before 421 and close
+  net::TranscriptOptions transcript;
 };
 
 class Session final : public net::ProtocolSession {
