@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   commands[connector] = maillab::app::add_connector(*connector);
   auto* scenario = app.add_subcommand("scenario", "List or run the scenario catalog (scenarios/*.yaml), both simulators and the connector in process");
   commands[scenario] = maillab::app::add_scenario(*scenario);
+  auto* report = app.add_subcommand("report", "Join the reports of a sharded catalog run");
+  commands[report] = maillab::app::add_report(*report);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,8 @@
 
 #include "commands.hpp"
 #include "maillab/runner/catalog.hpp"
+#include "maillab/runner/parallel_runs.hpp"
+#include "maillab/runner/selection.hpp"
 #include "maillab/runner/report.hpp"
 #include "maillab/runner/runner.hpp"
 
@@ -20,13 +22,33 @@ struct ScenarioOptions {
   std::vector<std::string> ids;
   bool all = false;
   std::string profile;
+  std::vector<std::string> tags;
+  std::string shard;
+  unsigned jobs = 1;
   std::string junit, json, work;
   bool keep = false, verbose = false;
 };
 
+// --shard, else GitLab's CI_NODE_INDEX/CI_NODE_TOTAL.
+rn::Selection selection(const ScenarioOptions& o) {
+  rn::Selection s;
+  s.patterns = o.ids;
+  s.tags = o.tags;
+  if (!o.profile.empty()) s.profile = cn::parse_profile(o.profile);
+  s.shard = o.shard.empty() ? rn::shard_from_environment() : std::optional(rn::parse_shard(o.shard));
+  return s;
+}
+
+// The chosen scenarios, each once, with its tags: what a CI job would run.
 int list(const ScenarioOptions& o) {
-  for (const auto& sc : rn::load_catalog(o.dir)) {
-    std::cout << std::left << std::setw(25) << sc.id << ' ' << sc.title << "\n";
+  auto catalog = rn::load_catalog(o.dir);
+  std::set<const rn::Scenario*> seen;
+  for (const auto& run : rn::select_runs(catalog, selection(o))) {
+    if (!seen.insert(run.scenario).second) continue;
+    std::string tags;
+    for (const auto& t : run.scenario->tags) tags += (tags.empty() ? "" : ",") + t;
+    std::cout << std::left << std::setw(25) << run.scenario->id << ' ' << std::setw(18) << tags << ' '
+              << run.scenario->title << "\n";
   }
   return 0;
 }
@@ -63,39 +85,37 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+void print_run(std::size_t finished, std::size_t total, const rn::RunResult& r, bool verbose) {
+  std::cout << rn::progress_line(finished, total, r) << std::endl;
+  if (!verbose && r.passed) return;
+  for (auto& l : r.transcript) std::cout << "      " << l << "\n";
+  for (auto& f : r.failures()) std::cout << "    FAILED " << f << "\n";
+  if (!r.sandbox.empty()) std::cout << "    sandbox kept: " << r.sandbox << "\n";
+}
+
 int run(const ScenarioOptions& o) {
+  if (o.ids.empty() && !o.all && o.tags.empty())
+    throw std::runtime_error("name scenario ids or globs, --tag, or --all (maillab scenario list shows them)");
   auto catalog = rn::load_catalog(o.dir);
-  std::vector<const rn::Scenario*> chosen;
-  if (o.all) {
-    for (auto& sc : catalog) chosen.push_back(&sc);
-  } else {
-    if (o.ids.empty()) throw std::runtime_error("name scenario ids, or --all (maillab scenario list shows them)");
-    for (auto& id : o.ids) {
-      auto it = std::find_if(catalog.begin(), catalog.end(), [&](auto& sc) { return sc.id == id; });
-      if (it == catalog.end()) throw std::runtime_error("no scenario '" + id + "' in " + o.dir);
-      chosen.push_back(&*it);
-    }
-  }
-  std::vector<std::pair<const rn::Scenario*, cn::Profile>> runs;
-  for (auto* sc : chosen)
-    for (auto p : sc->profiles)
-      if (o.profile.empty() || cn::parse_profile(o.profile) == p) runs.emplace_back(sc, p);
+  auto plan = rn::select_runs(catalog, selection(o));
   rn::RunOptions options{o.work, o.keep};
-  std::vector<rn::RunResult> results;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    results.push_back(rn::run_scenario(*runs[i].first, runs[i].second, options));
-    const auto& r = results.back();
-    std::cout << rn::progress_line(i + 1, runs.size(), r) << std::endl;
-    if (o.verbose || !r.passed) {
-      for (auto& l : r.transcript) std::cout << "      " << l << "\n";
-      for (auto& f : r.failures()) std::cout << "    FAILED " << f << "\n";
-      if (!r.sandbox.empty()) std::cout << "    sandbox kept: " << r.sandbox << "\n";
-    }
-  }
+  auto results = rn::run_all(plan, options, o.jobs, [&](std::size_t finished, const rn::RunResult& r) {
+    print_run(finished, plan.size(), r, o.verbose);
+  });
   std::cout << "\n" << rn::summary_table(results);
   if (!o.junit.empty()) write_file(o.junit, rn::junit_xml(results));
   if (!o.json.empty()) write_file(o.json, rn::json_report(results));
   return std::all_of(results.begin(), results.end(), [](auto& r) { return r.passed; }) ? 0 : 1;
+}
+
+// The selection options `list` and `run` share.
+void add_selection(CLI::App& cmd, ScenarioOptions& o) {
+  cmd.add_option("ids", o.ids, "scenario ids or shell globs ('CDO-*'); none: every scenario");
+  cmd.add_option("--tag", o.tags, "only scenarios with this tag (repeatable: any of them); maillab scenario list shows tags");
+  cmd.add_option("--profile", o.profile, "only this connector profile")->check(CLI::IsMember({"sbs2003", "robust"}));
+  cmd.add_option("--shard", o.shard,
+                 "I/N: only the I-th of N shards (1-based; a stable split by scenario id). Default: "
+                 "$CI_NODE_INDEX/$CI_NODE_TOTAL when both are set");
 }
 
 }  // namespace
@@ -105,13 +125,15 @@ Run add_scenario(CLI::App& app) {
   o->dir = rn::default_scenarios_dir();
   app.require_subcommand(1);
   app.add_option("--scenarios", o->dir, "the scenario directory")->capture_default_str();
-  auto* ls = app.add_subcommand("list", "List the scenario ids and titles");
+  auto* ls = app.add_subcommand("list", "List the scenario ids, tags and titles (or those a selection takes)");
+  add_selection(*ls, *o);
   auto* show_cmd = app.add_subcommand("show", "Print a scenario's source, fault, symptoms and remedy");
   show_cmd->add_option("ids", o->ids, "scenario ids")->required();
   auto* run_cmd = app.add_subcommand("run", "Run scenarios under both connector profiles (or one)");
-  run_cmd->add_option("ids", o->ids, "scenario ids (maillab scenario list)");
+  add_selection(*run_cmd, *o);
   run_cmd->add_flag("--all", o->all, "every scenario of the catalog");
-  run_cmd->add_option("--profile", o->profile, "only this connector profile")->check(CLI::IsMember({"sbs2003", "robust"}));
+  run_cmd->add_option("--jobs,-j", o->jobs, "runs at once, in one process (results still in catalog order)")
+      ->capture_default_str()->check(CLI::Range(1, 64));
   run_cmd->add_option("--junit", o->junit, "write JUnit XML here");
   run_cmd->add_option("--json", o->json, "write every check as JSON here");
   run_cmd->add_option("--work", o->work, "where the sandboxes go (default: the temporary directory)");

@@ -410,6 +410,18 @@ void default_mailboxes(Scenario& sc) {
 
 // ---- the file -----------------------------------------------------------------------------
 
+std::vector<std::string> tags(const Field& list, const std::string& id) {
+  std::vector<std::string> out{ascii::lower(id.substr(0, id.find('-')))};
+  if (!list.present()) return out;
+  for (const auto& t : list.items()) {
+    auto word = t.str();
+    if (word.empty() || word.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
+      t.fail("a tag is one lower-case word (a-z, 0-9, - and _), not '" + word + "'");
+    if (std::find(out.begin(), out.end(), word) == out.end()) out.push_back(word);
+  }
+  return out;
+}
+
 void head(const Field& root, Scenario& sc) {
   auto id = root["id"].required();
   sc.id = id.str();
@@ -419,6 +431,7 @@ void head(const Field& root, Scenario& sc) {
   if (root["source"].present()) sc.source = root["source"].prose();
   if (root["fault"].present()) sc.fault = root["fault"].prose();
   if (root["symptoms"].present()) sc.symptoms = root["symptoms"].prose();
+  sc.tags = tags(root["tags"], sc.id);
   if (auto p = root["profiles"]; p.present()) {
     sc.profiles.clear();
     for (const auto& item : p.items()) sc.profiles.push_back(cn::profile(item));
@@ -476,7 +489,8 @@ void check_message_ids(const Scenario& sc) {
 Scenario parse_checked(const std::string& text, const std::string& source, const std::string& fixtures) {
   auto root = yaml::load(text, source);
   if (!root.is_map()) throw ScenarioError(source + ":1: a scenario must be a map (docs/scenarios.md)");
-  root.only({"id", "title", "source", "fault", "symptoms", "remedy", "profiles", "pop3", "smtp", "connector", "steps"});
+  root.only({"id", "title", "source", "fault", "symptoms", "tags", "remedy", "profiles", "pop3", "smtp", "connector",
+             "steps"});
   Scenario sc;
   sc.file = source;
   head(root, sc);

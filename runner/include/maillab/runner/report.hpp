@@ -12,5 +12,9 @@ std::string progress_line(std::size_t index, std::size_t total, const RunResult&
 std::string summary_table(const std::vector<RunResult>& results);
 std::string junit_xml(const std::vector<RunResult>& results);
 std::string json_report(const std::vector<RunResult>& results);
+// A JSON report read back (`source` names it in errors), and shards' results joined in
+// catalog order; a run present in two shards is an error.
+std::vector<RunResult> results_from_json(const std::string& text, const std::string& source);
+std::vector<RunResult> merge_results(std::vector<std::vector<RunResult>> shards);
 
 }  // namespace maillab::runner

@@ -22,6 +22,7 @@ struct RunResult {
   connector::Profile profile = connector::Profile::Robust;
   bool passed = false;
   double seconds = 0;
+  std::string started;  // ISO 8601 UTC, e.g. 2026-11-29T22:40:00Z
   std::vector<CheckResult> checks;
   std::string error;                   // the run could not go on (set-up, a step threw)
   std::vector<std::string> transcript;  // telnet sessions and notes, for the reader

@@ -165,6 +165,9 @@ struct Scenario {
   std::string id;
   std::string file;
   std::string title, source, fault, symptoms, remedy;
+  // Lower-case words for `maillab scenario run --tag`: the id's prefix (cdo, dl, smtp ...)
+  // and the file's own `tags:`.
+  std::vector<std::string> tags;
   std::vector<connector::Profile> profiles{connector::Profile::Sbs2003, connector::Profile::Robust};
   std::string pop3_hostname = "mail-host.fabrikam.com";
   std::vector<Pop3Account> accounts;
