@@ -127,6 +127,8 @@ Run add_connector(CLI::App& app) {
   app.add_option("--interval", o->interval, "schedule, e.g. 15m or 30s");
   app.add_flag("--leave-on-server", o->leave, "leave messages on the POP3 server (robust remembers UIDLs)");
   app.add_flag("--once", o->once, "run one cycle (\"Retrieve now\") and exit; non-zero when it had errors");
+  app.footer("Exit codes: 0 the --once cycle had no errors (or the schedule was stopped by SIGINT/SIGTERM), "
+             "1 the --once cycle had errors (its problems are printed), 2 bad arguments or configuration.");
   return [o] { return run_connector(*o); };
 }
 

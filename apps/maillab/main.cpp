@@ -1,7 +1,10 @@
 #include <iostream>
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "commands.hpp"
+#include "nearest_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"maillab: fake POP3 and SMTP servers with scriptable faults, and a POP3 connector to test"};
@@ -17,6 +20,18 @@ int main(int argc, char** argv) {
   commands[scenario] = maillab::app::add_scenario(*scenario);
   auto* report = app.add_subcommand("report", "Join the reports of a sharded catalog run");
   commands[report] = maillab::app::add_report(*report);
+  app.set_version_flag("--version", "maillab " MAILLAB_VERSION);
+  app.footer("Exit codes: each command's --help lists its own; 2 always means bad input (a mistyped command too).");
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      auto guess = maillab::app::nearest(argv[1], names);
+      std::cerr << "maillab: no command '" << argv[1] << "'"
+                << (guess ? "; did you mean '" + *guess + "'?" : std::string("; maillab --help lists them")) << "\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

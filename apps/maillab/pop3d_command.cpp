@@ -161,6 +161,8 @@ Run add_pop3d(CLI::App& app) {
   app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
+  app.footer("Exit codes: 0 stopped by SIGINT/SIGTERM (or a --list option), 2 bad arguments, a bad fault, or the "
+             "address cannot be listened on (the message names it).");
   return [o] { return run_pop3d(*o); };
 }
 

@@ -50,6 +50,7 @@ Run add_report(CLI::App& app) {
   merge_cmd->add_option("reports", o->inputs, "the shards' JSON reports")->required()->check(CLI::ExistingFile);
   merge_cmd->add_option("--junit", o->junit, "write the joined JUnit XML here");
   merge_cmd->add_option("--json", o->json, "write the joined JSON report here");
+  app.footer("Exit codes: 0 every run passed, 1 a run failed, 2 bad input (an unreadable report, overlapping shards).");
   return [o, merge_cmd]() -> int { return merge_cmd->parsed() ? merge(*o) : 2; };
 }
 

@@ -139,6 +139,8 @@ Run add_scenario(CLI::App& app) {
   run_cmd->add_option("--work", o->work, "where the sandboxes go (default: the temporary directory)");
   run_cmd->add_flag("--keep", o->keep, "keep each sandbox for inspection");
   run_cmd->add_flag("-v,--verbose", o->verbose, "print each run's steps and telnet sessions");
+  app.footer("Exit codes: 0 every chosen run passed (list, show: done), 1 a run failed, 2 bad input (an id or glob "
+             "that matches nothing, a malformed scenario file, a bad --shard).");
   return [o, ls, show_cmd, run_cmd]() -> int {
     if (ls->parsed()) return list(*o);
     if (show_cmd->parsed()) return show(*o);

@@ -1,5 +1,7 @@
 #include "maillab/base/endpoint.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <stdexcept>
 
@@ -12,7 +14,8 @@ std::string HostPort::str() const {
 
 HostPort parse_host_port(std::string_view text) {
   auto fail = [&](const char* why) {
-    return std::invalid_argument("'" + std::string(text) + "' is not HOST:PORT (" + why + ")");
+    // fmt, not "'" + std::string(text): GCC 12 at -O3 reports a false -Werror=restrict there.
+    return std::invalid_argument(fmt::format("'{}' is not HOST:PORT ({})", text, why));
   };
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos) throw fail("no ':'");

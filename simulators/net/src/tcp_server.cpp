@@ -8,6 +8,7 @@
 #include <deque>
 #include <list>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 
@@ -321,9 +322,15 @@ TcpServer::~TcpServer() { stop(); }
 
 std::uint16_t TcpServer::start() {
   auto& s = *impl_;
-  auto address = asio::ip::make_address(s.config.listen.host == "localhost" ? "127.0.0.1" : s.config.listen.host);
-  s.bound = tcp::endpoint(address, s.config.listen.port);
-  s.open_acceptor();
+  try {
+    auto address = asio::ip::make_address(s.config.listen.host == "localhost" ? "127.0.0.1" : s.config.listen.host);
+    s.bound = tcp::endpoint(address, s.config.listen.port);
+    s.open_acceptor();
+  } catch (const boost::system::system_error& e) {
+    // Asio says only "bind: Address already in use"; the reader wants to know which address.
+    s.acceptor.close();
+    throw std::system_error(e.code(), "cannot listen on " + s.config.listen.str());
+  }
   s.work.emplace(s.io.get_executor());
   s.listener_follows_faults = s.faults.subscribe([&s] {
     // From outside the server (the in-process API, the scenario runner) the change has
