@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds and runs tests/consumers/cpp against maillab the way an outside project would.
+#   run_cpp_consumer.sh installed BUILD_DIR WORK   cmake --install BUILD_DIR, then find_package
+#   run_cpp_consumer.sh subdirectory SOURCE WORK   add_subdirectory(SOURCE)
+set -euo pipefail
+mode=$1 from=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+case $mode in
+  installed)
+    cmake --install "$from" --prefix "$work/prefix" >/dev/null
+    # The installed catalog, not the source tree's: nothing of the repository is needed.
+    unset MAILLAB_SCENARIOS
+    cmake -S "$here/cpp" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null ;;
+  subdirectory)
+    cmake -S "$here/cpp" -B "$work/build" -G Ninja -DMAILLAB_SOURCE="$from" >/dev/null ;;
+  *) echo "usage: $0 installed|subdirectory FROM WORK" >&2; exit 2 ;;
+esac
+cmake --build "$work/build" -j2
+ctest --test-dir "$work/build" --output-on-failure -j2
