@@ -14,7 +14,6 @@ std::string HostPort::str() const {
 
 HostPort parse_host_port(std::string_view text) {
   auto fail = [&](const char* why) {
-    // fmt, not "'" + std::string(text): GCC 12 at -O3 reports a false -Werror=restrict there.
     return std::invalid_argument(fmt::format("'{}' is not HOST:PORT ({})", text, why));
   };
   auto colon = text.rfind(':');

@@ -1,24 +1,13 @@
-"""The reply constants of the simulators' replies.hpp headers, read from the headers
-themselves so that the C++ and the Python tests expect the same bytes.
+"""The reply constants, for the end-to-end tests and benchmarks that drive build/maillab:
+from the compiled package when it is built (build/python), the same names either way.
 POP3 constants are module attributes (replies.LogonOk); SMTP ones are in replies.SMTP."""
 import pathlib
-import re
+import sys
 
-_ROOT = pathlib.Path(__file__).resolve().parents[2]
-_HEADER = _ROOT / "simulators/pop3/include/maillab/pop3/replies.hpp"
-_SMTP_HEADER = _ROOT / "simulators/smtp/include/maillab/smtp/replies.hpp"
-_LINE = re.compile(r'inline constexpr std::string_view (k\w+) = "((?:[^"\\]|\\.)*)";')
+_BUILD = pathlib.Path(__file__).resolve().parents[2] / "build" / "python"
+if _BUILD.is_dir() and str(_BUILD) not in sys.path:
+    sys.path.insert(0, str(_BUILD))
 
+from maillab.replies import POP3, SMTP  # noqa: E402,F401
 
-def _load(path):
-    values = {}
-    for name, text in _LINE.findall(path.read_text()):
-        values[name[1:]] = text.encode().decode("unicode_escape")
-    if not values:
-        raise RuntimeError(f"no reply constants found in {path}")
-    return values
-
-
-POP3 = _load(_HEADER)
-SMTP = _load(_SMTP_HEADER)
-globals().update({name: value for name, value in POP3.items()})
+globals().update(POP3)

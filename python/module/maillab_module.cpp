@@ -7,6 +7,8 @@
 #include <pybind11/stl.h>
 
 #include <filesystem>
+
+#include "reply_tables.hpp"
 #include <memory>
 #include <optional>
 
@@ -220,8 +222,16 @@ py::dict check_dict(const rn::CheckResult& c) {
 
 }  // namespace
 
-PYBIND11_MODULE(maillab, m) {
-  m.doc() = "maillab: fake POP3/SMTP servers with scriptable faults, the POP3 connector, and the scenario catalog";
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "maillab._core: the compiled part of the maillab package (import maillab)";
+  m.attr("__version__") = MAILLAB_VERSION;
+  auto table = [](const auto& rows) {
+    py::dict d;
+    for (const auto& [name, text] : rows) d[py::str(std::string(name))] = py::str(std::string(text));
+    return d;
+  };
+  m.attr("POP3_REPLIES") = table(maillab::python::pop3_replies());
+  m.attr("SMTP_REPLIES") = table(maillab::python::smtp_replies());
 
   py::register_exception<rn::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
   py::register_exception<faults::SpecError>(m, "FaultSpecError", PyExc_ValueError);

@@ -13,7 +13,10 @@ case $mode in
     unset MAILLAB_SCENARIOS
     cmake -S "$here/cpp" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null ;;
   subdirectory)
-    cmake -S "$here/cpp" -B "$work/build" -G Ninja -DMAILLAB_SOURCE="$from" >/dev/null ;;
+    # Release with warnings as errors: the one Release build of maillab's libraries in the
+    # test suite (GCC's -O3 warnings differ from RelWithDebInfo's -O2).
+    cmake -S "$here/cpp" -B "$work/build" -G Ninja -DMAILLAB_SOURCE="$from" -DCMAKE_BUILD_TYPE=Release \
+      -DMAILLAB_WERROR=ON >/dev/null ;;
   *) echo "usage: $0 installed|subdirectory FROM WORK" >&2; exit 2 ;;
 esac
 cmake --build "$work/build" -j2

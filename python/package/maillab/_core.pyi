@@ -1,7 +1,11 @@
-"""maillab: fake POP3/SMTP servers with scriptable faults, the POP3 connector, and the
-scenario catalog, in process. Built into build/python; PYTHONPATH=build/python."""
+"""maillab._core: the compiled part of the maillab package (import maillab, which
+re-exports it). Built into build/python/maillab; PYTHONPATH=build/python."""
 import enum
 from typing import Any, Optional
+
+__version__: str
+POP3_REPLIES: dict[str, str]
+SMTP_REPLIES: dict[str, str]
 
 class ScenarioError(ValueError): ...
 class FaultSpecError(ValueError): ...

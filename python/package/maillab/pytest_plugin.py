@@ -1,5 +1,6 @@
-"""A pytest plugin for maillab (load it with `pytest_plugins = ["maillab_pytest"]` or
-`-p maillab_pytest`): fixtures that give a test a sandbox directory, the two simulators
+"""The pytest plugin of maillab: installed with the package (`pip install`), pytest loads
+it by itself (entry point `pytest11`); from a build tree, `-p maillab.pytest_plugin` or the
+repository's root conftest.py loads it. Fixtures that give a test a sandbox directory, the two simulators
 on loopback port 0, and a connector wired to both. Every fixture cleans up after itself."""
 import pytest
 
