@@ -2,6 +2,9 @@
 // before DELE, a message whose UIDL the connector holds is never fetched again, a bad
 // file is set aside in Failed Mail with an event, and a permanent refusal reaches the
 // administrator as an NDR.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <set>
 
@@ -45,6 +48,8 @@ class RobustPolicy final : public ProfilePolicy {
   Outcome rejected(DeliveryStage& stage, const Rejection& r) override;
 
  private:
+  std::vector<Pop3Entry> trusted_uids(const MailboxConfig& m, std::vector<Pop3Entry> entries);
+
   const Config& c_;
   Services& s_;
   UidJournal journal_;
@@ -65,7 +70,23 @@ void RobustPolicy::begin_cycle(CycleReport& report) {
   }
 }
 
-DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& entries) {
+// A UIDL the server gives to more than one message identifies none of them (issue 12:
+// a dropped RETR of the second, and the next cycle DELEd it unread as held). Such
+// messages go on as from a server without UIDL: downloaded (a duplicate is better than a
+// loss), never journaled, never DELEd on the journal's word.
+std::vector<Pop3Entry> RobustPolicy::trusted_uids(const MailboxConfig& m, std::vector<Pop3Entry> entries) {
+  std::map<std::string, std::vector<int>> numbers;
+  for (auto& e : entries)
+    if (!e.uid.empty()) numbers[e.uid].push_back(e.number);
+  for (auto& [uid, ns] : numbers)
+    if (ns.size() > 1) s_.events.report(EventId::DuplicateUidl, {m.pop3.str(), m.user, uid, fmt::format("{}", fmt::join(ns, ", "))});
+  for (auto& e : entries)
+    if (!e.uid.empty() && numbers[e.uid].size() > 1) e.uid.clear();
+  return entries;
+}
+
+DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& listing) {
+  const auto entries = trusted_uids(m, listing);
   const auto key = mailbox_key(m.name);
   std::set<std::string> on_server;
   for (auto& e : entries) on_server.insert(e.uid);
