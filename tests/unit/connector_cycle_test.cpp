@@ -439,29 +439,42 @@ TEST_F(LongLineCycle, Sbs2003DeliversAMessageWithA3MiBLineAndTheOthers) { run(cn
 TEST_F(LongLineCycle, RobustDeliversAMessageWithA3MiBLineAndTheOthers) { run(cn::Profile::Robust); }
 
 // Issue 12, defect 9: with io 300 ms, a server that sends a byte every 100 ms never
-// trips the io timeout; the session deadline (1 s) ends the session, and the mail stays
-// on the server for the next cycle.
-TEST_F(ConnectorCycle, ATricklingServerIsGivenUpAtTheSessionDeadlineAndNothingIsLost) {
-  pop3_fault("bandwidth,on=RETR,bps=10");
-  auto c = config(cn::Profile::Robust);
-  c.io_timeout = std::chrono::milliseconds(300);
-  c.session_timeout = std::chrono::seconds(1);
-  auto start = std::chrono::steady_clock::now();
-  auto r = cycle(c);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-  EXPECT_FALSE(r.ok());
-  EXPECT_EQ(r.downloaded, 0u);
-  EXPECT_EQ(on_server(), 3u);
-  EXPECT_THAT(event_ids(), ::testing::Contains(12056));
-  EXPECT_THAT(log_text(), HasSubstr("the session deadline (1 s) passed"));
-  pop3->faults().clear();
-  // The server holds the maildrop's lock until its next trickled write meets the closed
-  // connection; the test waits for that state (not for a time) before the next cycle.
-  for (auto until = start + std::chrono::seconds(20); pop3->active_sessions() > 0;) {
-    ASSERT_LT(std::chrono::steady_clock::now(), until) << "the server never noticed the closed session";
-    std::this_thread::yield();
+// trips the io timeout; the deadline (1 s) ends the session, and the mail stays on the
+// server for the next cycle.
+class TrickleCycle : public ConnectorCycle {
+ protected:
+  void run(cn::Config c, const std::string& passed) {
+    pop3_fault("bandwidth,on=RETR,bps=10");
+    c.io_timeout = std::chrono::milliseconds(300);
+    auto start = std::chrono::steady_clock::now();
+    auto r = cycle(c);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.downloaded, 0u);
+    EXPECT_EQ(on_server(), 3u);
+    EXPECT_THAT(event_ids(), ::testing::Contains(12056));
+    EXPECT_THAT(log_text(), HasSubstr(passed));
+    pop3->faults().clear();
+    // The server holds the maildrop's lock until its next trickled write meets the closed
+    // connection; the test waits for that state (not for a time) before the next cycle.
+    for (auto until = start + std::chrono::seconds(20); pop3->active_sessions() > 0;) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until) << "the server never noticed the closed session";
+      std::this_thread::yield();
+    }
+    EXPECT_EQ(cycle(c).delivered, 3u);
+    EXPECT_EQ(on_server(), 0u);
+    EXPECT_EQ(in_inbox(), 3u);
   }
-  EXPECT_EQ(cycle(c).delivered, 3u);
-  EXPECT_EQ(on_server(), 0u);
-  EXPECT_EQ(in_inbox(), 3u);
+};
+
+TEST_F(TrickleCycle, TheSessionDeadlineGivesUpATricklingServerAndNothingIsLost) {
+  auto c = config(cn::Profile::Robust);
+  c.session_timeout = std::chrono::seconds(1);
+  run(c, "the session deadline (1 s) passed");
+}
+
+TEST_F(TrickleCycle, TheCycleDeadlineGivesUpATricklingServerAndNothingIsLost) {
+  auto c = config(cn::Profile::Sbs2003);
+  c.cycle_timeout = std::chrono::seconds(1);  // the session's is 4.5 s (15 io timeouts)
+  run(c, "the cycle deadline (1 s) passed");
 }
