@@ -48,7 +48,11 @@ class RobustPolicy final : public ProfilePolicy {
   Outcome rejected(DeliveryStage& stage, const Rejection& r) override;
 
  private:
-  std::vector<Pop3Entry> trusted_uids(const MailboxConfig& m, std::vector<Pop3Entry> entries);
+  struct Keyed {
+    std::vector<Pop3Entry> entries;
+    std::set<int> shared;  // numbers whose UIDL another message has too
+  };
+  Keyed keyed(const MailboxConfig& m, std::vector<Pop3Entry> entries);
 
   const Config& c_;
   Services& s_;
@@ -72,21 +76,34 @@ void RobustPolicy::begin_cycle(CycleReport& report) {
 
 // A UIDL the server gives to more than one message identifies none of them (issue 12:
 // a dropped RETR of the second, and the next cycle DELEd it unread as held). Such
-// messages go on as from a server without UIDL: downloaded (a duplicate is better than a
-// loss), never journaled, never DELEd on the journal's word.
-std::vector<Pop3Entry> RobustPolicy::trusted_uids(const MailboxConfig& m, std::vector<Pop3Entry> entries) {
+// messages are keyed by UIDL and size instead ("X 1234"; a UIDL has no space), which
+// keeps a copy left on the server from being fetched every cycle; where the size is
+// shared too, they go on as from a server without UIDL. Either way none of them is ever
+// DELEd on the journal's word: it is downloaded again (a duplicate is better than a loss).
+RobustPolicy::Keyed RobustPolicy::keyed(const MailboxConfig& m, std::vector<Pop3Entry> entries) {
   std::map<std::string, std::vector<int>> numbers;
-  for (auto& e : entries)
-    if (!e.uid.empty()) numbers[e.uid].push_back(e.number);
+  std::map<std::string, int> sized;
+  auto sized_key = [](const Pop3Entry& e) { return e.uid + " " + std::to_string(e.size); };
+  for (auto& e : entries) {
+    if (e.uid.empty()) continue;
+    numbers[e.uid].push_back(e.number);
+    sized[sized_key(e)]++;
+  }
   for (auto& [uid, ns] : numbers)
     if (ns.size() > 1) s_.events.report(EventId::DuplicateUidl, {m.pop3.str(), m.user, uid, fmt::format("{}", fmt::join(ns, ", "))});
-  for (auto& e : entries)
-    if (!e.uid.empty() && numbers[e.uid].size() > 1) e.uid.clear();
-  return entries;
+  Keyed out;
+  for (auto& e : entries) {
+    if (e.uid.empty() || numbers[e.uid].size() == 1) continue;
+    out.shared.insert(e.number);
+    auto key = sized_key(e);
+    e.uid = sized[key] == 1 ? key : "";
+  }
+  out.entries = std::move(entries);
+  return out;
 }
 
 DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& listing) {
-  const auto entries = trusted_uids(m, listing);
+  const auto [entries, shared] = keyed(m, listing);
   const auto key = mailbox_key(m.name);
   std::set<std::string> on_server;
   for (auto& e : entries) on_server.insert(e.uid);
@@ -96,7 +113,9 @@ DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3En
   DownloadPlan plan;
   for (auto& e : entries) {
     if (e.uid.empty() || !known.count(e.uid)) plan.fetch.push_back(e);
-    else if (!c_.leave_on_server) plan.leftovers.push_back(e.number);
+    else if (c_.leave_on_server) continue;                       // held; the server copy stays
+    else if (shared.count(e.number)) plan.fetch.push_back(e);    // never DELEd unread
+    else plan.leftovers.push_back(e.number);
   }
   return plan;
 }

@@ -200,7 +200,7 @@ TEST_F(Download, ADuplicateUidlNeverDelesMailThatWasNotDownloaded) {
   EXPECT_THAT(event_text(12057), HasSubstr("UIDL X for more than one message (1, 2)"));
 }
 
-TEST_F(Download, ADuplicateUidlIsNeverTakenAsHeldWithLeaveOnServer) {
+TEST_F(Download, WithLeaveOnServerADuplicateUidlIsKeyedByUidlAndSize) {
   drop.messages = {{"X", text("first", "one")}};
   auto c = config(cn::Profile::Robust);
   c.leave_on_server = true;
@@ -208,6 +208,22 @@ TEST_F(Download, ADuplicateUidlIsNeverTakenAsHeldWithLeaveOnServer) {
   drop.messages.push_back({"X", text("second", "two")});  // the server gives X again
   cycle(c);
   EXPECT_EQ(delivered()["second"], 1);
+  EXPECT_EQ(delivered()["first"], 2) << "known as X, not yet by UIDL and size";
+  cycle(c);
+  EXPECT_EQ(delivered(), (std::map<std::string, int>{{"first", 2}, {"second", 1}}))
+      << "UIDL and size tell them apart: not fetched every cycle";
+  EXPECT_EQ(drop.left(), 2u);
+}
+
+TEST_F(Download, MessagesSharingUidlAndSizeAreFetchedAndNeverDeledUnread) {
+  drop.messages = {{"X", text("first", "one")}, {"X", text("fir2t", "two")}};
+  drop.break_session = 1;
+  drop.break_at = 2;
+  auto c = config(cn::Profile::Robust);
+  cycle(c);
+  cycle(c);
+  EXPECT_EQ(drop.left(), 0u);
+  EXPECT_EQ(delivered(), (std::map<std::string, int>{{"first", 2}, {"fir2t", 1}}));
 }
 
 // Issue 12, defect 9: a passed deadline ends the session with its own event; what arrived

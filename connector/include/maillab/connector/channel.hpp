@@ -33,8 +33,8 @@ class Channel {
   // Sends every byte (a pipelined batch is one call); throws ChannelError.
   virtual void write(std::string_view bytes) = 0;
   // The next line with its terminator as received ("\r\n", or a bare "\n" that a corrupt
-  // message may carry); valid until the next call. Throws ChannelError on timeout, close
-  // or a line longer than the limit.
+  // message may carry); valid until the next call. Throws ChannelError on timeout, close,
+  // a line longer than the limit, or a passed deadline.
   virtual std::string_view read_line() = 0;
   // Message text: like read_line(), except that a line longer than the limit comes in
   // pieces (only its last piece ends with '\n'), so a message's lines have no length

@@ -4,7 +4,6 @@
 // for ever). A channel waits at most min(io timeout, time left to its deadline); when the
 // deadline is what ran out, it says which one. Steady time: the deadlines are real time
 // even where the connector's Clock is virtual.
-#include <algorithm>
 #include <chrono>
 #include <string>
 #include <string_view>
