@@ -274,6 +274,8 @@ TEST(WaitBudget, TheIoTimeoutOrWhatIsLeftToTheDeadline) {
   auto cycle = cn::Deadline::after(cn::DeadlineKind::Cycle, 30s, t0);
   EXPECT_EQ(cn::earlier(session, cycle).kind, cn::DeadlineKind::Cycle);
   EXPECT_EQ(cn::deadline_passed(cycle), "the cycle deadline (30 s) passed");
+  EXPECT_EQ(cn::Deadline::after(cn::DeadlineKind::Cycle, std::chrono::milliseconds::max(), t0).at,
+            cn::Deadline::time_point::max());
   EXPECT_EQ(cn::deadline_passed(cn::Deadline::after(cn::DeadlineKind::Session, 1500ms, t0)),
             "the session deadline (1500 ms) passed");
 }

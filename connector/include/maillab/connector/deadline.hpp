@@ -20,7 +20,8 @@ struct Deadline {
 
   static Deadline after(DeadlineKind kind, std::chrono::milliseconds length,
                         time_point now = std::chrono::steady_clock::now()) {
-    return {now + length, kind, length};
+    auto room = std::chrono::duration_cast<std::chrono::milliseconds>(time_point::max() - now);
+    return {length >= room ? time_point::max() : now + length, kind, length};  // no overflow
   }
 };
 
