@@ -478,3 +478,25 @@ TEST_F(TrickleCycle, TheCycleDeadlineGivesUpATricklingServerAndNothingIsLost) {
   c.cycle_timeout = std::chrono::seconds(1);  // the session's is 4.5 s (15 io timeouts)
   run(c, "the cycle deadline (1 s) passed");
 }
+
+// In --interval mode one stalled mailbox must not hold the others back: its session ends
+// at its deadline while the other mailbox's mail is delivered in the same cycle.
+TEST_F(TrickleCycle, AStalledMailboxDoesNotHoldTheOthersBack) {
+  auto alice = std::make_shared<maillab::pop3::Maildrop>("alice", "secret");
+  pop3->mailboxes().add(alice);
+  for (int i = 11; i <= 12; ++i) alice->add(fmt(i), message(i));
+  pop3_fault("bandwidth,on=RETR,bps=10,user=bob");
+  auto c = config(cn::Profile::Robust);
+  c.io_timeout = std::chrono::milliseconds(300);
+  c.session_timeout = std::chrono::seconds(1);
+  auto second = c.mailboxes[0];
+  second.user = second.name = "alice";
+  c.mailboxes.push_back(second);
+  auto start = std::chrono::steady_clock::now();
+  auto r = cycle(c);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(r.delivered, 2u) << "alice's";
+  EXPECT_EQ(alice->snapshot().size(), 0u);
+  EXPECT_EQ(on_server(), 3u) << "bob's wait for the next cycle";
+  EXPECT_THAT(event_ids(), ::testing::Contains(12056));
+}
