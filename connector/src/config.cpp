@@ -66,15 +66,24 @@ MailboxConfig mailbox(const Field& node) {
   return m;
 }
 
+// A deadline of 0 would end every session before it began.
+std::chrono::milliseconds positive_duration(const Field& field) {
+  auto d = field.duration();
+  if (d.count() <= 0) field.fail("must be longer than 0 (e.g. 90s)");
+  return d;
+}
+
 void schedule_and_timeouts(const Field& root, Config& c) {
   if (auto s = root["schedule"]; s.present()) {
     s.only({"interval"});
     if (s["interval"].present()) c.interval = s["interval"].duration();
   }
   if (auto t = root["timeouts"]; t.present()) {
-    t.only({"connect", "io"});
+    t.only({"connect", "io", "session", "cycle"});
     if (t["connect"].present()) c.connect_timeout = t["connect"].duration();
     if (t["io"].present()) c.io_timeout = t["io"].duration();
+    if (t["session"].present()) c.session_timeout = positive_duration(t["session"]);
+    if (t["cycle"].present()) c.cycle_timeout = positive_duration(t["cycle"]);
   }
 }
 
@@ -134,6 +143,14 @@ Config load_config(const std::string& path) {
   auto text = read_file(path);
   if (!text) throw ConfigError(path + ": cannot read the configuration file");
   return parse_config_text(*text, path);
+}
+
+std::chrono::milliseconds session_deadline(const Config& c) {
+  return c.session_timeout.count() > 0 ? c.session_timeout : 15 * c.io_timeout;
+}
+
+std::chrono::milliseconds cycle_deadline(const Config& c) {
+  return c.cycle_timeout.count() > 0 ? c.cycle_timeout : 2 * session_deadline(c);
 }
 
 void validate(const Config& c) {

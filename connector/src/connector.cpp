@@ -75,13 +75,17 @@ CycleReport Connector::run_cycle() {
   s_.log.line(LogLevel::Minimum, 0, "Retrieval cycle started.");
   policy->begin_cycle(cycle.report());
 
-  DeliveryStage stage(config_, s_, *policy);
+  // Every channel of the cycle ends by the cycle's deadline: a stalled server cannot hold
+  // the next cycle of every mailbox back.
+  DeadlineChannelFactory channels(s_.channels, Deadline::after(DeadlineKind::Cycle, cycle_deadline(config_)));
+  Services s{channels, s_.fs, s_.clock, s_.events, s_.log};
+  DeliveryStage stage(config_, s, *policy);
   std::size_t delivery_errors = 0;
-  std::thread deliverer([&] { delivery_errors = deliver_all(stage, cycle, s_); });
+  std::thread deliverer([&] { delivery_errors = deliver_all(stage, cycle, s); });
   queue_waiting(cycle);
   std::vector<std::thread> downloads;
   for (std::size_t i = 0; i < config_.mailboxes.size(); ++i)
-    downloads.emplace_back([this, i, &cycle] { MailboxDownload(config_, s_, cycle, i).run(); });
+    downloads.emplace_back([this, i, &cycle, &s] { MailboxDownload(config_, s, cycle, i).run(); });
   for (auto& t : downloads) t.join();
   cycle.queue.close();
   deliverer.join();

@@ -74,6 +74,12 @@ const Text kTexts[] = {
     {EventId::MessageTooLarge, "Download", "Download", EventType::Warning,
      "Message {} on {} for user {} is larger than the maximum message size and was left on the server.",
      "Die Nachricht {} auf {} für den Benutzer {} überschreitet die maximale Nachrichtengröße und bleibt auf dem Server."},
+    {EventId::DeadlinePassed, "Download", "Download", EventType::Error,
+     "The POP3 session on {} for user {} was ended: {}. What arrived whole is kept; the rest is fetched in a later cycle.",
+     "Die POP3-Sitzung auf {} für den Benutzer {} wurde beendet: {}. Was vollständig ankam, bleibt erhalten; der Rest wird in einem späteren Zyklus abgerufen."},
+    {EventId::DuplicateUidl, "Download", "Download", EventType::Warning,
+     "The POP3 server {} gives user {} the UIDL {} for more than one message ({}); they are told apart by their size and never deleted unread, so one may arrive twice.",
+     "Der POP3-Server {} vergibt für den Benutzer {} die UIDL {} an mehr als eine Nachricht ({}); sie werden an ihrer Größe unterschieden und nie ungelesen gelöscht, eine kann also doppelt ankommen."},
 };
 
 const char* type_name(EventType t, Lang lang) {

@@ -48,16 +48,19 @@ void IncomingWriter::begin(const Pop3Entry& e) {
   name_ = message_file_name(key_, e.uid, e.number);
   current_ = fs_.create(folders_.incoming() + "/" + name_);
   header_.clear();
-  in_header_ = true;
+  in_header_ = line_start_ = true;
 }
 
+// A long line comes in pieces; only a whole empty line ends the header.
 void IncomingWriter::line(std::string_view bytes) {
+  const bool empty_line = line_start_ && (bytes == "\r\n" || bytes == "\n");
+  line_start_ = bytes.ends_with('\n');
   if (!in_header_) {
     current_->write(bytes);
     return;
   }
   header_ += bytes;
-  if (bytes == "\r\n" || bytes == "\n" || header_.size() > kMaxHeldHeader) flush_header();
+  if (empty_line || header_.size() > kMaxHeldHeader) flush_header();
 }
 
 void IncomingWriter::end(const Pop3Entry& e) {

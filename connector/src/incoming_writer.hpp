@@ -47,7 +47,7 @@ class IncomingWriter final : public Pop3MessageSink {
   Folders folders_;
   std::unique_ptr<PendingFile> current_;
   std::string name_, header_;
-  bool in_header_ = true;
+  bool in_header_ = true, line_start_ = true;
   std::vector<Done> done_;
 };
 

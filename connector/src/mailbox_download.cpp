@@ -62,6 +62,7 @@ std::unique_ptr<Channel> MailboxDownload::connect() {
   ChannelOptions options;
   options.connect_timeout = config_.connect_timeout;
   options.io_timeout = config_.io_timeout;
+  options.deadline = Deadline::after(DeadlineKind::Session, session_deadline(config_));
   s_.log.line(LogLevel::Medium, thread_, fmt::format("Connecting to {} for user {}.", m_.pop3.str(), m_.user));
   return s_.channels.connect(m_.pop3, options);
 }
@@ -71,7 +72,7 @@ void MailboxDownload::run() {
   try {
     channel = connect();
   } catch (const ChannelError& e) {
-    problem(EventId::ConnectFailed, e.what(), e.what());
+    channel_problem(e, EventId::ConnectFailed);
     return;
   }
   try {
@@ -90,11 +91,20 @@ void MailboxDownload::run() {
       case Pop3Error::Kind::Logon: problem(EventId::LogonFailure, e.reply(), "logon: " + e.reply()); break;
       case Pop3Error::Kind::Protocol: problem(EventId::Pop3ProtocolError, e.reply(), e.reply()); break;
     }
+  } catch (const ChannelError& e) {
+    salvage();
+    channel_problem(e, EventId::Pop3ProtocolError);
   } catch (const std::exception& e) {
     salvage();
     problem(EventId::Pop3ProtocolError, e.what(), e.what());
   }
   channel->close();
+}
+
+// A passed deadline has its own event; the session is closed by the caller.
+void MailboxDownload::channel_problem(const ChannelError& e, EventId otherwise) {
+  if (e.kind() == ChannelError::Kind::Deadline) problem(EventId::DeadlinePassed, e.what(), e.what());
+  else problem(otherwise, e.what(), e.what());
 }
 
 // The policy's plan, less what is over the size limit (left on the server, with an event).

@@ -36,6 +36,7 @@ class MailboxDownload {
   // After a failure: what arrived whole is kept (robust: with its UIDL).
   void salvage();
   void problem(EventId id, const std::string& detail, const std::string& text);
+  void channel_problem(const ChannelError& e, EventId otherwise);
 
   const Config& config_;
   Services& s_;

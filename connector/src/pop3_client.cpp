@@ -130,21 +130,6 @@ void Pop3Client::retrieve(const std::vector<Pop3Entry>& entries, std::size_t tot
     log_.line(LogLevel::Maximum, thread_, fmt::format("Downloading message {} of {}.", e.number, total));
     log_.traffic(thread_, "POP3", true, fmt::format("RETR {}", e.number));
   };
-  auto receive = [&](const Pop3Entry& e) {
-    auto status = read_status();
-    if (!status.ok) {
-      sink.refused(e, status);
-      return;
-    }
-    sink.begin(e);
-    for (;;) {
-      auto raw = channel_.read_line();
-      auto bare = chomp(raw);
-      if (bare == ".") break;
-      sink.line(raw.starts_with('.') ? raw.substr(1) : raw);
-    }
-    sink.end(e);
-  };
   if (pipeline && pipelining_) {
     // Everything is asked for in one write; the replies are then read in order.
     std::string batch;
@@ -153,13 +138,39 @@ void Pop3Client::retrieve(const std::vector<Pop3Entry>& entries, std::size_t tot
       batch += fmt::format("RETR {}\r\n", e.number);
     }
     if (!batch.empty()) channel_.write(batch);
-    for (const auto& e : entries) receive(e);
+    for (const auto& e : entries) receive_one(e, sink);
     return;
   }
   for (const auto& e : entries) {
     announce(e);
     channel_.write(fmt::format("RETR {}\r\n", e.number));
-    receive(e);
+    receive_one(e, sink);
+  }
+}
+
+// A runaway reply line is refused, naming the message it came with. A long line of the
+// message's text arrives in pieces instead: only at a line's start does a "." stuff or
+// end the text.
+void Pop3Client::receive_one(const Pop3Entry& e, Pop3MessageSink& sink) {
+  try {
+    auto status = read_status();
+    if (!status.ok) {
+      sink.refused(e, status);
+      return;
+    }
+    sink.begin(e);
+    for (bool line_start = true;;) {
+      auto raw = channel_.read_text();
+      if (line_start && raw.ends_with('\n') && chomp(raw) == ".") break;
+      if (line_start && raw.starts_with('.')) raw.remove_prefix(1);
+      line_start = raw.ends_with('\n');
+      sink.line(raw);
+    }
+    sink.end(e);
+  } catch (const ChannelError& error) {
+    if (error.kind() != ChannelError::Kind::LineTooLong) throw;
+    throw ChannelError(error.kind(), error.socket_error(),
+                       fmt::format("{} (message {}{})", error.what(), e.number, e.uid.empty() ? "" : ", UIDL " + e.uid));
   }
 }
 

@@ -2,6 +2,9 @@
 // before DELE, a message whose UIDL the connector holds is never fetched again, a bad
 // file is set aside in Failed Mail with an event, and a permanent refusal reaches the
 // administrator as an NDR.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <set>
 
@@ -45,6 +48,12 @@ class RobustPolicy final : public ProfilePolicy {
   Outcome rejected(DeliveryStage& stage, const Rejection& r) override;
 
  private:
+  struct Keyed {
+    std::vector<Pop3Entry> entries;
+    std::set<int> shared;  // numbers whose UIDL another message has too
+  };
+  Keyed keyed(const MailboxConfig& m, std::vector<Pop3Entry> entries);
+
   const Config& c_;
   Services& s_;
   UidJournal journal_;
@@ -65,7 +74,36 @@ void RobustPolicy::begin_cycle(CycleReport& report) {
   }
 }
 
-DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& entries) {
+// A UIDL the server gives to more than one message identifies none of them (issue 12:
+// a dropped RETR of the second, and the next cycle DELEd it unread as held). Such
+// messages are keyed by UIDL and size instead ("X 1234"; a UIDL has no space), which
+// keeps a copy left on the server from being fetched every cycle; where the size is
+// shared too, they go on as from a server without UIDL. Either way none of them is ever
+// DELEd on the journal's word: it is downloaded again (a duplicate is better than a loss).
+RobustPolicy::Keyed RobustPolicy::keyed(const MailboxConfig& m, std::vector<Pop3Entry> entries) {
+  std::map<std::string, std::vector<int>> numbers;
+  std::map<std::string, int> sized;
+  auto sized_key = [](const Pop3Entry& e) { return e.uid + " " + std::to_string(e.size); };
+  for (auto& e : entries) {
+    if (e.uid.empty()) continue;
+    numbers[e.uid].push_back(e.number);
+    sized[sized_key(e)]++;
+  }
+  for (auto& [uid, ns] : numbers)
+    if (ns.size() > 1) s_.events.report(EventId::DuplicateUidl, {m.pop3.str(), m.user, uid, fmt::format("{}", fmt::join(ns, ", "))});
+  Keyed out;
+  for (auto& e : entries) {
+    if (e.uid.empty() || numbers[e.uid].size() == 1) continue;
+    out.shared.insert(e.number);
+    auto key = sized_key(e);
+    e.uid = sized[key] == 1 ? key : "";
+  }
+  out.entries = std::move(entries);
+  return out;
+}
+
+DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& listing) {
+  const auto [entries, shared] = keyed(m, listing);
   const auto key = mailbox_key(m.name);
   std::set<std::string> on_server;
   for (auto& e : entries) on_server.insert(e.uid);
@@ -75,7 +113,9 @@ DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3En
   DownloadPlan plan;
   for (auto& e : entries) {
     if (e.uid.empty() || !known.count(e.uid)) plan.fetch.push_back(e);
-    else if (!c_.leave_on_server) plan.leftovers.push_back(e.number);
+    else if (c_.leave_on_server) continue;                       // held; the server copy stays
+    else if (shared.count(e.number)) plan.fetch.push_back(e);    // never DELEd unread
+    else plan.leftovers.push_back(e.number);
   }
   return plan;
 }

@@ -39,7 +39,7 @@ class TcpChannel final : public Channel {
     std::optional<boost::system::error_code> result;
     asio::async_connect(socket_, endpoints,
                         [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
-    run(options.connect_timeout, result);
+    if (run(options.connect_timeout, result)) throw deadline_error();
     if (!result)
       throw ChannelError(ChannelError::Kind::Connect, 10060,
                          "Could not open connection to the host, on port " + std::to_string(to.port) +
@@ -56,12 +56,23 @@ class TcpChannel final : public Channel {
     std::optional<boost::system::error_code> result;
     asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
                       [&](const boost::system::error_code& e, std::size_t) { result = e; });
-    run(options_.io_timeout, result);
+    if (run(options_.io_timeout, result)) throw deadline_error();
     if (!result) throw ChannelError(ChannelError::Kind::Timeout, 10060, "timed out sending to the server");
     if (*result) throw ChannelError(ChannelError::Kind::Closed, winsock_error(*result), "connection lost: " + result->message());
   }
 
-  std::string_view read_line() override {
+  std::string_view read_line() override { return next(false); }
+  std::string_view read_text() override { return next(true); }
+
+  void close() override {
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+ private:
+  // A line, or with `pieces` the next max_line bytes of one that is longer.
+  std::string_view next(bool pieces) {
     for (;;) {
       auto nl = buffer_.find('\n', scan_);
       if (nl != std::string::npos) {
@@ -70,8 +81,13 @@ class TcpChannel final : public Channel {
         return line;
       }
       scan_ = buffer_.size();
-      if (buffer_.size() - start_ > options_.max_line)
-        throw ChannelError(ChannelError::Kind::LineTooLong, 0, "the server sent a line longer than the limit");
+      if (buffer_.size() - start_ > options_.max_line) {
+        if (!pieces)
+          throw ChannelError(ChannelError::Kind::LineTooLong, 0, "the server sent a line longer than the limit");
+        std::string_view piece(buffer_.data() + start_, options_.max_line);
+        start_ += options_.max_line;
+        return piece;
+      }
       if (start_ > 0) {  // keep the unread tail only
         buffer_.erase(0, start_);
         scan_ -= start_;
@@ -81,24 +97,26 @@ class TcpChannel final : public Channel {
     }
   }
 
-  void close() override {
-    boost::system::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
-  }
-
- private:
+  // Runs the pending operation for the timeout or what is left to the deadline, whichever
+  // is shorter. True when it did not complete because the deadline came.
   template <class T>
-  void run(std::chrono::milliseconds timeout, std::optional<T>& result) {
+  bool run(std::chrono::milliseconds timeout, std::optional<T>& result) {
+    auto budget = wait_budget(timeout, options_.deadline);
     io_.restart();
-    io_.run_for(timeout);
-    if (!result) {  // deadline passed: cancel and let the handler run before `result` dies
+    io_.run_for(budget.wait);
+    if (!result) {  // out of time: cancel and let the handler run before `result` dies
       boost::system::error_code ec;
       socket_.cancel(ec);
       io_.restart();
       io_.run();
       result.reset();
+      return budget.deadline_bound;
     }
+    return false;
+  }
+
+  ChannelError deadline_error() const {
+    return ChannelError(ChannelError::Kind::Deadline, 10060, deadline_passed(options_.deadline));
   }
 
   void fill() {
@@ -111,8 +129,9 @@ class TcpChannel final : public Channel {
                               result = e;
                               n = got;
                             });
-    run(options_.io_timeout, result);
+    bool deadline = run(options_.io_timeout, result);
     buffer_.resize(old + n);
+    if (deadline) throw deadline_error();
     if (!result) throw ChannelError(ChannelError::Kind::Timeout, 10060, "timed out waiting for the server");
     if (*result)
       throw ChannelError(ChannelError::Kind::Closed, *result == asio::error::eof ? 0 : winsock_error(*result),

@@ -418,3 +418,89 @@ TEST_F(ConnectorCycle, Sbs2003StopsAtTheFirstSessionTheServerEnds) {
   EXPECT_EQ(r.refused, 10u) << "tried or not, every local copy is dropped";
   EXPECT_EQ(on_server(), 10u);
 }
+
+// Issue 12, defect 5: a line over 1 MiB blocked its mailbox for ever. Message text is
+// streamed in pieces now, in both profiles alike, and arrives byte-identical.
+class LongLineCycle : public ConnectorCycle {
+ protected:
+  void run(cn::Profile profile) {
+    const std::string text = "From: big@fabrikam.com\r\nTo: bob@fabrikam.com\r\nMessage-ID: <big@fabrikam.com>\r\n\r\n" +
+                             std::string(3 << 20, 'x') + "\r\n." + std::string(1 << 20, 'y') + "\r\nend\r\n";
+    drop->add("long.eml", text);  // beside the fixture's three
+    auto r = cycle(config(profile));
+    EXPECT_TRUE(r.ok()) << ::testing::PrintToString(r.problems);
+    EXPECT_EQ(r.delivered, 4u);
+    EXPECT_EQ(on_server(), 0u);
+    ASSERT_EQ(in_inbox(), 4u);
+    std::size_t found = 0;
+    for (auto& e : fs::recursive_directory_iterator(dir.path() / "store" / "bob@contoso.local"))
+      if (e.is_regular_file() && read(e.path()) == text) ++found;
+    EXPECT_EQ(found, 1u);
+  }
+};
+
+TEST_F(LongLineCycle, Sbs2003DeliversAMessageWithA3MiBLineAndTheOthers) { run(cn::Profile::Sbs2003); }
+TEST_F(LongLineCycle, RobustDeliversAMessageWithA3MiBLineAndTheOthers) { run(cn::Profile::Robust); }
+
+// Issue 12, defect 9: with io 300 ms, a server that sends a byte every 100 ms never
+// trips the io timeout; the deadline (1 s) ends the session, and the mail stays on the
+// server for the next cycle.
+class TrickleCycle : public ConnectorCycle {
+ protected:
+  void run(cn::Config c, const std::string& passed) {
+    pop3_fault("bandwidth,on=RETR,bps=10");
+    c.io_timeout = std::chrono::milliseconds(300);
+    auto start = std::chrono::steady_clock::now();
+    auto r = cycle(c);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.downloaded, 0u);
+    EXPECT_EQ(on_server(), 3u);
+    EXPECT_THAT(event_ids(), ::testing::Contains(12056));
+    EXPECT_THAT(log_text(), HasSubstr(passed));
+    pop3->faults().clear();
+    // The server holds the maildrop's lock until its next trickled write meets the closed
+    // connection; the test waits for that state (not for a time) before the next cycle.
+    for (auto until = start + std::chrono::seconds(20); pop3->active_sessions() > 0;) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until) << "the server never noticed the closed session";
+      std::this_thread::yield();
+    }
+    EXPECT_EQ(cycle(c).delivered, 3u);
+    EXPECT_EQ(on_server(), 0u);
+    EXPECT_EQ(in_inbox(), 3u);
+  }
+};
+
+TEST_F(TrickleCycle, TheSessionDeadlineGivesUpATricklingServerAndNothingIsLost) {
+  auto c = config(cn::Profile::Robust);
+  c.session_timeout = std::chrono::seconds(1);
+  run(c, "the session deadline (1 s) passed");
+}
+
+TEST_F(TrickleCycle, TheCycleDeadlineGivesUpATricklingServerAndNothingIsLost) {
+  auto c = config(cn::Profile::Sbs2003);
+  c.cycle_timeout = std::chrono::seconds(1);  // the session's is 4.5 s (15 io timeouts)
+  run(c, "the cycle deadline (1 s) passed");
+}
+
+// In --interval mode one stalled mailbox must not hold the others back: its session ends
+// at its deadline while the other mailbox's mail is delivered in the same cycle.
+TEST_F(TrickleCycle, AStalledMailboxDoesNotHoldTheOthersBack) {
+  auto alice = std::make_shared<maillab::pop3::Maildrop>("alice", "secret");
+  pop3->mailboxes().add(alice);
+  for (int i = 11; i <= 12; ++i) alice->add(fmt(i), message(i));
+  pop3_fault("bandwidth,on=RETR,bps=10,user=bob");
+  auto c = config(cn::Profile::Robust);
+  c.io_timeout = std::chrono::milliseconds(300);
+  c.session_timeout = std::chrono::seconds(1);
+  auto second = c.mailboxes[0];
+  second.user = second.name = "alice";
+  c.mailboxes.push_back(second);
+  auto start = std::chrono::steady_clock::now();
+  auto r = cycle(c);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(r.delivered, 2u) << "alice's";
+  EXPECT_EQ(alice->snapshot().size(), 0u);
+  EXPECT_EQ(on_server(), 3u) << "bob's wait for the next cycle";
+  EXPECT_THAT(event_ids(), ::testing::Contains(12056));
+}

@@ -190,3 +190,22 @@ TEST(ConnectorConfig, LeaveOnServerAcceptsEveryBooleanSpelling) {
     EXPECT_FALSE(cn::parse_config_text(head + no + "\n", "c.yaml").leave_on_server) << no;
   EXPECT_EQ(cn::parse_config_text(head + "on\n", "c.yaml").mailboxes[0].deliver_to, "bob@contoso.local");
 }
+
+// Issue 12, defect 9: the overall deadlines, set or derived from the io timeout.
+TEST(ConnectorConfig, SessionAndCycleDeadlines) {
+  const std::string head = "root: /tmp/r\ndelivery:\n  smtp: 127.0.0.1:25\nmailboxes:\n"
+                           "  - {pop3: 'h:1', user: bob, deliver_to: bob@contoso.local}\n";
+  auto derived = cn::parse_config_text(head + "timeouts: {io: 5s}\n", "c.yaml");
+  EXPECT_EQ(cn::session_deadline(derived), std::chrono::seconds(75)) << "a byte every 2 s is given up within 90 s";
+  EXPECT_EQ(cn::cycle_deadline(derived), std::chrono::seconds(150));
+  EXPECT_EQ(cn::session_deadline(cn::Config{}), std::chrono::minutes(15));
+  auto set = cn::parse_config_text(head + "timeouts: {io: 5s, session: 40s, cycle: 2m}\n", "c.yaml");
+  EXPECT_EQ(cn::session_deadline(set), std::chrono::seconds(40));
+  EXPECT_EQ(cn::cycle_deadline(set), std::chrono::minutes(2));
+  try {
+    cn::parse_config_text(head + "timeouts:\n  session: 0s\n", "bad.yaml");
+    FAIL() << "no error";
+  } catch (const cn::ConfigError& e) {
+    EXPECT_STREQ(e.what(), "bad.yaml:7: field 'timeouts.session': must be longer than 0 (e.g. 90s)");
+  }
+}

@@ -9,12 +9,13 @@
 #include <string_view>
 
 #include "maillab/base/endpoint.hpp"
+#include "maillab/connector/deadline.hpp"
 
 namespace maillab::connector {
 
 class ChannelError : public std::runtime_error {
  public:
-  enum class Kind { Connect, Timeout, Closed, LineTooLong };
+  enum class Kind { Connect, Timeout, Closed, LineTooLong, Deadline };
   ChannelError(Kind kind, int socket_error, const std::string& what)
       : std::runtime_error(what), kind_(kind), socket_error_(socket_error) {}
   Kind kind() const { return kind_; }
@@ -32,16 +33,24 @@ class Channel {
   // Sends every byte (a pipelined batch is one call); throws ChannelError.
   virtual void write(std::string_view bytes) = 0;
   // The next line with its terminator as received ("\r\n", or a bare "\n" that a corrupt
-  // message may carry); valid until the next call. Throws ChannelError on timeout, close
-  // or a line longer than the limit.
+  // message may carry); valid until the next call. Throws ChannelError on timeout, close,
+  // a line longer than the limit, or a passed deadline.
   virtual std::string_view read_line() = 0;
+  // Message text: like read_line(), except that a line longer than the limit comes in
+  // pieces (only its last piece ends with '\n'), so a message's lines have no length
+  // limit; the limit stays for status and reply lines. The default serves whole lines.
+  virtual std::string_view read_text() { return read_line(); }
   virtual void close() = 0;
 };
 
 struct ChannelOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds io_timeout{60000};
-  std::size_t max_line = 1 << 20;  // real mail has long lines; this only stops a runaway peer
+  // Reply lines longer than this are refused (a runaway peer); message text is read in
+  // pieces of this size instead.
+  std::size_t max_line = 1 << 20;
+  // Every wait (connect included) ends by this; then ChannelError(Deadline) names it.
+  Deadline deadline;
 };
 
 // A line without its terminator.
@@ -55,6 +64,22 @@ class ChannelFactory {
  public:
   virtual ~ChannelFactory() = default;
   virtual std::unique_ptr<Channel> connect(const HostPort& to, const ChannelOptions& options) = 0;
+};
+
+// Bounds every channel it opens by one more deadline (the cycle's), so each wait of the
+// cycle, POP3 and SMTP alike, ends by it.
+class DeadlineChannelFactory final : public ChannelFactory {
+ public:
+  DeadlineChannelFactory(ChannelFactory& inner, const Deadline& deadline) : inner_(inner), deadline_(deadline) {}
+  std::unique_ptr<Channel> connect(const HostPort& to, const ChannelOptions& options) override {
+    auto bounded = options;
+    bounded.deadline = earlier(options.deadline, deadline_);
+    return inner_.connect(to, bounded);
+  }
+
+ private:
+  ChannelFactory& inner_;
+  Deadline deadline_;
 };
 
 // Asio TCP.

@@ -62,10 +62,19 @@ struct Config {
   std::uint64_t max_message_size = 0;  // 0: no limit
   bool leave_on_server = false;
   std::chrono::milliseconds connect_timeout{10000}, io_timeout{60000};
+  // Overall deadlines of one POP3 session and of a whole cycle; 0: derived from io_timeout
+  // (session_deadline(), cycle_deadline()).
+  std::chrono::milliseconds session_timeout{0}, cycle_timeout{0};
   std::size_t batch = 64;  // messages per durable commit (robust)
   DeliveryConfig delivery;
   std::vector<MailboxConfig> mailboxes;
 };
+
+// The session deadline: `timeouts.session`, or 15 io timeouts (75 s with io: 5s, 15 min
+// with the default 60 s), so a server that answers a byte per io timeout is given up.
+std::chrono::milliseconds session_deadline(const Config& c);
+// The cycle deadline: `timeouts.cycle`, or twice the session deadline.
+std::chrono::milliseconds cycle_deadline(const Config& c);
 
 class ConfigError : public std::runtime_error {
  public:

@@ -35,6 +35,8 @@ enum class EventId : int {
   LogonFailure = 12053,
   Pop3ProtocolError = 12054,
   MessageTooLarge = 12055,
+  DeadlinePassed = 12056,
+  DuplicateUidl = 12057,
 };
 
 enum class EventType { Information, Warning, Error };

@@ -39,6 +39,8 @@ struct Pop3Entry {
 };
 
 // Receives a message as it streams in; lines keep their terminators, byte-stuffing removed.
+// A line longer than the channel's limit comes in pieces: only a line's last piece ends
+// with '\n', so a piece that does not is continued by the next.
 class Pop3MessageSink {
  public:
   virtual ~Pop3MessageSink() = default;
@@ -74,6 +76,7 @@ class Pop3Client {
  private:
   Pop3Status command(std::string_view line, std::string_view logged = {});
   Pop3Status read_status();
+  void receive_one(const Pop3Entry& e, Pop3MessageSink& sink);
   void send(std::string_view line, std::string_view logged = {});
 
   Channel& channel_;
