@@ -163,6 +163,8 @@ void print(const std::string& mode, StoreFiles::Naming naming, const Tally& t) {
   std::fflush(stdout);
 }
 
+int check_recovered(const fs::path& root, const std::vector<bool>& answered, const std::string& point);
+
 // ---- fail -------------------------------------------------------------------------------
 
 Tally sweep_failures(StoreFiles::Naming naming, int error) {
@@ -176,6 +178,8 @@ Tally sweep_failures(StoreFiles::Naming naming, int error) {
     std::vector<bool> answered(messages().size());
     server.send(answered, [](std::size_t) {});
     server.pickup->poll();
+    // A message answered 451 is in none of its places, a pickup file left has no copy.
+    EXPECT_EQ(check_recovered(root.path(), answered, "op " + std::to_string(n)), -1) << "op " << n;
     server.send(answered, [](std::size_t) {});  // the resends: the failure was one operation
     server.pickup->poll();
     count_finished(root.path(), tally, "op " + std::to_string(n));

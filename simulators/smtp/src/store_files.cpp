@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -54,9 +55,10 @@ bool link_unnamed(FileOps& ops, int fd, int dirfd, const std::string& name) {
 }
 
 // The last line of defence against a name that leaves the store: `dir` lies under `root`
-// with no ".." step and no NUL (a string scan: this runs on every delivery).
+// with no ".." step, no NUL and no control character (a journal lists one name a line).
+// A string scan: this runs on every delivery.
 bool stays_inside(std::string_view root, std::string_view dir) {
-  if (dir.find('\0') != std::string_view::npos) return false;
+  if (std::any_of(dir.begin(), dir.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) return false;
   if (!root.empty()) {
     if (!dir.starts_with(root) || (dir.size() > root.size() && dir[root.size()] != '/' && !root.ends_with('/')))
       return false;
