@@ -144,7 +144,7 @@ Pickup::Outcome Pickup::submit(const fs::path& path, const std::string& text) {
   }
   try {
     // The file is handed over: removed in the same commit that stores the copies.
-    world_.deliver(env, message, path.native());
+    world_.deliver(env, message, fs::absolute(path).native());
     return Outcome::Delivered;
   } catch (const StoreError& e) {
     if (e.transient()) {

@@ -166,7 +166,10 @@ void StoreFiles::discard(Staged& s) {
 void StoreFiles::write_journal(Delivery& d, std::span<const StoredCopy> copies, const std::string& handover) {
   std::string text;
   if (!handover.empty()) text.append(kHandover).append(handover).append("\n");
-  for (const auto& c : copies) text.append(c.dir).append("/").append(c.name).append("\n");
+  // Relative to the store (put_all checked every folder is in it): a restart from another
+  // working directory reads the same names.
+  for (const auto& c : copies)
+    text.append(std::string_view(c.dir).substr(root_.native().size())).append("/").append(c.name).append("\n");
   d.journal_name = copies.front().name + std::string(kJournal);
   StoredCopy journal{queue_, d.journal_name, text};
   d.journal = stage(journal);
@@ -227,7 +230,7 @@ namespace {
 
 // A journal left by a crash: its copies are undone unless its pickup file is gone (then
 // every copy was named before the file was removed, and the delivery stands).
-void settle_journal(const fs::path& journal) {
+void settle_journal(const std::string& root, const fs::path& journal) {
   auto text = read_file(journal);
   if (!text) return;
   std::istringstream lines(*text);
@@ -237,7 +240,7 @@ void settle_journal(const fs::path& journal) {
     if (line.starts_with(kHandover))
       keep = !fs::exists(line.substr(kHandover.size()));
     else if (!line.empty())
-      names.push_back(line);
+      names.push_back(root + line);
   }
   std::error_code ec;
   if (!keep)
@@ -251,7 +254,7 @@ void StoreFiles::recover(const std::function<void(std::string_view name)>& seen)
   std::error_code ec;
   for (fs::directory_iterator it(queue_, ec), end; !ec && it != end; it.increment(ec)) {
     auto n = it->path().filename().native();
-    if (!n.starts_with('.') && n.ends_with(kJournal)) settle_journal(it->path());
+    if (!n.starts_with('.') && n.ends_with(kJournal)) settle_journal(root_.native(), it->path());
   }
   ec.clear();
   for (fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied, ec), end;
