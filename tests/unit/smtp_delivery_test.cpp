@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
 
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -50,6 +51,46 @@ TEST(SmtpStoreRestart, AServerOnAStoreWithMailGoesOnFromItsHighestId) {
                                                                                             std::to_string(i + 1)))
         << i;
   EXPECT_EQ(stored_files(store).size(), 5u);
+}
+
+// What a crash left: a delivery half named (its journal in .queue), a temporary file, and
+// mail stored before. The next World undoes the first, removes the second, goes on after
+// the third.
+TEST(SmtpStoreRestart, WhatACrashLeftIsSettledBeforeTheFirstDelivery) {
+  test::TempDir root;
+  const auto store = root.path();
+  auto write = [&](const fs::path& rel, const std::string& text) {
+    fs::create_directories((store / rel).parent_path());
+    std::ofstream(store / rel, std::ios::binary) << text;
+  };
+  write("bob@contoso.local/Inbox/00000003.eml", "Subject: delivered before\r\n\r\n");
+  write("bob@contoso.local/Inbox/00000007.eml", "Subject: half\r\n\r\n");  // named; alice's was not
+  write("alice@contoso.local/Inbox/.00000007.eml.tmp", "Subject: half\r\n\r\n");
+  write(".queue/00000007.eml.txn", "/bob@contoso.local/Inbox/00000007.eml\n/alice@contoso.local/Inbox/00000007.eml\n");
+  write(".queue/.00000008.eml.txn.tmp", "/bob@contoso.local/Inbox/00000008.eml\n");
+  faults::FaultTable faults;
+  World world(test::many_places_world(), store, faults);
+  EXPECT_EQ(stored_files(store), std::vector<std::string>{"bob@contoso.local/Inbox/00000003.eml"});
+  EXPECT_TRUE(send_message(world, faults, {"bob@contoso.local"}, message(1)).starts_with("250 2.6.0 <00000004@"));
+}
+
+// A pickup file's journal: while the file is still in PickUp the copies are undone (the
+// service takes it again); once it is gone they stand.
+TEST(SmtpStoreRestart, APickupDeliveryStandsOnceItsFileIsGone) {
+  test::TempDir root;
+  const auto store = root.path() / "store";
+  fs::create_directories(store / ".queue");
+  fs::create_directories(store / "bob@contoso.local" / "Inbox");
+  for (int id : {1, 2}) {
+    auto name = "0000000" + std::to_string(id) + ".eml";
+    std::ofstream(store / "bob@contoso.local" / "Inbox" / name) << "Subject: s\r\n\r\n";
+    std::ofstream(store / ".queue" / (name + ".txn"))
+        << "handover " << (root.path() / (std::to_string(id) + ".eml")).native() << "\n/bob@contoso.local/Inbox/" << name << "\n";
+  }
+  std::ofstream(root.path() / "1.eml") << "still in PickUp";
+  faults::FaultTable faults;
+  World world(default_world(), store, faults);
+  EXPECT_EQ(stored_files(store), std::vector<std::string>{"bob@contoso.local/Inbox/00000002.eml"});
 }
 
 // Every operation of a delivery to four places fails in turn (ENOSPC): the client is
