@@ -137,12 +137,12 @@ Pickup::Outcome Pickup::take(const fs::path& path) {
 }
 
 Pickup::Outcome Pickup::submit(const fs::path& path, const std::string& text) {
-  auto [env, message] = parse_pickup_file(text);
-  if (env.recipients.empty()) {
-    set_aside(path, "no recipient: no x-receiver: line, no To or Cc address");
-    return Outcome::SetAside;
-  }
   try {
+    auto [env, message] = parse_pickup_file(text);
+    if (env.recipients.empty()) {
+      set_aside(path, "no recipient: no x-receiver: line, no To or Cc address");
+      return Outcome::SetAside;
+    }
     // The file is handed over: removed in the same commit that stores the copies.
     world_.deliver(env, message, fs::absolute(path).native());
     return Outcome::Delivered;

@@ -191,7 +191,7 @@ void StoreFiles::put_all(std::span<const StoredCopy> copies, const std::string& 
     for (std::size_t i = 0; i < copies.size(); ++i)
       if (!name(d.staged[i], copies[i].name)) fail(copies[i].dir + "/" + copies[i].name, errno);
     if (!handover.empty() && ops_.unlink(AT_FDCWD, handover.c_str()) != 0) fail("(taking over) " + handover, errno);
-  } catch (const StoreError&) {
+  } catch (...) {
     undo(d, copies);
     throw;
   }
