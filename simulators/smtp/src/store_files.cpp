@@ -64,8 +64,7 @@ bool stays_inside(std::string_view root, std::string_view dir) {
       return false;
     dir.remove_prefix(root.size());
   }
-  std::string padded = "/" + std::string(dir) + "/";
-  return padded.find("/../") == std::string::npos;
+  return dir != ".." && !dir.starts_with("../") && !dir.ends_with("/..") && dir.find("/../") == std::string_view::npos;
 }
 
 bool is_temporary(const std::string& name) { return name.starts_with('.') && name.ends_with(".tmp"); }
