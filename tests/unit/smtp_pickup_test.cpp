@@ -11,7 +11,10 @@
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/smtp/pickup.hpp"
 #include "maillab/smtp/presets.hpp"
+#include "op_faults.hpp"
+#include "store_files.hpp"
 #include "temp_dir.hpp"
+#include "test_files.hpp"
 
 using namespace maillab;
 using namespace maillab::smtp;
@@ -128,6 +131,49 @@ TEST(Pickup, AntivirusDeletesAndSaysWhich) {
   EXPECT_EQ(h.pickup->poll(), 0u);
   EXPECT_EQ(h.count("PickUp"), 0u);
   EXPECT_EQ(h.pickup->deleted_by_antivirus(), std::vector<std::string>{"1.eml"});
+}
+
+// Issue 12: a file that cannot be stored took the process down (an exception out of poll
+// on the poller's thread) and, left in PickUp, again at every start.
+TEST(Pickup, AFileThatCannotBeStoredGoesToBadmailWithItsReasonAndTheOthersGoOn) {
+  PickupHarness h;
+  h.fault("world,set=client-rule:bob@contoso.local,value=../../out");  // the store refuses the folder
+  h.drop("1.eml", kFile);
+  h.drop("2.eml", "x-sender: alice@fabrikam.com\r\nx-receiver: administrator@contoso.local\r\n\r\nSubject: s\r\n\r\nb\r\n");
+  h.drop("3.eml", "Subject: nobody to send it to\r\n\r\nb\r\n");
+  std::size_t taken = 0;
+  EXPECT_NO_THROW(taken = h.pickup->poll());
+  EXPECT_EQ(taken, 1u);
+  EXPECT_EQ(h.count("PickUp"), 0u);
+  EXPECT_EQ(h.count("store/administrator@contoso.local/Inbox"), 1u) << "the next file is delivered";
+  EXPECT_EQ(test::file_names(h.pickup->badmail()), (std::vector<std::string>{"1.bad", "1.bdr", "3.bad", "3.bdr"}));
+  EXPECT_EQ(h.pickup->badmail(), h.root.path() / "Badmail") << "beside PickUp, as in IIS's Mailroot";
+  auto reason = test::slurp(h.pickup->badmail() / "1.bdr");
+  EXPECT_NE(reason.find("refused to store"), std::string::npos) << reason;
+  EXPECT_NE(test::slurp(h.pickup->badmail() / "3.bdr").find("no recipient"), std::string::npos);
+  EXPECT_EQ(test::slurp(h.pickup->badmail() / "1.bad"), kFile) << "the file as it was";
+  EXPECT_FALSE(fs::exists(h.root.path() / "out"));
+  h.drop("1.eml", kFile);
+  EXPECT_NO_THROW(h.pickup->poll());
+  EXPECT_TRUE(fs::exists(h.pickup->badmail() / "1-2.bad")) << "a second file of the same name does not replace the first";
+}
+
+TEST(Pickup, AFullDiskLeavesTheFileForTheNextPass) {
+  test::TempDir root;
+  faults::FaultTable faults;
+  FailAtOp full(system_file_ops(), 1, ENOSPC);
+  World world(smtp::default_world(), root.path() / "store", faults,
+              std::make_unique<StoreFiles>(root.path() / "store", StoreFiles::Naming::Unnamed, full));
+  Pickup pickup(root.path() / "PickUp", world);
+  std::ofstream(root.path() / "PickUp" / "1.eml", std::ios::binary) << kFile;
+  std::size_t taken = 1;
+  EXPECT_NO_THROW(taken = pickup.poll());
+  EXPECT_EQ(taken, 0u);
+  EXPECT_TRUE(fs::exists(root.path() / "PickUp" / "1.eml")) << "left for the next pass";
+  EXPECT_FALSE(fs::exists(pickup.badmail()));
+  EXPECT_EQ(pickup.poll(), 1u) << "space again: delivered";
+  EXPECT_EQ(test::file_names(root.path() / "store" / "bob@contoso.local" / "Inbox").size(), 1u);
+  EXPECT_FALSE(fs::exists(root.path() / "PickUp" / "1.eml"));
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ class StoreFilesTest : public ::testing::TestWithParam<StoreFiles::Naming> {};
 
 TEST_P(StoreFilesTest, WholeFilesAndNothingElse) {
   test::TempDir root;
-  StoreFiles files(GetParam());
+  StoreFiles files(root.path(), GetParam());
   const auto dir = (root.path() / "bob" / "Inbox").string();
   std::string big(200 * 1024, 'b');
   files.put(dir, "1.eml", "one\r\n");
@@ -34,7 +34,7 @@ TEST_P(StoreFilesTest, WholeFilesAndNothingElse) {
 
 TEST_P(StoreFilesTest, AFolderRemovedBehindItsBackIsMadeAgain) {
   test::TempDir root;
-  StoreFiles files(GetParam());
+  StoreFiles files(root.path(), GetParam());
   const auto dir = (root.path() / "Inbox").string();
   files.put(dir, "1.eml", "one");
   fs::remove_all(dir);
@@ -44,7 +44,7 @@ TEST_P(StoreFilesTest, AFolderRemovedBehindItsBackIsMadeAgain) {
 
 TEST_P(StoreFilesTest, AFailureNamesThePathAndLeavesNothing) {
   test::TempDir root;
-  StoreFiles files(GetParam());
+  StoreFiles files(root.path(), GetParam());
   const auto dir = (root.path() / "Inbox").string();
   fs::create_directories(fs::path(dir) / "taken.eml");  // a directory where the file should go
   try {
@@ -58,7 +58,7 @@ TEST_P(StoreFilesTest, AFailureNamesThePathAndLeavesNothing) {
 
 TEST_P(StoreFilesTest, AnExistingFileIsNeverReplaced) {
   test::TempDir root;
-  StoreFiles files(GetParam());
+  StoreFiles files(root.path(), GetParam());
   const auto dir = (root.path() / "Inbox").string();
   files.put(dir, "1.eml", "first");
   EXPECT_THROW(files.put(dir, "1.eml", "second"), std::runtime_error);

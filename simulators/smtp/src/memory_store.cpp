@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cerrno>
 #include <stdexcept>
+
+#include <unistd.h>
+
+#include "path_names.hpp"
 
 namespace maillab::smtp {
 
@@ -35,20 +40,32 @@ void MemoryStore::drop_oldest() {
   blocks_.pop_front();
 }
 
-void MemoryStore::put(const std::string& dir, const std::string& name, std::string_view text) {
-  std::string key = dir + "/" + name;
-  std::lock_guard lock(mutex_);
-  // Room first: a refused duplicate then leaves at most an empty block behind.
+void MemoryStore::keep_locked(std::string key, std::string_view text) {
+  // Room first: the key is known to be new, so nothing fails after it.
   auto& block = room_for(text.size());
-  auto [slot, added] = texts_.try_emplace(key);
-  if (!added) throw std::runtime_error("cannot store " + key + ": it exists");
   char* at = block.data.get() + block.used;
   if (!text.empty()) std::memcpy(at, text.data(), text.size());
   block.used += text.size();
-  slot->second = std::string_view(at, text.size());
+  texts_.emplace(key, std::string_view(at, text.size()));
   block.keys.push_back(std::move(key));
   // The newest block always stays, even when one text alone is over the budget.
   while (bytes_ > budget_ && blocks_.size() > 1) drop_oldest();
+}
+
+void MemoryStore::put_all(std::span<const StoredCopy> copies, const std::string& handover) {
+  std::vector<std::string> keys;
+  keys.reserve(copies.size());
+  for (const auto& c : copies) {
+    if (auto why = unsafe_name(c.name)) throw StoreError("refused to store " + c.dir + "/" + c.name + ": the name " + *why, 0);
+    keys.push_back(c.dir + "/" + c.name);
+  }
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (texts_.count(keys[i]) || std::find(keys.begin(), keys.begin() + i, keys[i]) != keys.begin() + i)
+      throw StoreError("cannot store " + keys[i] + ": it exists", EEXIST);
+  if (!handover.empty() && ::unlink(handover.c_str()) != 0)
+    throw StoreError("cannot store (taking over) " + handover + ": " + std::strerror(errno), errno);
+  for (std::size_t i = 0; i < keys.size(); ++i) keep_locked(std::move(keys[i]), copies[i].text);
 }
 
 std::optional<std::string> MemoryStore::get(const std::string& dir, const std::string& name) const {

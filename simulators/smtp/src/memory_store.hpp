@@ -25,8 +25,11 @@ namespace maillab::smtp {
 class MemoryStore final : public MessageStore {
  public:
   explicit MemoryStore(std::uint64_t budget);
-  void put(const std::string& dir, const std::string& name, std::string_view text) override;
+  // All copies or none; the handed-over file is removed first (memory does not outlive
+  // a crash anyway).
+  void put_all(std::span<const StoredCopy> copies, const std::string& handover) override;
   std::optional<std::string> get(const std::string& dir, const std::string& name) const override;
+  void recover(const std::function<void(std::string_view)>&) override {}
   std::uint64_t evicted() const;
 
  private:
@@ -36,6 +39,7 @@ class MemoryStore final : public MessageStore {
     std::vector<std::string> keys;  // of the texts in it, to forget them with it
   };
   Block& room_for(std::size_t size);
+  void keep_locked(std::string key, std::string_view text);
   void drop_oldest();
 
   const std::uint64_t budget_;

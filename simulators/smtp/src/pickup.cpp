@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
+#include <cstring>
 
+#include "file_ops.hpp"
 #include "maillab/base/message_text.hpp"
+#include "message_store.hpp"
 
 namespace fs = std::filesystem;
 
@@ -68,7 +70,10 @@ std::pair<Envelope, std::string> parse_pickup_file(std::string_view raw) {
   return {std::move(env), std::move(message)};
 }
 
-Pickup::Pickup(fs::path dir, World& world) : dir_(std::move(dir)), world_(world) { fs::create_directories(dir_); }
+Pickup::Pickup(fs::path dir, World& world, FileOps* ops)
+    : dir_(std::move(dir)), badmail_(dir_.parent_path() / "Badmail"), world_(world), ops_(ops ? *ops : system_file_ops()) {
+  fs::create_directories(dir_);
+}
 
 Pickup::~Pickup() {
   for (auto& [name, fd] : locks_) ::close(fd);
@@ -110,24 +115,73 @@ std::size_t Pickup::poll() {
     if (it->path().extension() == ".eml" && it->is_regular_file()) files.push_back(it->path());
   std::sort(files.begin(), files.end());
   std::size_t taken = 0;
-  for (const auto& path : files) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    // "Access denied": someone holds the file; it stays for the next pass.
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      continue;
-    }
-    std::string text;
-    char buf[65536];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
-    auto [env, message] = parse_pickup_file(text);
-    world_.deliver(env, message);
-    ::unlink(path.c_str());
-    ::close(fd);
-    ++taken;
-  }
+  for (const auto& path : files) taken += take(path) == Outcome::Delivered;
   return taken;
+}
+
+Pickup::Outcome Pickup::take(const fs::path& path) {
+  int fd = ops_.open(AT_FDCWD, path.c_str(), O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) return Outcome::Left;  // gone meanwhile, or unreadable now: the next pass
+  // "Access denied": someone holds the file; it stays for the next pass.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ops_.close(fd);
+    return Outcome::Left;
+  }
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ops_.read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+  auto outcome = n < 0 ? Outcome::Left : submit(path, text);
+  ops_.close(fd);
+  return outcome;
+}
+
+Pickup::Outcome Pickup::submit(const fs::path& path, const std::string& text) {
+  try {
+    auto [env, message] = parse_pickup_file(text);
+    if (env.recipients.empty()) {
+      set_aside(path, "no recipient: no x-receiver: line, no To or Cc address");
+      return Outcome::SetAside;
+    }
+    // The file is handed over: removed in the same commit that stores the copies.
+    world_.deliver(env, message, fs::absolute(path).native());
+    return Outcome::Delivered;
+  } catch (const StoreError& e) {
+    if (e.transient()) {
+      std::fprintf(stderr, "maillab smtpd: pickup: %s stays in PickUp for the next pass: %s\n", path.c_str(), e.what());
+      return Outcome::Left;
+    }
+    set_aside(path, e.what());
+  } catch (const std::exception& e) {
+    set_aside(path, e.what());
+  }
+  return Outcome::SetAside;
+}
+
+void Pickup::set_aside(const fs::path& path, const std::string& why) {
+  std::string problem = "cannot make " + badmail_.native();
+  if (ops_.make_dirs(badmail_.native()) == 0) {
+    problem.clear();
+    for (int n = 1;; ++n) {
+      auto stem = badmail_ / (path.stem().native() + (n > 1 ? "-" + std::to_string(n) : ""));
+      auto bad = stem.native() + ".bad";
+      if (ops_.rename(AT_FDCWD, path.c_str(), AT_FDCWD, bad.c_str(), RENAME_NOREPLACE) != 0) {
+        if (errno == EEXIST && n < 1000) continue;
+        problem = "cannot move it to " + bad + ": " + std::strerror(errno);
+        break;
+      }
+      std::string reason = "Unable to deliver " + path.filename().native() + ": " + why + "\r\n";
+      int fd = ops_.open(AT_FDCWD, (stem.native() + ".bdr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd >= 0) {
+        ops_.write(fd, reason.data(), reason.size());
+        ops_.close(fd);
+      }
+      std::fprintf(stderr, "maillab smtpd: pickup: %s set aside as %s: %s\n", path.c_str(), bad.c_str(), why.c_str());
+      return;
+    }
+  }
+  std::fprintf(stderr, "maillab smtpd: pickup: %s cannot be delivered (%s) and stays in PickUp: %s\n", path.c_str(),
+               why.c_str(), problem.c_str());
 }
 
 std::vector<std::string> Pickup::deleted_by_antivirus() const {

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "path_names.hpp"
+
 namespace maillab::smtp {
 
 std::string queue_id(std::uint64_t n) {
@@ -12,7 +14,7 @@ std::string queue_id(std::uint64_t n) {
 
 std::string store_file_name(const Placement& p) {
   bool report = p.where == Destination::Ndr || p.where == Destination::Badmail;
-  return p.id + (report ? "-" + std::string(destination_name(p.where)) + "-" + p.recipient : "") + ".eml";
+  return p.id + (report ? "-" + std::string(destination_name(p.where)) + "-" + escape_name(p.recipient) : "") + ".eml";
 }
 
 std::uint32_t PlacementLog::intern(const std::string& s) {

@@ -14,7 +14,7 @@ std::string queue_id(std::uint64_t n);
 
 // A placement's file name in its folder. One message per id in a mailbox folder; reports
 // about several recipients share a folder (the administrator's Inbox, Badmail), so their
-// names carry the recipient.
+// names carry the recipient (escaped: the pickup directory does not check it).
 std::string store_file_name(const Placement& p);
 
 // Where every accepted message went, kept for World::placements(). A long run stores

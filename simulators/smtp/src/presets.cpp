@@ -1,6 +1,7 @@
 #include "maillab/smtp/presets.hpp"
 
 #include "maillab/smtp/replies.hpp"
+#include "path_names.hpp"
 
 namespace maillab::smtp {
 
@@ -22,6 +23,9 @@ faults::Preset per_mailbox(std::string name, std::string summary, std::string ke
           address->resize(colon);
         }
         if (value.empty()) p.fail(value_key, "is required");
+        // A folder or a forwarding target becomes a folder of the store: it must stay in it.
+        if (auto why = value_key.empty() ? std::nullopt : unsafe_name(value))
+          p.fail(value_key, "'" + visible(value) + "' cannot name a folder of the store: it " + *why);
         faults::FaultParams world(p.where());
         world.set("set", key_prefix + *address, p.where());
         world.set("value", value, p.where());

@@ -1,5 +1,7 @@
 #include "maillab/smtp/server.hpp"
 
+#include <cstdio>
+
 #include "maillab/smtp/replies.hpp"
 
 namespace maillab::smtp {
@@ -48,7 +50,12 @@ void Server::poll_pickup() {
   std::unique_lock lock(poller_mutex_);
   while (!stopping_) {
     lock.unlock();
-    pickup_->poll();
+    try {
+      pickup_->poll();
+    } catch (const std::exception& e) {
+      // The service goes on: the next pass tries again.
+      std::fprintf(stderr, "maillab smtpd: pickup pass failed: %s\n", e.what());
+    }
     lock.lock();
     poller_wake_.wait_for(lock, config_.pickup_interval, [this] { return stopping_; });
   }

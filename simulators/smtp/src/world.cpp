@@ -7,8 +7,9 @@
 
 #include "maillab/base/message_text.hpp"
 #include "maillab/faults/fault_spec.hpp"
-#include "placement_log.hpp"
 #include "memory_store.hpp"
+#include "path_names.hpp"
+#include "placement_log.hpp"
 #include "store_files.hpp"
 
 namespace fs = std::filesystem;
@@ -27,10 +28,17 @@ namespace {
 
 using yaml::Field;
 
+// A value that becomes a folder of the store (an address, a folder name) must stay in it.
+std::string path_name(const Field& f, std::string value) {
+  if (auto why = unsafe_name(value)) f.fail("'" + visible(value) + "' cannot name a folder of the store: it " + *why);
+  return value;
+}
+
 Rule rule(const Field& f) {
   f.only({"folder", "subject_contains", "from_contains"});
   Rule x;
-  x.folder = f["folder"].required("every rule moves mail into a folder").str();
+  const Field folder = f["folder"];
+  x.folder = path_name(folder, folder.required("every rule moves mail into a folder").str());
   if (f["subject_contains"].present()) x.subject_contains = f["subject_contains"].str();
   if (f["from_contains"].present()) x.from_contains = f["from_contains"].str();
   return x;
@@ -39,14 +47,15 @@ Rule rule(const Field& f) {
 MailboxConfig mailbox(const Field& f) {
   MailboxConfig mb;
   if (f.is_scalar()) {
-    mb.address = f.address();
+    mb.address = path_name(f, f.address());
     return mb;
   }
   f.only({"address", "quota_kb", "used_kb", "forward_to", "deliver_to_both", "rules"});
-  mb.address = f["address"].required("every mailbox needs one").address();
+  const Field address = f["address"];
+  mb.address = path_name(address, address.required("every mailbox needs one").address());
   if (f["quota_kb"].present()) mb.quota_kb = static_cast<std::uint64_t>(f["quota_kb"].integer(0, INT64_MAX));
   if (f["used_kb"].present()) mb.used_kb = static_cast<std::uint64_t>(f["used_kb"].integer(0, INT64_MAX));
-  if (f["forward_to"].present()) mb.forward_to = f["forward_to"].address();
+  if (f["forward_to"].present()) mb.forward_to = path_name(f["forward_to"], f["forward_to"].address());
   if (f["deliver_to_both"].present()) mb.deliver_to_both = f["deliver_to_both"].boolean();
   if (f["rules"].present())
     for (const auto& r : f["rules"].items()) mb.rules.push_back(rule(r));
@@ -67,7 +76,7 @@ WorldConfig world(const Field& root) {
   if (root["anonymous_access"].present()) w.anonymous_access = root["anonymous_access"].boolean();
   if (root["size_limit"].present()) w.size_limit = root["size_limit"].bytes();
   if (root["max_recipients"].present()) w.max_recipients = static_cast<std::size_t>(root["max_recipients"].integer());
-  if (root["admin_mailbox"].present()) w.admin_mailbox = root["admin_mailbox"].address();
+  if (root["admin_mailbox"].present()) w.admin_mailbox = path_name(root["admin_mailbox"], root["admin_mailbox"].address());
   if (root["auth_users"].present())
     for (const auto& [user, password] : root["auth_users"].entries()) w.auth_users[user] = password.str();
   if (root["mailboxes"].present())
@@ -97,7 +106,17 @@ WorldConfig load_world_file(const std::string& path) {
 namespace {
 std::unique_ptr<MessageStore> make_store(const fs::path& store, std::uint64_t memory_budget) {
   if (store.empty()) return std::make_unique<MemoryStore>(memory_budget);
-  return std::make_unique<StoreFiles>();
+  return std::make_unique<StoreFiles>(store);
+}
+
+// The queue id a stored file's name starts with ("00000042.eml", "00000042-ndr-..."); 0 for none.
+std::uint64_t id_of(std::string_view name) {
+  std::uint64_t n = 0;
+  std::size_t digits = 0;
+  for (; digits < name.size() && digits < 19 && name[digits] >= '0' && name[digits] <= '9'; ++digits)
+    n = n * 10 + static_cast<std::uint64_t>(name[digits] - '0');
+  bool id = digits > 0 && digits < name.size() && (name[digits] == '.' || name[digits] == '-');
+  return id ? n : 0;
 }
 }  // namespace
 
@@ -113,11 +132,19 @@ struct World::OverridesFeed {
 };
 
 World::World(WorldConfig config, fs::path store, faults::FaultTable& faults, std::uint64_t memory_budget)
+    : World(std::move(config), store, faults, make_store(store, memory_budget)) {}
+
+World::World(WorldConfig config, fs::path store, faults::FaultTable& faults, std::unique_ptr<MessageStore> files)
     : config_(std::move(config)), store_(std::move(store)), faults_(faults),
       placements_(std::make_unique<PlacementLog>()),
-      files_(make_store(store_, memory_budget)),
+      files_(std::move(files)),
       overrides_(std::make_shared<OverridesFeed>()) {
   for (auto& m : config_.mailboxes) m.address = lower(m.address);
+  // A store that already holds mail (a restart) settles what a crash left half done, and
+  // the queue ids go on from the highest one there, so no new name meets an old one.
+  std::uint64_t highest = 0;
+  files_->recover([&](std::string_view name) { highest = std::max(highest, id_of(name)); });
+  next_id_ = highest + 1;
   // Read once per change of the table, not on every recipient. Subscribed before the
   // first read, so no change can fall between the two.
   follows_faults_ = faults_.subscribe([feed = overrides_, table = &faults_] { feed->refresh(*table); });
@@ -281,11 +308,19 @@ void World::place_locked(const WorldOverrides& o, const std::string& id, const s
       }
     }
   }
-  mb->used_kb += size_kb;
+  mb->used_kb += size_kb;  // charged now, so concurrent deliveries see it; refunded on failure
   to(Destination::Mailbox, mb->address, folder, store_ / mb->address / folder);
+  writes.back().charged_kb = size_kb;
 }
 
-std::string World::deliver(const Envelope& env, const std::string& message) {
+void World::refund(const std::vector<Write>& writes) {
+  std::lock_guard lock(mutex_);
+  for (const auto& w : writes)
+    if (auto* mb = w.charged_kb ? mailbox_locked(w.placement.target) : nullptr)
+      mb->used_kb -= std::min(mb->used_kb, w.charged_kb);
+}
+
+std::string World::deliver(const Envelope& env, const std::string& message, const std::string& handover) {
   std::vector<Write> writes;
   std::uint64_t number;
   std::string id;
@@ -297,9 +332,17 @@ std::string World::deliver(const Envelope& env, const std::string& message) {
     auto o = overrides();
     for (const auto& r : env.recipients) place_locked(*o, id, resolve(*o, r), env, message, forwarded, writes);
   }
-  // Ids are unique, so the files can be written without the lock.
+  // Ids are unique, so the files can be written without the lock; all of them or none.
+  std::vector<StoredCopy> copies;
+  copies.reserve(writes.size());
   for (const auto& w : writes)
-    files_->put(w.placement.file.native(), store_file_name(w.placement), w.text.empty() ? message : w.text);
+    copies.push_back({w.placement.file.native(), store_file_name(w.placement), w.text.empty() ? message : w.text});
+  try {
+    files_->put_all(copies, handover);
+  } catch (...) {
+    refund(writes);
+    throw;
+  }
   std::lock_guard lock(mutex_);
   for (auto& w : writes) placements_->add(number, w.placement);
   return id;

@@ -4,7 +4,8 @@
 // anonymous access, the size limit, the administrator mailbox. The configuration comes
 // from a world file (or flags); the World fault layer overrides single settings while a
 // fault is installed. Accepted mail is written to STORE/<address>/<folder>/<id>.eml,
-// and every message's fate is kept as a Placement.
+// and every message's fate is kept as a Placement. A World on a store that holds mail
+// (a restart) first settles what a crash left there and goes on from its highest queue id.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -97,6 +98,8 @@ class World {
   // newest texts.
   World(WorldConfig config, std::filesystem::path store, faults::FaultTable& faults,
         std::uint64_t memory_budget = std::uint64_t{256} << 20);
+  // On a store of the caller's making (tests: a store over failing file operations).
+  World(WorldConfig config, std::filesystem::path store, faults::FaultTable& faults, std::unique_ptr<MessageStore> files);
   ~World();
 
   enum class Recipient { Accept, Relay, Unknown };
@@ -108,11 +111,13 @@ class World {
   bool check_login(std::string_view user, std::string_view password) const;
   std::size_t max_recipients() const { return config_.max_recipients; }
 
-  // Stores an accepted message for every recipient; returns its queue id. Never half:
-  // each file appears whole under its name or not at all. Recipients the world cannot
-  // deliver to (possible for the pickup directory, which has no RCPT check) get a
-  // non-delivery report, or go to Badmail when the sender is <>.
-  std::string deliver(const Envelope& envelope, const std::string& message);
+  // Stores an accepted message for every recipient; returns its queue id. All or nothing:
+  // on failure (a StoreError, or another exception) no file is left, no quota charged and
+  // no placement recorded, so the client's resend makes one copy. Recipients the world
+  // cannot deliver to (possible for the pickup directory, which has no RCPT check) get a
+  // non-delivery report, or go to Badmail when the sender is <>. `handover`: a file (a
+  // pickup file) removed in the same commit as the copies are made.
+  std::string deliver(const Envelope& envelope, const std::string& message, const std::string& handover = {});
 
   // The POP3 connector event sink (binding on SMTP Transport OnSubmission, rule
   // RCPT TO=*mspop3connector.*): while registered it maps user@mspop3connector.DOMAIN to
@@ -145,7 +150,9 @@ class World {
   struct Write {
     Placement placement;
     std::string text;  // empty: the message itself
+    std::uint64_t charged_kb = 0;  // against placement.target's quota
   };
+  void refund(const std::vector<Write>& writes);
   void place_locked(const WorldOverrides& o, const std::string& id, const std::string& recipient,
                     const Envelope& env, const std::string& message, std::vector<std::string>& forwarded,
                     std::vector<Write>& writes);
