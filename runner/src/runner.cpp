@@ -525,6 +525,9 @@ class Run {
     look(root_ / cn::kIncomingMail, "Incoming Mail");
     look(root_ / cn::kFailedMail, "Failed Mail");
     look(pickup_, "PickUp");
+    // A file the pickup service could not store, set aside as IIS does (NAME.bad; NAME.bdr
+    // holds only the reason, never the message).
+    look(pickup_.parent_path() / "Badmail", "the pickup's Badmail");
     look(aside_, "Set Aside");
     for (auto& p : smtp_->placements()) {
       std::string place = p.where == smtp::Destination::Mailbox   ? "mailbox " + p.target + "/" + p.folder
