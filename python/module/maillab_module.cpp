@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "reply_tables.hpp"
+#include "result_types.hpp"
 #include <memory>
 #include <optional>
 
@@ -44,11 +45,6 @@ std::vector<std::uint64_t> add_faults(faults::FaultTable& table, const std::stri
   return table.add(faults::parse_fault_spec(spec, presets, "add_fault"));
 }
 
-py::list fault_list(faults::FaultTable& table) {
-  py::list out;
-  for (auto& e : table.list()) out.append(py::dict(py::arg("id") = e.id, py::arg("fault") = e.description, py::arg("fired") = e.fired));
-  return out;
-}
 
 // maillab pop3d in process; mailboxes live in memory.
 class PyPop3Server {
@@ -86,12 +82,7 @@ class PyPop3Server {
     for (auto& m : drop(user)->snapshot()) out.emplace_back(m.text());
     return out;
   }
-  py::list departures(const std::string& user) {
-    py::list out;
-    for (auto& d : drop(user)->departures())
-      out.append(py::dict(py::arg("uid") = d.uid, py::arg("name") = d.name, py::arg("reason") = d.reason));
-    return out;
-  }
+  std::vector<pop3::Departure> departures(const std::string& user) { return drop(user)->departures(); }
   pop3::Server& server() { return *server_; }
 
  private:
@@ -113,13 +104,7 @@ class PySmtpServer {
   std::uint16_t start() { return server_->start(); }
   void stop() { server_->stop(); }
   std::uint16_t port() const { return server_->port(); }
-  py::list placements() {
-    py::list out;
-    for (auto& p : server_->placements())
-      out.append(py::dict(py::arg("id") = p.id, py::arg("recipient") = p.recipient, py::arg("where") = p.where,
-                          py::arg("target") = p.target, py::arg("folder") = p.folder, py::arg("file") = p.file.string()));
-    return out;
-  }
+  std::vector<smtp::Placement> placements() { return server_->placements(); }
   std::vector<py::bytes> mailbox(const std::string& address, const std::string& folder) {
     std::vector<py::bytes> out;
     for (auto& p : server_->placements()) {
@@ -149,23 +134,11 @@ class PyConnector {
     log_ = std::make_unique<cn::DiagLog>(config_.logging, clock_, cn::sink_for(config_.logging, folders.log_file()));
     connector_ = std::make_unique<cn::Connector>(config_, cn::Services{channels_, fs_, clock_, *events_, *log_});
   }
-  py::dict run_once() {
-    cn::CycleReport r;
-    {
-      py::gil_scoped_release unlocked;
-      r = connector_->run_cycle();
-    }
-    return py::dict(py::arg("downloaded") = r.downloaded, py::arg("delivered") = r.delivered,
-                    py::arg("failed") = r.failed, py::arg("refused") = r.refused, py::arg("left") = r.left,
-                    py::arg("errors") = r.errors, py::arg("problems") = r.problems, py::arg("ok") = r.ok());
+  cn::CycleReport run_once() {
+    py::gil_scoped_release unlocked;
+    return connector_->run_cycle();
   }
-  py::list events() const {
-    py::list out;
-    for (auto& e : events_->events())
-      out.append(py::dict(py::arg("time") = e.time, py::arg("source") = e.source, py::arg("category") = e.category,
-                          py::arg("id") = e.id, py::arg("type") = e.type, py::arg("description") = e.description));
-    return out;
-  }
+  std::vector<cn::Event> events() const { return events_->events(); }
   std::string log() const {
     return read_file(cn::Folders{config_.root}.log_file()).value_or("");
   }
@@ -215,11 +188,6 @@ cn::Config connector_config(const std::string& root, std::uint16_t pop3_port, co
   return c;
 }
 
-py::dict check_dict(const rn::CheckResult& c) {
-  return py::dict(py::arg("step") = c.step, py::arg("line") = c.line, py::arg("what") = c.what,
-                  py::arg("passed") = c.passed, py::arg("detail") = c.detail);
-}
-
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -233,9 +201,12 @@ PYBIND11_MODULE(_core, m) {
   m.attr("POP3_REPLIES") = table(maillab::python::pop3_replies());
   m.attr("SMTP_REPLIES") = table(maillab::python::smtp_replies());
 
-  py::register_exception<rn::ScenarioError>(m, "ScenarioError", PyExc_ValueError);
-  py::register_exception<faults::SpecError>(m, "FaultSpecError", PyExc_ValueError);
-  py::register_exception<cn::ConfigError>(m, "ConfigError", PyExc_ValueError);
+  py::register_exception<rn::ScenarioError>(m, "ScenarioError", PyExc_ValueError)
+      .attr("__doc__") = "A malformed scenario file: FILE:LINE: field '...': why";
+  py::register_exception<faults::SpecError>(m, "FaultSpecError", PyExc_ValueError)
+      .attr("__doc__") = "A fault spec or preset that cannot be parsed; the message names the field";
+  py::register_exception<cn::ConfigError>(m, "ConfigError", PyExc_ValueError)
+      .attr("__doc__") = "A connector configuration that cannot be used; the message names file, line and field";
 
   py::enum_<pop3::DepartureReason>(m, "DepartureReason", "Why a message left a POP3 maildrop")
       .value("RETRIEVED", pop3::DepartureReason::Retrieved)
@@ -247,25 +218,29 @@ PYBIND11_MODULE(_core, m) {
       .value("NDR", smtp::Destination::Ndr)
       .value("BADMAIL", smtp::Destination::Badmail);
 
+  maillab::python::bind_result_types(m);
+
   py::class_<PyPop3Server>(m, "Pop3Server", "The fake POP3 server on 127.0.0.1, port 0 (a context manager)")
-      .def(py::init<>())
+      .def(py::init<>(), "A server with no mailboxes; transcripts are kept")
       .def("start", &PyPop3Server::start, release(), "Listen; returns the port")
       .def("stop", &PyPop3Server::stop, release(), "Close every session and join")
       .def("__enter__", [](PyPop3Server& s) -> PyPop3Server& { { py::gil_scoped_release u; s.start(); } return s; },
            py::return_value_policy::reference)
       .def("__exit__", [](PyPop3Server& s, py::args) { py::gil_scoped_release u; s.stop(); })
-      .def_property_readonly("port", &PyPop3Server::port)
-      .def("add_mailbox", &PyPop3Server::add_mailbox, py::arg("user"), py::arg("password"))
+      .def_property_readonly("port", &PyPop3Server::port, "The bound port (after start)")
+      .def("add_mailbox", &PyPop3Server::add_mailbox, py::arg("user"), py::arg("password"), "An empty maildrop for user/password")
       .def("add_message", &PyPop3Server::add_message, py::arg("user"), py::arg("text"), py::arg("name") = std::nullopt,
            "Put a message (CRLF text) into a maildrop")
-      .def("generate", &PyPop3Server::generate, py::arg("user"), py::arg("count"), py::arg("size") = 4096)
+      .def("generate", &PyPop3Server::generate, py::arg("user"), py::arg("count"), py::arg("size") = 4096,
+           "Add count synthetic messages of about size octets, each with its own Message-ID")
       .def("messages", &PyPop3Server::messages, py::arg("user"), "The maildrop now, as bytes")
       .def("departures", &PyPop3Server::departures, py::arg("user"), "Messages that left the maildrop, and why")
       .def("add_fault", [](PyPop3Server& s, const std::string& spec) { return add_faults(s.server().faults(), spec, pop3::presets()); },
            py::arg("spec"), "A fault spec or preset (docs/faults.md); returns the fault ids", release())
-      .def("remove_fault", [](PyPop3Server& s, std::uint64_t id) { return s.server().faults().remove(id); }, release())
-      .def("clear_faults", [](PyPop3Server& s) { s.server().faults().clear(); }, release())
-      .def("faults", [](PyPop3Server& s) { return fault_list(s.server().faults()); })
+      .def("remove_fault", [](PyPop3Server& s, std::uint64_t id) { return s.server().faults().remove(id); }, release(),
+           py::arg("id"), "Remove one fault; False when there is none with this id")
+      .def("clear_faults", [](PyPop3Server& s) { s.server().faults().clear(); }, release(), "Remove every fault")
+      .def("faults", [](PyPop3Server& s) { return s.server().faults().list(); }, "The installed faults (Fault)")
       .def("transcripts", [](PyPop3Server& s) { return transcripts_of(s.server().transcripts()); },
            "Every recent session, as the server saw it");
 
@@ -273,24 +248,28 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<std::string, std::optional<std::string>, std::optional<std::string>>(), py::arg("store"),
            py::arg("world") = std::nullopt, py::arg("pickup") = std::nullopt,
            "store: where mail lands as files (\"\": kept in memory); world: a world file's YAML text (docs/smtpd.md); pickup: a PickUp directory")
-      .def("start", &PySmtpServer::start, release())
-      .def("stop", &PySmtpServer::stop, release())
+      .def("start", &PySmtpServer::start, release(), "Listen; returns the port")
+      .def("stop", &PySmtpServer::stop, release(), "Close every session and join")
       .def("__enter__", [](PySmtpServer& s) -> PySmtpServer& { { py::gil_scoped_release u; s.start(); } return s; },
            py::return_value_policy::reference)
       .def("__exit__", [](PySmtpServer& s, py::args) { py::gil_scoped_release u; s.stop(); })
-      .def_property_readonly("port", &PySmtpServer::port)
+      .def_property_readonly("port", &PySmtpServer::port, "The bound port (after start)")
       .def("add_fault", [](PySmtpServer& s, const std::string& spec) { return add_faults(s.server().faults(), spec, smtp::presets()); },
-           py::arg("spec"), release())
-      .def("remove_fault", [](PySmtpServer& s, std::uint64_t id) { return s.server().faults().remove(id); }, release())
-      .def("clear_faults", [](PySmtpServer& s) { s.server().faults().clear(); }, release())
-      .def("faults", [](PySmtpServer& s) { return fault_list(s.server().faults()); })
+           py::arg("spec"), release(), "A fault spec or preset (docs/faults.md); returns the fault ids")
+      .def("remove_fault", [](PySmtpServer& s, std::uint64_t id) { return s.server().faults().remove(id); }, release(),
+           py::arg("id"), "Remove one fault; False when there is none with this id")
+      .def("clear_faults", [](PySmtpServer& s) { s.server().faults().clear(); }, release(), "Remove every fault")
+      .def("faults", [](PySmtpServer& s) { return s.server().faults().list(); }, "The installed faults (Fault)")
       .def("set_world", [](PySmtpServer& s, const std::string& yaml) { s.server().world().set_config(smtp::parse_world_yaml(yaml, "world")); },
            py::arg("yaml"), "Replace the Exchange side while the server runs")
-      .def("placements", &PySmtpServer::placements, "Where every accepted message went")
-      .def("mailbox", &PySmtpServer::mailbox, py::arg("address"), py::arg("folder") = "Inbox")
+      .def("placements", &PySmtpServer::placements, "Where every accepted message went (Placement)")
+      .def("mailbox", &PySmtpServer::mailbox, py::arg("address"), py::arg("folder") = "Inbox",
+           "The texts delivered to a mailbox folder, as bytes")
       .def("poll_pickup", &PySmtpServer::poll_pickup, release(), "One pass of the pickup directory service")
-      .def("event_sink_listing", [](PySmtpServer& s) { return s.server().world().event_sink_listing(); })
-      .def("transcripts", [](PySmtpServer& s) { return transcripts_of(s.server().transcripts()); });
+      .def("event_sink_listing", [](PySmtpServer& s) { return s.server().world().event_sink_listing(); },
+           "The SMTP event sinks registered (the KB's smtpreg.vbs /enum listing)")
+      .def("transcripts", [](PySmtpServer& s) { return transcripts_of(s.server().transcripts()); },
+           "Every recent session, as the server saw it");
 
   py::class_<PyConnector>(m, "Connector", "The POP3 connector in process")
       .def(py::init([](const std::string& root, std::uint16_t pop3_port, const std::string& user,
@@ -306,25 +285,22 @@ PYBIND11_MODULE(_core, m) {
            py::arg("admin") = "administrator@contoso.local", py::arg("leave_on_server") = false)
       .def_static("from_yaml", [](const std::string& text) { return std::make_unique<PyConnector>(cn::parse_config_text(text, "yaml")); },
                   py::arg("text"), "A configuration as docs/connector.md shows it")
-      .def("run_once", &PyConnector::run_once, "One cycle (\"Retrieve now\"); its report")
-      .def("events", &PyConnector::events)
+      .def("run_once", &PyConnector::run_once, "One cycle (\"Retrieve now\"); its CycleReport")
+      .def("events", &PyConnector::events, "The events written so far (Event)")
       .def("log", &PyConnector::log, "The diagnostic log so far")
       .def("folder", &PyConnector::folder, py::arg("name"), "File names in a folder under the root (Incoming Mail ...)")
-      .def_property_readonly("root", [](PyConnector& c) { return c.config().root; });
+      .def_property_readonly("root", [](PyConnector& c) { return c.config().root; }, "The folder root");
 
   py::class_<rn::RunResult>(m, "Result", "One run of a scenario under one profile")
-      .def_readonly("id", &rn::RunResult::id)
-      .def_property_readonly("profile", [](const rn::RunResult& r) { return std::string(cn::profile_name(r.profile)); })
-      .def_readonly("passed", &rn::RunResult::passed)
-      .def_readonly("seconds", &rn::RunResult::seconds)
-      .def_readonly("error", &rn::RunResult::error)
-      .def_readonly("transcript", &rn::RunResult::transcript)
-      .def_property_readonly("checks", [](const rn::RunResult& r) {
-        py::list out;
-        for (auto& c : r.checks) out.append(check_dict(c));
-        return out;
-      })
-      .def("failures", &rn::RunResult::failures)
+      .def_readonly("id", &rn::RunResult::id, "The scenario id")
+      .def_property_readonly("profile", [](const rn::RunResult& r) { return std::string(cn::profile_name(r.profile)); },
+                             "sbs2003 or robust")
+      .def_readonly("passed", &rn::RunResult::passed, "Every check passed")
+      .def_readonly("seconds", &rn::RunResult::seconds, "How long the run took")
+      .def_readonly("error", &rn::RunResult::error, "Why the run could not go on, or empty")
+      .def_readonly("transcript", &rn::RunResult::transcript, "The steps' record, as -v prints it")
+      .def_readonly("checks", &rn::RunResult::checks, "Every check (Check), in the order the steps ran")
+      .def("failures", &rn::RunResult::failures, "file:line: what: detail for every failed check")
       .def("__bool__", [](const rn::RunResult& r) { return r.passed; })
       .def("__repr__", [](const rn::RunResult& r) {
         return "<Result " + r.id + " " + std::string(cn::profile_name(r.profile)) + (r.passed ? " PASS>" : " FAIL: " + r.why() + ">");
@@ -334,29 +310,30 @@ PYBIND11_MODULE(_core, m) {
       .def_static("load", [](const std::string& path) {
         auto abs = fs::absolute(path);
         return rn::load_scenario(abs.string(), rn::fixtures_dir_for(abs.parent_path().string()));
-      }, py::arg("path"))
+      }, py::arg("path"), "A scenario file (its fixtures/ is beside its folder)")
       .def_static("parse", [](const std::string& text, const std::string& name, std::optional<std::string> fixtures) {
         return rn::parse_scenario(text, name, fixtures ? *fixtures : rn::fixtures_dir_for(rn::default_scenarios_dir()));
       }, py::arg("text"), py::arg("name"), py::arg("fixtures") = std::nullopt,
          "A scenario from YAML text; name is its file name (the id must match it)")
-      .def_readonly("id", &rn::Scenario::id)
-      .def_readonly("file", &rn::Scenario::file)
-      .def_readonly("title", &rn::Scenario::title)
-      .def_readonly("source", &rn::Scenario::source)
-      .def_readonly("remedy", &rn::Scenario::remedy)
+      .def_readonly("id", &rn::Scenario::id, "The id (the file name without .yaml)")
+      .def_readonly("file", &rn::Scenario::file, "The file it came from")
+      .def_readonly("title", &rn::Scenario::title, "One line: what goes wrong")
+      .def_readonly("source", &rn::Scenario::source, "Where in the source documents")
+      .def_readonly("remedy", &rn::Scenario::remedy, "What the documents say to do")
       .def_property_readonly("profiles", [](const rn::Scenario& s) {
         std::vector<std::string> out;
         for (auto p : s.profiles) out.emplace_back(cn::profile_name(p));
         return out;
-      })
+      }, "The profiles it runs under")
       .def("run", [](const rn::Scenario& s, const std::string& profile, bool keep) {
         auto p = cn::parse_profile(profile);
         py::gil_scoped_release unlocked;
         return rn::run_scenario(s, p, rn::RunOptions{"", keep});
-      }, py::arg("profile") = "robust", py::arg("keep_sandbox") = false)
+      }, py::arg("profile") = "robust", py::arg("keep_sandbox") = false,
+         "Run it under one profile in a fresh sandbox (the GIL is released); its Result")
       .def("__repr__", [](const rn::Scenario& s) { return "<Scenario " + s.id + ">"; });
 
   m.def("catalog", [](std::optional<std::string> dir) { return rn::load_catalog(dir ? *dir : rn::default_scenarios_dir()); },
         py::arg("dir") = std::nullopt, "Every scenario of scenarios/ (or dir)");
-  m.def("scenarios_dir", &rn::default_scenarios_dir);
+  m.def("scenarios_dir", &rn::default_scenarios_dir, "$MAILLAB_SCENARIOS, else the source tree's scenarios/");
 }

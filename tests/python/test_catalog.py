@@ -26,4 +26,4 @@ def test_scenario(scenario, profile):
         pytest.skip(f"{scenario.id} does not run under {profile}")
     result = scenario.run(profile)
     assert result.passed, "\n".join(result.failures() + result.transcript)
-    assert result.checks[-1]["step"] == "conservation"
+    assert result.checks[-1].step == "conservation"

@@ -16,13 +16,13 @@ def test_mail_flows_from_pop3_to_the_mailbox(pop3_server, smtp_server, connector
     pop3_server.add_message("bob", (FIXTURES / "messages/001-plain.eml").read_text(), "001-plain.eml")
     pop3_server.generate("bob", 2)
     report = connector.run_once()
-    assert report["delivered"] == 3 and report["ok"]
+    assert report.delivered == 3 and report.ok
     inbox = smtp_server.mailbox("bob@contoso.local")
     assert len(inbox) == 3
     assert any(b"Message-ID: <001@fabrikam.com>" in m for m in inbox)
     assert pop3_server.messages("bob") == []
-    assert [d["reason"] for d in pop3_server.departures("bob")] == [maillab.DepartureReason.RETRIEVED] * 3
-    assert [p["where"] for p in smtp_server.placements()] == [maillab.Destination.MAILBOX] * 3
+    assert [d.reason for d in pop3_server.departures("bob")] == [maillab.DepartureReason.RETRIEVED] * 3
+    assert [p.where for p in smtp_server.placements()] == [maillab.Destination.MAILBOX] * 3
     assert "(POP3) [TX] RETR 1" in connector.log()
 
 
@@ -37,7 +37,7 @@ def test_sender_denied_stays_on_the_server_under_sbs2003_only(pop3_server, smtp_
     else:
         assert pop3_server.messages("bob") == []
         assert len(connector.folder("Failed Mail")) == 2
-        assert [e["id"] for e in connector.events()].count(1052) == 2
+        assert [e.id for e in connector.events()].count(1052) == 2
 
 
 def test_bad_password_is_event_12053_and_the_mail_waits(pop3_server, smtp_server, sandbox):
@@ -45,10 +45,10 @@ def test_bad_password_is_event_12053_and_the_mail_waits(pop3_server, smtp_server
     c = maillab.Connector(str(sandbox / "root"), pop3_server.port, "bob", "wrong", "bob@contoso.local",
                           smtp_port=smtp_server.port)
     report = c.run_once()
-    assert not report["ok"]
-    [event] = [e for e in c.events() if e["id"] == 12053]
-    assert replies.LogonFailure in event["description"]
-    assert event["source"] == "POP3 Connector"
+    assert not report.ok
+    [event] = [e for e in c.events() if e.id == 12053]
+    assert replies.LogonFailure in event.description
+    assert event.source == "POP3 Connector"
     assert len(pop3_server.messages("bob")) == 1
     assert "wrong" not in c.log()  # passwords never reach the log
 
@@ -56,9 +56,9 @@ def test_bad_password_is_event_12053_and_the_mail_waits(pop3_server, smtp_server
 def test_faults_change_while_the_server_runs(pop3_server, smtp_server, connector):
     pop3_server.generate("bob", 1)
     [fid] = pop3_server.add_fault("connect-refused")
-    assert not connector.run_once()["ok"]
+    assert not connector.run_once().ok
     assert pop3_server.remove_fault(fid)
-    assert connector.run_once()["delivered"] == 1
+    assert connector.run_once().delivered == 1
 
 
 def test_the_world_changes_while_the_server_runs(pop3_server, smtp_server, connector):
@@ -66,7 +66,7 @@ def test_the_world_changes_while_the_server_runs(pop3_server, smtp_server, conne
                           "mailboxes:\n  - address: bob@contoso.local\n    forward_to: bob@fabrikam.com\n")
     pop3_server.generate("bob", 1)
     connector.run_once()
-    assert [p["where"] for p in smtp_server.placements()] == [maillab.Destination.FORWARD]
+    assert [p.where for p in smtp_server.placements()] == [maillab.Destination.FORWARD]
     assert smtp_server.mailbox("bob@contoso.local") == []
 
 
@@ -138,8 +138,8 @@ def test_the_gil_is_released_while_the_connector_runs(smtp_server, sandbox):
     report = c.run_once()
     thread.join(timeout=10)
     listener.close()
-    assert report["ok"], report["problems"]
-    assert report["delivered"] == 1
+    assert report.ok, report.problems
+    assert report.delivered == 1
     [stored] = smtp_server.mailbox("bob@contoso.local")
     assert stored.endswith(message)
 
@@ -151,5 +151,5 @@ def test_an_smtp_server_without_a_store_keeps_mail_in_memory(tmp_path, monkeypat
         with smtplib.SMTP("127.0.0.1", server.port) as client:
             client.sendmail("alice@fabrikam.com", ["bob@contoso.local"], b"Subject: kept\r\n\r\nin memory\r\n")
         assert server.mailbox("bob@contoso.local") == [b"Subject: kept\r\n\r\nin memory\r\n"]
-        assert [p["where"] for p in server.placements()] == [maillab.Destination.MAILBOX]
+        assert [p.where for p in server.placements()] == [maillab.Destination.MAILBOX]
     assert list(tmp_path.iterdir()) == []

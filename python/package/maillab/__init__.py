@@ -14,8 +14,14 @@ import pathlib as _pathlib
 
 from . import _core
 from ._core import (  # noqa: F401  (the public API)
+    Check,
     ConfigError,
     Connector,
+    CycleReport,
+    Departure,
+    Event,
+    Fault,
+    Placement,
     DepartureReason,
     Destination,
     FaultSpecError,

@@ -27,5 +27,5 @@ def test_the_plugin_fixtures_come_from_the_entry_point(pop3_server, smtp_server,
     pop3_server.add_message("bob", "From: a@fabrikam.com\r\nTo: bob@contoso.local\r\n"
                                    "Message-ID: <out1@fabrikam.com>\r\n\r\nhi\r\n")
     report = connector.run_once()
-    assert report["delivered"] == 1
+    assert report.delivered == 1
     assert len(smtp_server.mailbox("bob@contoso.local")) == 1
