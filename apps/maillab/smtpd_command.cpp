@@ -4,7 +4,9 @@
 #include "commands.hpp"
 #include "daemon.hpp"
 #include "maillab/base/units.hpp"
+#include "maillab/base/yaml.hpp"
 #include "maillab/faults/fault_spec.hpp"
+#include "maillab/smtp/path_names.hpp"
 #include "maillab/smtp/presets.hpp"
 #include "maillab/smtp/server.hpp"
 
@@ -38,9 +40,11 @@ struct SmtpdOptions {
 smtp::MailboxConfig mailbox_option(const std::string& spec) {
   smtp::MailboxConfig mb;
   auto colon = spec.find(':');
-  mb.address = smtp::lower(spec.substr(0, colon));
-  if (smtp::domain_of(mb.address).empty() || mb.address.front() == '@')
-    throw std::invalid_argument("--mailbox '" + spec + "': expected ADDRESS[:QUOTA_KB]");
+  auto address = yaml::parse_address(spec.substr(0, colon));
+  if (!address) throw std::invalid_argument("--mailbox '" + spec + "': expected ADDRESS[:QUOTA_KB]");
+  if (auto why = smtp::unsafe_name(*address))
+    throw std::invalid_argument("--mailbox '" + spec + "': cannot name a folder of the store: it " + *why);
+  mb.address = *address;
   if (colon != std::string::npos) {
     try {
       mb.quota_kb = parse_count(spec.substr(colon + 1), "QUOTA_KB");

@@ -50,3 +50,12 @@ def test_every_command_documents_its_exit_codes(command):
     r = run(*command, "--help")
     assert r.returncode == 0
     assert "Exit codes: 0 " in r.stdout and " 2 " in r.stdout.split("Exit codes:")[1]
+
+
+def test_a_mailbox_flag_that_would_leave_the_store_is_refused(tmp_path):
+    r = run("smtpd", "--listen", "127.0.0.1:0", "--store", str(tmp_path / "store"),
+            "--mailbox", "../x@contoso.local")
+    assert r.returncode == 2
+    assert r.stderr == ("maillab smtpd: --mailbox '../x@contoso.local': cannot name a folder of the store: "
+                        "it would leave its folder (it holds a '/' or '\\')\n")
+    assert not (tmp_path / "x@contoso.local").exists()

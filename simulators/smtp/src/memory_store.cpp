@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "path_names.hpp"
+#include "maillab/smtp/path_names.hpp"
 
 namespace maillab::smtp {
 

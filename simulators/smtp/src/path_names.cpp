@@ -1,4 +1,4 @@
-#include "path_names.hpp"
+#include "maillab/smtp/path_names.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "path_names.hpp"
+#include "maillab/smtp/path_names.hpp"
 
 namespace maillab::smtp {
 

@@ -1,7 +1,7 @@
 #include "maillab/smtp/presets.hpp"
 
 #include "maillab/smtp/replies.hpp"
-#include "path_names.hpp"
+#include "maillab/smtp/path_names.hpp"
 
 namespace maillab::smtp {
 

@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "maillab/base/files.hpp"
-#include "path_names.hpp"
+#include "maillab/smtp/path_names.hpp"
 
 namespace fs = std::filesystem;
 

@@ -8,7 +8,7 @@
 #include "maillab/base/message_text.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "memory_store.hpp"
-#include "path_names.hpp"
+#include "maillab/smtp/path_names.hpp"
 #include "placement_log.hpp"
 #include "store_files.hpp"
 
