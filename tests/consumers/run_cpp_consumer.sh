@@ -21,3 +21,9 @@ case $mode in
 esac
 cmake --build "$work/build" -j2
 ctest --test-dir "$work/build" --output-on-failure -j2
+# The Python package cmake --install put beside the libraries (when the build has it).
+site="$work/prefix/lib/python3/dist-packages"
+if [ "$mode" = installed ] && [ -d "$site/maillab" ]; then
+  (cd "$work" && env -u MAILLAB_SCENARIOS PYTHONPATH="$site" /usr/bin/python3 -c \
+    'import maillab; assert "prefix" in maillab.catalog_dir() and maillab.catalog(), maillab.catalog_dir(); print("python package from cmake --install:", maillab.__version__)')
+fi
