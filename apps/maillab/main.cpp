@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   commands[connector] = maillab::app::add_connector(*connector);
   auto* scenario = app.add_subcommand("scenario", "List or run the scenario catalog (scenarios/*.yaml), both simulators and the connector in process");
   commands[scenario] = maillab::app::add_scenario(*scenario);
+  auto* crash = app.add_subcommand("crash-sweep", "Crash the connector at every operation of a cycle in turn, recover, check nothing is lost or doubled");
+  commands[crash] = maillab::app::add_crash_sweep(*crash);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

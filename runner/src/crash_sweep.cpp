@@ -1,0 +1,300 @@
+#include "maillab/runner/crash_sweep.hpp"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "maillab/base/files.hpp"
+#include "maillab/connector/connector.hpp"
+#include "maillab/connector/folders.hpp"
+#include "maillab/pop3/server.hpp"
+#include "maillab/runner/conservation.hpp"
+#include "maillab/runner/crashing_channel.hpp"
+#include "maillab/runner/crashing_file_system.hpp"
+#include "maillab/runner/cross_device_file_system.hpp"
+#include "maillab/smtp/server.hpp"
+
+namespace fs = std::filesystem;
+namespace cn = maillab::connector;
+
+namespace maillab::runner {
+namespace {
+
+constexpr int kMaxRecoveryCycles = 6;
+constexpr const char* kAdmin = "administrator@contoso.local";
+
+std::string message(int i) {
+  return fmt::format(
+      "From: sender{0}@fabrikam.com\r\nTo: bob@fabrikam.com\r\nSubject: message {0}\r\nMessage-ID: "
+      "<{0}@crash.maillab>\r\n\r\nBody of message {0}\r\n.a line that starts with a dot\r\n",
+      i);
+}
+
+std::vector<fs::path> files_in(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && !e.path().filename().string().starts_with(".")) out.push_back(e.path());
+  return out;
+}
+
+// What the child reported: the operation struck ("" when the cycle ended first) and the
+// operations it counted.
+struct Strike {
+  std::string hit;
+  std::uint64_t counted = 0;
+};
+
+struct Verdict {
+  std::size_t lost = 0, doubled = 0, extra = 0, stuck = 0;
+  std::vector<std::string> problems;
+};
+
+// One point: a sandbox, both simulators, the struck cycle, recovery, the check.
+class PointRun {
+ public:
+  PointRun(const SweepMode& mode, const SweepOptions& options);
+  ~PointRun();
+  Strike strike(std::uint64_t at);
+  void recover();
+  Verdict judge();
+
+ private:
+  cn::Config config() const;
+  cn::CycleReport cycle(cn::FileSystem& fs, cn::ChannelFactory& channels);
+  [[noreturn]] void child(std::uint64_t at, int report_fd);
+  void wait_idle();
+  std::vector<Sighting> sightings();
+
+  SweepMode mode_;
+  fs::path sandbox_, root_, pickup_;
+  std::unique_ptr<pop3::Server> pop3_;
+  std::shared_ptr<pop3::Maildrop> drop_;
+  std::unique_ptr<smtp::Server> smtp_;
+  std::vector<TrackedMessage> tracked_;
+  cn::SystemClock clock_;
+};
+
+fs::path make_sandbox(const SweepOptions& o) {
+  fs::path base = !o.work_dir.empty() ? fs::path(o.work_dir)
+                  : fs::is_directory("/dev/shm") ? fs::path("/dev/shm")
+                                                 : fs::temp_directory_path();
+  std::string tmpl = (base / "maillab-crash-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a sandbox in " + base.string());
+  return tmpl;
+}
+
+PointRun::PointRun(const SweepMode& mode, const SweepOptions& options)
+    : mode_(mode), sandbox_(make_sandbox(options)), root_(sandbox_ / "POP3"), pickup_(sandbox_ / "Mailroot" / "PickUp") {
+  fs::create_directories(root_);
+  fs::create_directories(pickup_);
+  pop3::ServerConfig pc;
+  pc.listen = {"127.0.0.1", 0};
+  pop3_ = std::make_unique<pop3::Server>(pc);
+  drop_ = std::make_shared<pop3::Maildrop>("bob", "secret");
+  pop3_->mailboxes().add(drop_);
+  for (int i = 1; i <= options.messages; ++i) {
+    drop_->add(fmt::format("{:03}.eml", i), message(i));
+    tracked_.push_back({fmt::format("<{}@crash.maillab>", i), fmt::format("bob #{}", i)});
+  }
+  smtp::ServerConfig sc;
+  sc.listen = {"127.0.0.1", 0};
+  sc.pickup = pickup_;
+  smtp_ = std::make_unique<smtp::Server>(sc, smtp::default_world(), sandbox_ / "Exchange");
+  pop3_->start();
+  smtp_->start();
+}
+
+PointRun::~PointRun() {
+  pop3_->stop();
+  smtp_->stop();
+  std::error_code ec;
+  fs::remove_all(sandbox_, ec);
+}
+
+cn::Config PointRun::config() const {
+  cn::Config c;
+  c.profile = mode_.profile;
+  c.root = root_.string();
+  c.admin_mailbox = kAdmin;
+  c.batch = 2;  // more than one batch per cycle
+  c.connect_timeout = c.io_timeout = std::chrono::seconds(5);
+  if (mode_.delivery == SweepDelivery::Smtp) c.delivery.smtp = smtp_->endpoint();
+  else c.delivery.pickup = pickup_.string();
+  cn::MailboxConfig m;
+  m.pop3 = pop3_->endpoint();
+  m.user = "bob";
+  m.password = "secret";
+  m.deliver_to = "bob@contoso.local";
+  m.name = "bob@fabrikam.com";
+  c.mailboxes.push_back(m);
+  return c;
+}
+
+cn::CycleReport PointRun::cycle(cn::FileSystem& fs, cn::ChannelFactory& channels) {
+  auto c = config();
+  cn::EventLog events(cn::Folders{c.root}.events_file(), c.lang, clock_);
+  cn::DiagLog log(c.logging, clock_, cn::sink_for(c.logging, cn::Folders{c.root}.log_file()));
+  cn::Connector connector(c, cn::Services{channels, fs, clock_, events, log});
+  return connector.run_cycle();
+}
+
+// In the forked child: only this thread exists here; the simulators keep running in the
+// parent and are reached over loopback like any server. _exit, never exit: the parent's
+// objects are not this process's to destroy.
+void PointRun::child(std::uint64_t at, int report_fd) {
+  int rc = 0;
+  CrashPlan plan(at, mode_.action, report_fd);
+  try {
+    cn::PosixFileSystem posix;
+    CrossDeviceFileSystem cross(posix, pickup_.string());
+    CrashingFileSystem fs(cross, plan);
+    cn::TcpChannelFactory tcp;
+    CrashingChannelFactory channels(tcp, plan, smtp_->port());
+    cycle(fs, channels);
+  } catch (const std::exception&) {
+    rc = 1;  // an injected error the cycle let out: the process ends as after a crash
+  }
+  plan.report_done();
+  ::_exit(rc);
+}
+
+Strike PointRun::strike(std::uint64_t at) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::close(fds[0]);
+    child(at, fds[1]);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n > 0) out.append(buf, static_cast<std::size_t>(n));
+    else if (errno != EINTR) break;
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Strike s;
+  for (std::size_t pos = 0; pos < out.size();) {
+    auto nl = out.find('\n', pos);
+    std::string line = out.substr(pos, nl - pos);
+    pos = nl == std::string::npos ? out.size() : nl + 1;
+    auto tab = line.find('\t');
+    if (line.starts_with("hit\t")) s.hit = line.substr(line.find('\t', tab + 1) + 1);
+    if (line.starts_with("done\t")) s.counted = std::stoull(line.substr(tab + 1));
+  }
+  return s;
+}
+
+// The servers have seen the end of every session (a killed client's too), so what they
+// hold no longer changes. Bounded: a session the servers never see end is the check's.
+void PointRun::wait_idle() {
+  for (int i = 0; i < 2000 && (pop3_->active_sessions() > 0 || smtp_->active_sessions() > 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void PointRun::recover() {
+  cn::PosixFileSystem posix;
+  CrossDeviceFileSystem fs(posix, pickup_.string());
+  cn::TcpChannelFactory tcp;
+  smtp_->pickup()->poll();
+  for (int i = 0; i < kMaxRecoveryCycles; ++i) {
+    wait_idle();
+    auto r = cycle(fs, tcp);
+    smtp_->pickup()->poll();
+    if (drop_->snapshot().empty() && r.left == 0 && r.downloaded == 0 && r.delivered == 0) break;
+  }
+  wait_idle();
+}
+
+std::vector<Sighting> PointRun::sightings() {
+  std::vector<Sighting> seen;
+  for (auto& m : drop_->snapshot())
+    for (auto i : messages_in(m.text(), tracked_)) seen.push_back({i, PlaceKind::Source, "the POP3 server", ""});
+  auto look = [&](const fs::path& dir, const std::string& place) {
+    for (auto& f : files_in(dir))
+      for (auto i : messages_in(read_file(f).value_or(""), tracked_)) seen.push_back({i, PlaceKind::Holding, place, ""});
+  };
+  look(root_ / cn::kIncomingMail, "Incoming Mail");
+  look(root_ / cn::kFailedMail, "Failed Mail");
+  look(pickup_, "PickUp");
+  for (auto& p : smtp_->placements())
+    for (auto i : messages_in(read_file(p.file).value_or(""), tracked_))
+      seen.push_back({i, PlaceKind::Final, std::string(smtp::destination_name(p.where)) + " " + p.target, p.target});
+  return seen;
+}
+
+Verdict PointRun::judge() {
+  auto seen = sightings();
+  Verdict v;
+  v.problems = check_conservation(tracked_, seen, ConservationRules{false, kAdmin});
+  for (auto& p : v.problems) (p.starts_with("lost") ? v.lost : v.doubled)++;
+  std::vector<std::size_t> finals(tracked_.size());
+  for (auto& s : seen)
+    if (s.kind == PlaceKind::Final) ++finals[s.message];
+  for (auto n : finals) {
+    v.extra += n > 1 ? n - 1 : 0;
+    v.stuck += n == 0 ? 1 : 0;
+  }
+  return v;
+}
+
+void tally(SweepResult& r, std::uint64_t at, const Strike& s, const Verdict& v) {
+  ++r.points;
+  if (v.lost) ++r.lost;
+  if (v.stuck) ++r.stuck;
+  if (v.doubled) {
+    ++r.duplicated;
+    ++r.duplicate_points[s.hit];
+  }
+  r.max_extra = std::max<std::uint64_t>(r.max_extra, v.extra);
+  for (auto& p : v.problems)
+    if (r.problems.size() < 20) r.problems.push_back(fmt::format("point {} ({}): {}", at, s.hit, p));
+}
+
+}  // namespace
+
+std::string mode_name(const SweepMode& mode) {
+  return fmt::format("{} {} {}", mode.delivery == SweepDelivery::Pickup ? "pickup" : "smtp",
+                     cn::profile_name(mode.profile), crash_action_name(mode.action));
+}
+
+SweepResult run_crash_sweep(const SweepMode& mode, const SweepOptions& options) {
+  SweepResult r;
+  r.mode = mode;
+  {
+    PointRun clean(mode, options);
+    r.operations = clean.strike(0).counted;
+  }
+  const std::uint64_t last = options.first ? std::min(options.first, r.operations) : r.operations;
+  for (std::uint64_t at = 1; at <= last; at += std::max<std::uint64_t>(1, options.every)) {
+    PointRun run(mode, options);
+    auto s = run.strike(at);
+    if (s.hit.empty()) continue;  // this run's cycle ended before its Nth operation
+    run.recover();
+    tally(r, at, s, run.judge());
+  }
+  return r;
+}
+
+std::string sweep_table(const std::vector<SweepResult>& results) {
+  std::string out = fmt::format("{:<26} {:>10} {:>7} {:>5} {:>11} {:>10} {:>6}\n", "mode", "operations", "points",
+                                "lost", "duplicated", "max extra", "stuck");
+  for (const auto& r : results) {
+    out += fmt::format("{:<26} {:>10} {:>7} {:>5} {:>11} {:>10} {:>6}\n", mode_name(r.mode), r.operations, r.points,
+                       r.lost, r.duplicated, r.max_extra, r.stuck);
+    for (const auto& [hit, n] : r.duplicate_points) out += fmt::format("    duplicate after: {} ({}x)\n", hit, n);
+  }
+  return out;
+}
+
+}  // namespace maillab::runner
