@@ -40,9 +40,14 @@ std::string problems(const rn::SweepResult& r) {
 // operation struck, then " | " and where the process's other threads were: the delivery
 // thread may be inside the window when the download thread is struck.
 bool in_rfc1047_window(const std::string& hit) {
-  const std::string read_250 = "smtp read 1 after text+dot";
-  return hit.starts_with(read_250 + " |") || hit == read_250 || hit.starts_with("remove Incoming Mail") ||
-         hit.find("| " + read_250) != std::string::npos;
+  for (std::size_t pos = 0; pos <= hit.size();) {
+    auto bar = hit.find(" | ", pos);
+    auto where = hit.substr(pos, bar == std::string::npos ? std::string::npos : bar - pos);
+    if (where == "smtp read 1 after text+dot" || where == "remove Incoming Mail") return true;
+    if (bar == std::string::npos) break;
+    pos = bar + 3;
+  }
+  return false;
 }
 
 }  // namespace
