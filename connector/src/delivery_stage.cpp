@@ -49,21 +49,27 @@ DeliveryStage::DeliveryStage(const Config& config, Services& services, ProfilePo
 // cycle queues): a delivery recorded by a rename (record_delivered) is dropped; a recorded
 // hand-over to PickUp (hand_over_across) is completed, never repeated; a copy in PickUp
 // without a record was never handed over (its message is still in Incoming Mail or on the
-// server) and is dropped.
+// server) and is dropped, as are temporaries a kill left half written (their messages are
+// still on the server). Runs before this cycle's downloads start.
 void DeliveryStage::tidy_incoming() {
   const auto& pickup = config_.delivery.pickup;
   try {
     for (const auto& name : s_.fs.list(folders_.incoming())) {
-      auto file = inner_name(name, kHanded);
-      if (inner_name(name, kDelivered).empty() && (file.empty() || pickup.empty())) continue;
-      if (!file.empty() && s_.fs.exists(pickup + "/" + copy_name(file)))
-        s_.fs.move(pickup + "/" + copy_name(file), pickup + "/" + file);
-      s_.fs.remove(folders_.incoming() + "/" + name);
+      const auto path = folders_.incoming() + "/" + name;
+      if (auto file = inner_name(name, kHanded); !file.empty()) {
+        if (pickup.empty()) continue;  // delivery is over SMTP now: left for a cycle into PickUp
+        if (s_.fs.exists(pickup + "/" + copy_name(file))) s_.fs.move(pickup + "/" + copy_name(file), pickup + "/" + file);
+        s_.fs.remove(path);
+      } else if (!inner_name(name, kDelivered).empty() || (name.starts_with('.') && name.ends_with(".tmp"))) {
+        s_.fs.remove(path);  // a recorded delivery; a message file a kill left half written
+      }
     }
     if (pickup.empty() || !s_.fs.is_dir(pickup)) return;
+    const std::string copy_temporary = std::string(kCopy) + ".tmp";
     for (const auto& name : s_.fs.list(pickup)) {
       auto file = inner_name(name, kCopy);
-      if (!file.empty() && !s_.fs.exists(folders_.incoming() + "/" + handed_name(file)))
+      if ((!file.empty() && !s_.fs.exists(folders_.incoming() + "/" + handed_name(file))) ||
+          (name.starts_with("..") && name.ends_with(copy_temporary)))
         s_.fs.remove(pickup + "/" + name);
     }
   } catch (const FsError& e) {

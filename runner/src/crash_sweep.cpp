@@ -51,7 +51,7 @@ struct Strike {
 };
 
 struct Verdict {
-  std::size_t lost = 0, doubled = 0, extra = 0, stuck = 0;
+  std::size_t lost = 0, doubled = 0, extra = 0, stuck = 0, litter = 0;
   std::vector<std::string> problems;
 };
 
@@ -233,18 +233,33 @@ std::vector<Sighting> PointRun::sightings() {
   return seen;
 }
 
+// Dot names left in the connector's folders and PickUp after recovery: temporaries and
+// records nothing will ever clean up.
+std::size_t litter_in(const std::vector<fs::path>& dirs) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& dir : dirs)
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      n += e.is_regular_file() && e.path().filename().string().starts_with(".") ? 1 : 0;
+  return n;
+}
+
 Verdict PointRun::judge() {
   auto seen = sightings();
   Verdict v;
+  v.litter = litter_in({root_ / cn::kIncomingMail, root_ / cn::kFailedMail, pickup_});
   v.problems = check_conservation(tracked_, seen, ConservationRules{false, kAdmin});
-  for (auto& p : v.problems) (p.starts_with("lost") ? v.lost : v.doubled)++;
+  for (auto& p : v.problems) (p.starts_with("lost") ? v.lost : v.doubled)++;  // before stuck and litter join
   std::vector<std::size_t> finals(tracked_.size());
   for (auto& s : seen)
     if (s.kind == PlaceKind::Final) ++finals[s.message];
-  for (auto n : finals) {
-    v.extra += n > 1 ? n - 1 : 0;
-    v.stuck += n == 0 ? 1 : 0;
+  for (std::size_t i = 0; i < finals.size(); ++i) {
+    v.extra += finals[i] > 1 ? finals[i] - 1 : 0;
+    if (finals[i] > 0) continue;
+    ++v.stuck;
+    v.problems.push_back("stuck: " + tracked_[i].label + " was not delivered");
   }
+  if (v.litter) v.problems.push_back(std::to_string(v.litter) + " dot names left in the folders");
   return v;
 }
 
@@ -252,6 +267,7 @@ void tally(SweepResult& r, std::uint64_t at, const Strike& s, const Verdict& v) 
   ++r.points;
   if (v.lost) ++r.lost;
   if (v.stuck) ++r.stuck;
+  if (v.litter) ++r.littered;
   if (v.doubled) {
     ++r.duplicated;
     ++r.duplicate_points[s.hit];
@@ -287,11 +303,11 @@ SweepResult run_crash_sweep(const SweepMode& mode, const SweepOptions& options) 
 }
 
 std::string sweep_table(const std::vector<SweepResult>& results) {
-  std::string out = fmt::format("{:<26} {:>10} {:>7} {:>5} {:>11} {:>10} {:>6}\n", "mode", "operations", "points",
-                                "lost", "duplicated", "max extra", "stuck");
+  std::string out = fmt::format("{:<26} {:>10} {:>7} {:>5} {:>11} {:>10} {:>6} {:>7}\n", "mode", "operations",
+                                "points", "lost", "duplicated", "max extra", "stuck", "litter");
   for (const auto& r : results) {
-    out += fmt::format("{:<26} {:>10} {:>7} {:>5} {:>11} {:>10} {:>6}\n", mode_name(r.mode), r.operations, r.points,
-                       r.lost, r.duplicated, r.max_extra, r.stuck);
+    out += fmt::format("{:<26} {:>10} {:>7} {:>5} {:>11} {:>10} {:>6} {:>7}\n", mode_name(r.mode), r.operations,
+                       r.points, r.lost, r.duplicated, r.max_extra, r.stuck, r.littered);
     for (const auto& [hit, n] : r.duplicate_points) out += fmt::format("    duplicate after: {} ({}x)\n", hit, n);
   }
   return out;

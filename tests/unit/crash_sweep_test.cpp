@@ -61,6 +61,7 @@ TEST(CrashSweep, RobustPickupAcrossFileSystemsIsExactlyOnceAtEveryKill) {
   EXPECT_EQ(r.lost, 0u) << problems(r);
   EXPECT_EQ(r.duplicated, 0u) << problems(r);
   EXPECT_EQ(r.stuck, 0u) << "recovery left mail undelivered";
+  EXPECT_EQ(r.littered, 0u) << "recovery left temporaries behind";
 }
 
 TEST(CrashSweep, RobustSmtpDoublesOnlyInRfc1047WindowAndAtMostOncePerKill) {
@@ -69,6 +70,7 @@ TEST(CrashSweep, RobustSmtpDoublesOnlyInRfc1047WindowAndAtMostOncePerKill) {
   EXPECT_EQ(r.lost, 0u) << problems(r);
   EXPECT_LE(r.max_extra, 1u) << problems(r);
   EXPECT_EQ(r.stuck, 0u) << "recovery left mail undelivered";
+  EXPECT_EQ(r.littered, 0u) << "recovery left temporaries behind";
   for (auto& [hit, n] : r.duplicate_points) EXPECT_TRUE(in_rfc1047_window(hit)) << hit << " doubled mail " << n << "x";
 }
 

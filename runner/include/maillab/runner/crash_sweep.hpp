@@ -42,6 +42,7 @@ struct SweepResult {
   std::uint64_t duplicated = 0;  // points after which a message was in two places or delivered twice
   std::uint64_t max_extra = 0;   // the most extra copies after one point
   std::uint64_t stuck = 0;       // points after which recovery left a message undelivered
+  std::uint64_t littered = 0;    // points after which a dot name (a temporary, a record) stayed behind
   std::map<std::string, int> duplicate_points;  // the operation struck -> points that doubled mail there
   std::vector<std::string> problems;            // the first few, with their point
 };
@@ -49,7 +50,7 @@ struct SweepResult {
 SweepResult run_crash_sweep(const SweepMode& mode, const SweepOptions& options);
 
 // One line per mode: mode, operations, points, lost, duplicated, most extra copies, stuck,
-// then where duplicates came from.
+// littered, then where duplicates came from.
 std::string sweep_table(const std::vector<SweepResult>& results);
 
 }  // namespace maillab::runner
