@@ -9,8 +9,8 @@
 # Usage: scripts/crash.sh [BUILD_DIR] [extra maillab crash-sweep flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD=${1:-build}
-shift || true
+BUILD=build
+if [ $# -gt 0 ] && [[ "$1" != -* ]]; then BUILD=$1; shift; fi
 B="$BUILD/maillab"
 [ -x "$B" ] || { echo "crash.sh: no $B (build first)" >&2; exit 2; }
 status=0
