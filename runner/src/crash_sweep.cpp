@@ -18,6 +18,7 @@
 #include "maillab/runner/crashing_file_system.hpp"
 #include "maillab/runner/cross_device_file_system.hpp"
 #include "maillab/smtp/server.hpp"
+#include "zygote.hpp"
 
 namespace fs = std::filesystem;
 namespace cn = maillab::connector;
@@ -60,14 +61,11 @@ class PointRun {
  public:
   PointRun(const SweepMode& mode, const SweepOptions& options);
   ~PointRun();
-  Strike strike(std::uint64_t at);
+  Strike strike(Zygote& zygote, std::uint64_t at);
   void recover();
   Verdict judge();
 
  private:
-  cn::Config config() const;
-  cn::CycleReport cycle(cn::FileSystem& fs, cn::ChannelFactory& channels);
-  [[noreturn]] void child(std::uint64_t at, int report_fd);
   void wait_idle();
   std::vector<Sighting> sightings();
 
@@ -77,7 +75,6 @@ class PointRun {
   std::shared_ptr<pop3::Maildrop> drop_;
   std::unique_ptr<smtp::Server> smtp_;
   std::vector<TrackedMessage> tracked_;
-  cn::SystemClock clock_;
 };
 
 fs::path make_sandbox(const SweepOptions& o) {
@@ -117,17 +114,25 @@ PointRun::~PointRun() {
   fs::remove_all(sandbox_, ec);
 }
 
-cn::Config PointRun::config() const {
+// Where the connector of one point goes: "<pop3 port>\t<smtp port>\t<root>\t<pickup>", the
+// line a struck child gets from the zygote with "<N>\t" in front.
+struct Target {
+  std::uint16_t pop3_port = 0, smtp_port = 0;
+  std::string root, pickup;
+  std::string line() const { return fmt::format("{}\t{}\t{}\t{}", pop3_port, smtp_port, root, pickup); }
+};
+
+cn::Config sweep_config(const SweepMode& mode, const Target& t) {
   cn::Config c;
-  c.profile = mode_.profile;
-  c.root = root_.string();
+  c.profile = mode.profile;
+  c.root = t.root;
   c.admin_mailbox = kAdmin;
   c.batch = 2;  // more than one batch per cycle
   c.connect_timeout = c.io_timeout = std::chrono::seconds(5);
-  if (mode_.delivery == SweepDelivery::Smtp) c.delivery.smtp = smtp_->endpoint();
-  else c.delivery.pickup = pickup_.string();
+  if (mode.delivery == SweepDelivery::Smtp) c.delivery.smtp = HostPort{"127.0.0.1", t.smtp_port};
+  else c.delivery.pickup = t.pickup;
   cn::MailboxConfig m;
-  m.pop3 = pop3_->endpoint();
+  m.pop3 = HostPort{"127.0.0.1", t.pop3_port};
   m.user = "bob";
   m.password = "secret";
   m.deliver_to = "bob@contoso.local";
@@ -136,27 +141,34 @@ cn::Config PointRun::config() const {
   return c;
 }
 
-cn::CycleReport PointRun::cycle(cn::FileSystem& fs, cn::ChannelFactory& channels) {
-  auto c = config();
-  cn::EventLog events(cn::Folders{c.root}.events_file(), c.lang, clock_);
-  cn::DiagLog log(c.logging, clock_, cn::sink_for(c.logging, cn::Folders{c.root}.log_file()));
-  cn::Connector connector(c, cn::Services{channels, fs, clock_, events, log});
+cn::CycleReport cycle(const cn::Config& c, cn::FileSystem& fs, cn::ChannelFactory& channels) {
+  cn::SystemClock clock;
+  cn::EventLog events(cn::Folders{c.root}.events_file(), c.lang, clock);
+  cn::DiagLog log(c.logging, clock, cn::sink_for(c.logging, cn::Folders{c.root}.log_file()));
+  cn::Connector connector(c, cn::Services{channels, fs, clock, events, log});
   return connector.run_cycle();
 }
 
-// In the forked child: only this thread exists here; the simulators keep running in the
-// parent and are reached over loopback like any server. _exit, never exit: the parent's
-// objects are not this process's to destroy.
-void PointRun::child(std::uint64_t at, int report_fd) {
+// In a child of the zygote, for the request "<N>\t<target>": the simulators run in the
+// sweep's process and are reached over loopback like any server. _exit, never exit.
+[[noreturn]] void struck_cycle(const SweepMode& mode, const std::string& request, int report_fd) {
+  std::vector<std::string> f;
+  for (std::size_t pos = 0; pos <= request.size();) {
+    auto tab = std::min(request.find('\t', pos), request.size());
+    f.push_back(request.substr(pos, tab - pos));
+    pos = tab + 1;
+  }
+  if (f.size() != 5) ::_exit(2);
+  Target t{static_cast<std::uint16_t>(std::stoi(f[1])), static_cast<std::uint16_t>(std::stoi(f[2])), f[3], f[4]};
   int rc = 0;
-  CrashPlan plan(at, mode_.action, report_fd);
+  CrashPlan plan(std::stoull(f[0]), mode.action, report_fd);
   try {
     cn::PosixFileSystem posix;
-    CrossDeviceFileSystem cross(posix, pickup_.string());
+    CrossDeviceFileSystem cross(posix, t.pickup);
     CrashingFileSystem fs(cross, plan);
     cn::TcpChannelFactory tcp;
-    CrashingChannelFactory channels(tcp, plan, smtp_->port());
-    cycle(fs, channels);
+    CrashingChannelFactory channels(tcp, plan, t.smtp_port);
+    cycle(sweep_config(mode, t), fs, channels);
   } catch (const std::exception&) {
     rc = 1;  // an injected error the cycle let out: the process ends as after a crash
   }
@@ -164,25 +176,7 @@ void PointRun::child(std::uint64_t at, int report_fd) {
   ::_exit(rc);
 }
 
-Strike PointRun::strike(std::uint64_t at) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    ::close(fds[0]);
-    child(at, fds[1]);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
-    if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-    else if (errno != EINTR) break;
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+Strike parse_strike(const std::string& out) {
   Strike s;
   for (std::size_t pos = 0; pos < out.size();) {
     auto nl = out.find('\n', pos);
@@ -193,6 +187,11 @@ Strike PointRun::strike(std::uint64_t at) {
     if (line.starts_with("done\t")) s.counted = std::stoull(line.substr(tab + 1));
   }
   return s;
+}
+
+Strike PointRun::strike(Zygote& zygote, std::uint64_t at) {
+  Target t{pop3_->port(), smtp_->port(), root_.string(), pickup_.string()};
+  return parse_strike(zygote.run(std::to_string(at) + "\t" + t.line()));
 }
 
 // The servers have seen the end of every session (a killed client's too), so what they
@@ -209,7 +208,7 @@ void PointRun::recover() {
   smtp_->pickup()->poll();
   for (int i = 0; i < kMaxRecoveryCycles; ++i) {
     wait_idle();
-    auto r = cycle(fs, tcp);
+    auto r = cycle(sweep_config(mode_, Target{pop3_->port(), smtp_->port(), root_.string(), pickup_.string()}), fs, tcp);
     smtp_->pickup()->poll();
     if (drop_->snapshot().empty() && r.left == 0 && r.downloaded == 0 && r.delivered == 0) break;
   }
@@ -287,14 +286,16 @@ std::string mode_name(const SweepMode& mode) {
 SweepResult run_crash_sweep(const SweepMode& mode, const SweepOptions& options) {
   SweepResult r;
   r.mode = mode;
+  // Before any simulator starts a thread (see zygote.hpp).
+  Zygote zygote([mode](const std::string& request, int report_fd) { struck_cycle(mode, request, report_fd); });
   {
     PointRun clean(mode, options);
-    r.operations = clean.strike(0).counted;
+    r.operations = clean.strike(zygote, 0).counted;
   }
   const std::uint64_t last = options.first ? std::min(options.first, r.operations) : r.operations;
   for (std::uint64_t at = 1; at <= last; at += std::max<std::uint64_t>(1, options.every)) {
     PointRun run(mode, options);
-    auto s = run.strike(at);
+    auto s = run.strike(zygote, at);
     if (s.hit.empty()) continue;  // this run's cycle ended before its Nth operation
     run.recover();
     tally(r, at, s, run.judge());
