@@ -14,9 +14,11 @@ namespace maillab::connector {
 
 namespace {
 
-// The two names of a hand-over to PickUp across file systems (see hand_over_across): the
-// file in Incoming Mail renamed once the copy is durable, which records the hand-over,
-// and the copy in PickUp under a name the pickup service does not take (it takes *.eml).
+// The dot names no cycle queues. A hand-over to PickUp across file systems
+// (hand_over_across) has two: the file in Incoming Mail renamed once the copy is durable,
+// which records the hand-over, and the copy in PickUp under a name the pickup service
+// does not take (it takes *.eml). A delivery whose unlink failed is recorded by the third
+// (record_delivered).
 std::string handed_name(const std::string& file) { return "." + file + ".handed"; }
 std::string copy_name(const std::string& file) { return "." + file + ".handover"; }
 constexpr std::string_view kHanded = ".handed", kCopy = ".handover", kDelivered = ".delivered";
