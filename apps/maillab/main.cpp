@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   commands[connector] = maillab::app::add_connector(*connector);
   auto* scenario = app.add_subcommand("scenario", "List or run the scenario catalog (scenarios/*.yaml), both simulators and the connector in process");
   commands[scenario] = maillab::app::add_scenario(*scenario);
+  auto* crash = app.add_subcommand("crash-sweep", "Crash the connector at every operation of a cycle in turn, recover, check nothing is lost or doubled");
+  commands[crash] = maillab::app::add_crash_sweep(*crash);
   auto* report = app.add_subcommand("report", "Join the reports of a sharded catalog run");
   commands[report] = maillab::app::add_report(*report);
   app.set_version_flag("--version", "maillab " MAILLAB_VERSION);

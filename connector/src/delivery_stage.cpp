@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <exception>
 #include <utility>
 
 #include "maillab/connector/hr_result.hpp"
@@ -9,6 +11,25 @@
 #include "profile_policy.hpp"
 
 namespace maillab::connector {
+
+namespace {
+
+// The dot names no cycle queues. A hand-over to PickUp across file systems
+// (hand_over_across) has two: the file in Incoming Mail renamed once the copy is durable,
+// which records the hand-over, and the copy in PickUp under a name the pickup service
+// does not take (it takes *.eml). A delivery whose unlink failed is recorded by the third
+// (record_delivered).
+std::string handed_name(const std::string& file) { return "." + file + ".handed"; }
+std::string copy_name(const std::string& file) { return "." + file + ".handover"; }
+constexpr std::string_view kHanded = ".handed", kCopy = ".handover", kDelivered = ".delivered";
+
+// "X" from ".X<suffix>"; empty when `name` is not one.
+std::string inner_name(const std::string& name, std::string_view suffix) {
+  if (!name.starts_with('.') || !name.ends_with(suffix) || name.size() <= suffix.size() + 1) return {};
+  return name.substr(1, name.size() - 1 - suffix.size());
+}
+
+}  // namespace
 
 std::string_view outcome_name(Outcome o) {
   switch (o) {
@@ -22,7 +43,60 @@ std::string_view outcome_name(Outcome o) {
 }
 
 DeliveryStage::DeliveryStage(const Config& config, Services& services, ProfilePolicy& policy)
-    : config_(config), s_(services), policy_(policy), folders_{config.root} {}
+    : config_(config), s_(services), policy_(policy), folders_{config.root} {
+  tidy_incoming();
+}
+
+// What a kill or a file-system error left among the dot names of Incoming Mail (which no
+// cycle queues): a delivery recorded by a rename (record_delivered) is dropped; a recorded
+// hand-over to PickUp (hand_over_across) is completed, never repeated; a copy in PickUp
+// without a record was never handed over (its message is still in Incoming Mail or on the
+// server) and is dropped, as are temporaries a kill left half written (their messages are
+// still on the server). Runs before this cycle's downloads start.
+void DeliveryStage::tidy_incoming() {
+  const auto& pickup = config_.delivery.pickup;
+  try {
+    for (const auto& name : s_.fs.list(folders_.incoming())) {
+      const auto path = folders_.incoming() + "/" + name;
+      if (auto file = inner_name(name, kHanded); !file.empty()) {
+        if (pickup.empty()) continue;  // delivery is over SMTP now: left for a cycle into PickUp
+        if (s_.fs.exists(pickup + "/" + copy_name(file))) s_.fs.move(pickup + "/" + copy_name(file), pickup + "/" + file);
+        s_.fs.remove(path);
+      } else if (!inner_name(name, kDelivered).empty() || (name.starts_with('.') && name.ends_with(".tmp"))) {
+        s_.fs.remove(path);  // a recorded delivery; a message file a kill left half written
+      }
+    }
+    if (pickup.empty() || !s_.fs.is_dir(pickup)) return;
+    const std::string copy_temporary = std::string(kCopy) + ".tmp";
+    for (const auto& name : s_.fs.list(pickup)) {
+      auto file = inner_name(name, kCopy);
+      if ((!file.empty() && !s_.fs.exists(folders_.incoming() + "/" + handed_name(file))) ||
+          (name.starts_with("..") && name.ends_with(copy_temporary)))
+        s_.fs.remove(pickup + "/" + name);
+    }
+  } catch (const FsError& e) {
+    // Left as it is for the next cycle; nothing goes twice meanwhile (dot names are not queued).
+    ++errors_;
+    s_.events.report(EventId::UnreadableFile, {folders_.incoming(), e.what()});
+  }
+}
+
+// The delivery is recorded by removing the file; when the file system refuses that, by
+// renaming it to a dot name (tidy_incoming removes it). Only when both fail is the message
+// sent again next cycle. Never throws: it runs inside the SMTP client's read of the 250.
+std::exception_ptr DeliveryStage::record_delivered(const DeliveryJob& job) noexcept {
+  try {
+    s_.fs.remove(path_of(job));
+    return nullptr;
+  } catch (const FsError&) {
+  }
+  try {
+    s_.fs.move(path_of(job), folders_.incoming() + "/." + job.file + std::string(kDelivered));
+    return nullptr;
+  } catch (const std::exception&) {
+    return std::current_exception();
+  }
+}
 
 DeliveryStage::~DeliveryStage() {
   try {
@@ -101,20 +175,44 @@ Outcome DeliveryStage::deliver(const DeliveryJob& job) {
     return fail_to_failed_mail(job);
   }
   if (config_.delivery.smtp) return smtp_deliver(job, *text, *parsed);
-  return to_pickup(job);
+  return to_pickup(job, *text);
 }
 
-// One rename, so the file is in Incoming Mail or in PickUp, never both.
-Outcome DeliveryStage::to_pickup(const DeliveryJob& job) {
+// One rename, so the file is in Incoming Mail or in PickUp, never both; across file
+// systems, hand_over_across.
+Outcome DeliveryStage::to_pickup(const DeliveryJob& job, const std::string& text) {
   if (!s_.fs.is_dir(config_.delivery.pickup)) {
     ++errors_;
     if (!std::exchange(pickup_reported_, true))
       s_.events.report(EventId::SmtpUnreachable, {config_.delivery.pickup, "the pickup folder does not exist"});
     return Outcome::Deferred;
   }
-  s_.fs.move(path_of(job), config_.delivery.pickup + "/" + job.file);
+  try {
+    s_.fs.move(path_of(job), config_.delivery.pickup + "/" + job.file);
+  } catch (const FsError& e) {
+    if (e.error() != EXDEV) throw;
+    hand_over_across(job, text);
+  }
   s_.log.line(LogLevel::Medium, job.thread, fmt::format("Moved message {} to the pickup folder.", job.file));
   return Outcome::Delivered;
+}
+
+// PickUp on another file system: a durable copy under a name the pickup service ignores,
+// then the record (the source renamed to a dot name, which no cycle queues), then the
+// copy renamed into PickUp, then the record removed. A kill before the record leaves the
+// message undelivered (the copy is written again); after it, tidy_incoming completes
+// the rename or finds it done. Both profiles: the 2003 product's MoveFile across volumes
+// was copy and delete, and a kill between them doubled mail; no scenario depends on that.
+void DeliveryStage::hand_over_across(const DeliveryJob& job, const std::string& text) {
+  const auto& pickup = config_.delivery.pickup;
+  std::vector<std::unique_ptr<PendingFile>> copy;
+  copy.push_back(s_.fs.create(pickup + "/" + copy_name(job.file)));
+  copy.back()->write(text);
+  s_.fs.commit(copy);
+  const auto handed = folders_.incoming() + "/" + handed_name(job.file);
+  s_.fs.move(path_of(job), handed);
+  s_.fs.move(pickup + "/" + copy_name(job.file), pickup + "/" + job.file);
+  s_.fs.remove(handed);
 }
 
 // A session that gave a verdict on at least one message may be replaced when the policy
@@ -136,11 +234,12 @@ void DeliveryStage::report_unreachable(const std::string& what) {
 // The message's transaction, on a new session once more when the server ended the last
 // one before any of the message's text went out (so it cannot have been accepted, and
 // sending it again cannot double it). Nothing when the SMTP side is gone for this cycle.
-std::optional<SmtpOutcome> DeliveryStage::transact(const Envelope& env, std::string_view message) {
+std::optional<SmtpOutcome> DeliveryStage::transact(const Envelope& env, std::string_view message,
+                                                   const std::function<void()>& accepted) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!ensure_smtp()) return std::nullopt;
     try {
-      return smtp_->send(env, has_8bit(message), message);
+      return smtp_->send(env, has_8bit(message), message, accepted);
     } catch (const std::exception& e) {
       const bool untouched = !smtp_->sent_body();
       drop_smtp();
@@ -180,13 +279,15 @@ Outcome DeliveryStage::smtp_deliver(const DeliveryJob& job, const std::string& t
   const auto& env = parsed.envelope;
   s_.log.line(LogLevel::Maximum, job.thread,
               fmt::format("Sending message {} to the SMTP recipient {}\u2026", id, fmt::join(env.recipients, ", ")));
-  auto sent = transact(env, message);
+  // The file goes the moment the 250 to the final dot is read (RFC 1047's window).
+  std::exception_ptr unremoved;
+  auto sent = transact(env, message, [&] { unremoved = record_delivered(job); });
   // The session broke mid-transaction: nothing is known to be delivered.
   if (!sent) return not_now(job);
   const auto& out = *sent;
   ++answered_;
   if (out.delivered) {
-    s_.fs.remove(path_of(job));
+    if (unremoved) std::rethrow_exception(unremoved);
     return Outcome::Delivered;
   }
   ++errors_;

@@ -3,6 +3,8 @@
 // Mail and delivers each over SMTP or into PickUp, or sets it aside in Failed Mail.
 // One stage per cycle, on one thread, with one SMTP session opened on first use. Where
 // the profiles differ, the stage asks its ProfilePolicy.
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,7 +62,10 @@ class DeliveryStage {
  private:
   std::string path_of(const DeliveryJob& job) const { return folders_.incoming() + "/" + job.file; }
   std::optional<std::string> read(const DeliveryJob& job, Outcome& outcome);
-  Outcome to_pickup(const DeliveryJob& job);
+  Outcome to_pickup(const DeliveryJob& job, const std::string& text);
+  void hand_over_across(const DeliveryJob& job, const std::string& text);
+  void tidy_incoming();
+  std::exception_ptr record_delivered(const DeliveryJob& job) noexcept;
   Outcome smtp_deliver(const DeliveryJob& job, const std::string& text, const ParsedFile& parsed);
   Outcome judge_refusal(const DeliveryJob& job, const SmtpOutcome& out, const Envelope& env, std::string_view message);
   bool ensure_smtp();
@@ -68,7 +73,8 @@ class DeliveryStage {
   // cycle, unless it made progress and the policy reconnects).
   void drop_smtp();
   void report_unreachable(const std::string& what);
-  std::optional<SmtpOutcome> transact(const Envelope& env, std::string_view message);
+  std::optional<SmtpOutcome> transact(const Envelope& env, std::string_view message,
+                                      const std::function<void()>& accepted);
   const MailboxConfig* mailbox_of(const std::string& file) const;
 
   const Config& config_;

@@ -172,16 +172,11 @@ void PosixFileSystem::commit(std::vector<std::unique_ptr<PendingFile>>& files) {
 void PosixFileSystem::abandon(std::unique_ptr<PendingFile> file) { file.reset(); }
 
 void PosixFileSystem::move(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) == 0) {
-    sync_dir(dir_of(to));
-    return;
-  }
-  if (errno != EXDEV) fail("cannot move", from);
-  std::vector<std::unique_ptr<PendingFile>> batch;
-  batch.push_back(create(to));
-  batch.back()->write(read(from));
-  commit(batch);
-  if (::unlink(from.c_str()) != 0) fail("cannot remove", from);
+  // No copy fallback across file systems: a copy and an unlink are two steps, and a kill
+  // between them leaves the file in both places. The caller that may cross (the hand-over
+  // to PickUp) records the hand-over between the steps (delivery_stage.cpp).
+  if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot move", from);
+  sync_dir(dir_of(to));
 }
 
 void PosixFileSystem::remove(const std::string& path) {

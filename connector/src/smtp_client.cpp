@@ -11,17 +11,22 @@ namespace maillab::connector {
 SmtpClient::SmtpClient(Channel& channel, DiagLog& log, int thread, SmtpStyle style)
     : channel_(channel), log_(log), thread_(thread), style_(style) {}
 
-SmtpReply SmtpClient::read_reply() {
+// `accepted` runs as soon as a 250 is read, before anything else (even the log line):
+// after a 250 to the final dot the message is the server's, and until the caller records
+// that, a crash sends it again (RFC 1047's window), so nothing may come in between.
+SmtpReply SmtpClient::read_reply(const std::function<void()>& accepted) {
   SmtpReplyReader reader;
   for (;;) {
     auto line = chomp(channel_.read_line());
-    log_.traffic(thread_, "SMTP", false, line);
     std::optional<SmtpReply> reply;
     try {
       reply = reader.feed(line);
     } catch (const std::runtime_error& e) {
+      log_.traffic(thread_, "SMTP", false, line);
       throw SmtpError(e.what(), {}, "SMTP_RESPONSE");
     }
+    if (reply && reply->code == 250 && accepted) accepted();
+    log_.traffic(thread_, "SMTP", false, line);
     if (reply) return *reply;
   }
 }
@@ -168,7 +173,8 @@ void SmtpClient::write_body(std::string_view message) {
   channel_.write(chunk);
 }
 
-SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::string_view message) {
+SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::string_view message,
+                             const std::function<void()>& accepted) {
   sent_body_ = false;
   auto c = commands(envelope, eightbit, message.size());
   auto replies = style_.pipelining && ext_.pipelining ? exchange_pipelined(c) : exchange_sequential(c);
@@ -176,7 +182,7 @@ SmtpOutcome SmtpClient::send(const Envelope& envelope, bool eightbit, std::strin
   if (!out.command.empty()) return out;
   sent_body_ = true;
   write_body(message);
-  out.reply = read_reply();
+  out.reply = read_reply(accepted);
   out.command = "SMTP_DOT";
   out.delivered = out.reply.code == 250;
   return out;

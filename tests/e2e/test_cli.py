@@ -45,7 +45,7 @@ def test_a_port_in_use_is_named(command):
     assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in r.stderr
 
 
-@pytest.mark.parametrize("command", [["pop3d"], ["smtpd"], ["connector"], ["scenario"], ["report"]])
+@pytest.mark.parametrize("command", [["pop3d"], ["smtpd"], ["connector"], ["scenario"], ["report"], ["crash-sweep"]])
 def test_every_command_documents_its_exit_codes(command):
     r = run(*command, "--help")
     assert r.returncode == 0

@@ -44,7 +44,8 @@ class FileSystem {
   virtual void commit(std::vector<std::unique_ptr<PendingFile>>& files) = 0;
   // Drops a pending file (its temporary is removed).
   virtual void abandon(std::unique_ptr<PendingFile> file) = 0;
-  // Atomic move; durable when it returns. Falls back to copy+flush+unlink across devices.
+  // Atomic move (one rename); durable when it returns. Across file systems it throws
+  // FsError with EXDEV: the caller decides how to cross (DeliveryStage::to_pickup).
   virtual void move(const std::string& from, const std::string& to) = 0;
   virtual void remove(const std::string& path) = 0;
   // Appends and flushes (the UIDL journal).

@@ -2,6 +2,7 @@
 // The connector's SMTP client: EHLO with HELO fallback, AUTH PLAIN/LOGIN, PIPELINING,
 // SIZE, 8BITMIME and DSN (RFC 3461) as seed 004's log shows them:
 //   MAIL FROM: <> RET=FULL / RCPT TO: <bla@test.de> NOTIFY=FAILURE / DATA / .
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,8 +52,10 @@ class SmtpClient {
   // AUTH PLAIN, or LOGIN when PLAIN is not offered; throws SmtpError on refusal.
   void authenticate(const std::string& user, const std::string& password);
   // One transaction for `message` (CRLF text, no envelope); dot-stuffing happens here,
-  // written out in pieces of up to 64 KB.
-  SmtpOutcome send(const Envelope& envelope, bool eightbit, std::string_view message);
+  // written out in pieces of up to 64 KB. `accepted` runs the moment the 250 to the final
+  // dot is read (the caller records the delivery there: RFC 1047's window); it must not throw.
+  SmtpOutcome send(const Envelope& envelope, bool eightbit, std::string_view message,
+                   const std::function<void()>& accepted = {});
   void reset();  // RSET
   void quit();
 
@@ -76,7 +79,7 @@ class SmtpClient {
   Replies exchange_sequential(const Commands& c);
   SmtpOutcome judge(const Envelope& envelope, const Replies& r);
   void write_body(std::string_view message);
-  SmtpReply read_reply();
+  SmtpReply read_reply(const std::function<void()>& accepted = {});
   // After a pipelined DATA the server may have said 354 although the transaction failed:
   // end that empty message.
   void abandon_data(const SmtpReply& data_reply);
