@@ -32,7 +32,9 @@ void write_all(const std::string& path, const std::string& text) {
 
 int merge(const ReportOptions& o) {
   std::vector<std::vector<rn::RunResult>> shards;
-  for (const auto& path : o.inputs) shards.push_back(rn::results_from_json(read_all(path), path));
+  for (const auto& path : o.inputs)
+    shards.push_back(path.ends_with(".xml") ? rn::results_from_junit(read_all(path), path)
+                                            : rn::results_from_json(read_all(path), path));
   auto all = rn::merge_results(std::move(shards));
   std::cout << rn::summary_table(all);
   if (!o.junit.empty()) write_all(o.junit, rn::junit_xml(all));
@@ -46,8 +48,8 @@ Run add_report(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
   app.require_subcommand(1);
   auto* merge_cmd = app.add_subcommand(
-      "merge", "Join the JSON reports of sharded runs (scenario run --shard I/N --json F) into one; exit 0 if every run passed, 1 if not, 2 on bad input");
-  merge_cmd->add_option("reports", o->inputs, "the shards' JSON reports")->required()->check(CLI::ExistingFile);
+      "merge", "Join the reports of sharded runs (scenario run --shard I/N --json F or --junit F.xml) into one");
+  merge_cmd->add_option("reports", o->inputs, "the shards' JSON reports, or their JUnit files (*.xml)")->required()->check(CLI::ExistingFile);
   merge_cmd->add_option("--junit", o->junit, "write the joined JUnit XML here");
   merge_cmd->add_option("--json", o->json, "write the joined JSON report here");
   app.footer("Exit codes: 0 every run passed, 1 a run failed, 2 bad input (an unreadable report, overlapping shards).");

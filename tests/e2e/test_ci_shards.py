@@ -50,6 +50,14 @@ def test_merged_shards_equal_the_unsharded_run_and_junit_is_valid(tmp_path):
     merged = maillab("report", "merge", *shards, "--json", str(tmp_path / "merged.json"),
                      "--junit", str(tmp_path / "merged.xml"))
     assert verdicts(tmp_path / "merged.json") == verdicts(whole)
+    # Shards that kept only their JUnit merge too, to the same verdicts.
+    xml_shards = []
+    for i in range(1, 5):
+        out = tmp_path / f"shard{i}.xml"
+        maillab("scenario", "run", "--all", "--shard", f"{i}/4", "--junit", str(out))
+        xml_shards.append(str(out))
+    maillab("report", "merge", *xml_shards, "--json", str(tmp_path / "merged-xml.json"))
+    assert [v[:3] for v in verdicts(tmp_path / "merged-xml.json")] == [v[:3] for v in verdicts(whole)]
     assert "failed" in merged.stdout.splitlines()[-1]
     for xml in (tmp_path / "whole.xml", tmp_path / "merged.xml"):
         root = ET.parse(xml).getroot()

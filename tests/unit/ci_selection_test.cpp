@@ -107,3 +107,18 @@ TEST(Merge, ShardsJoinInCatalogOrderAndOverlapIsAnError) {
   EXPECT_THROW(merge_results({one, one}), std::invalid_argument);
   EXPECT_THROW(results_from_json("{", "bad.json"), std::invalid_argument);
 }
+
+TEST(Merge, JUnitShardsReadBackToTheSameJUnit) {
+  std::vector<RunResult> one{result("B", true), result("D", false), result("E", false, "set-up failed")};
+  std::vector<RunResult> two{result("A", true), result("C", false)};
+  for (auto* shard : {&one, &two})
+    for (auto& r : *shard) r.seconds = 0.25;
+  auto merged = merge_results({results_from_junit(junit_xml(one), "1.xml"), results_from_junit(junit_xml(two), "2.xml")});
+  auto direct = merge_results({one, two});
+  ASSERT_EQ(merged.size(), 5u);
+  EXPECT_EQ(junit_xml(merged), junit_xml(direct));
+  EXPECT_EQ(merged[4].error, "set-up failed");  // E: an <error>, not a <failure>
+  EXPECT_EQ(merged[2].checks.at(0).what, "telnet pop3");  // C's failed check, read back
+  EXPECT_THROW(results_from_junit("<testsuite/>", "x.xml"), std::invalid_argument);
+  EXPECT_THROW(results_from_junit("<testsuites", "x.xml"), std::invalid_argument);
+}

@@ -15,6 +15,8 @@ std::string json_report(const std::vector<RunResult>& results);
 // A JSON report read back (`source` names it in errors), and shards' results joined in
 // catalog order; a run present in two shards is an error.
 std::vector<RunResult> results_from_json(const std::string& text, const std::string& source);
+// A JUnit file junit_xml() wrote, read back (each failure line becomes a failed check again).
+std::vector<RunResult> results_from_junit(const std::string& text, const std::string& source);
 std::vector<RunResult> merge_results(std::vector<std::vector<RunResult>> shards);
 
 }  // namespace maillab::runner
