@@ -121,7 +121,7 @@ Run add_connector(CLI::App& app) {
   app.add_option("--pickup", o->pickup, "deliver into this pickup directory");
   app.add_option("--root", o->root, "folder root holding Incoming Mail, Failed Mail, events.jsonl, the log");
   app.add_option("--profile", o->profile, "robust (default) or sbs2003 (the documented 2003 behaviour)");
-  app.add_option("--lang", o->lang, "event texts: en (default) or de (seed 000's German)");
+  app.add_option("--lang", o->lang, "event texts: en (default), de (seed 000's German) or ja (seed 003's Japanese, English where it quotes none)");
   app.add_option("--logging", o->logging, "None, Minimum, Medium or Maximum");
   app.add_option("--admin", o->admin, "administrator mailbox for undeliverable mail");
   app.add_option("--interval", o->interval, "schedule, e.g. 15m or 30s");

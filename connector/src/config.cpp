@@ -35,7 +35,8 @@ void read_common_settings(const Field& s, Config& c) {
   if (s["logging"].present()) c.logging = log_level(s["logging"]);
   if (s["leave_on_server"].present()) c.leave_on_server = s["leave_on_server"].boolean();
   if (s["max_message_size"].present()) c.max_message_size = s["max_message_size"].bytes();
-  if (s["language"].present()) c.lang = s["language"].choice<Lang>({{"en", Lang::En}, {"de", Lang::De}});
+  if (s["language"].present())
+    c.lang = s["language"].choice<Lang>({{"en", Lang::En}, {"de", Lang::De}, {"ja", Lang::Ja}});
   if (s["admin_mailbox"].present()) c.admin_mailbox = s["admin_mailbox"].address();
   if (s["batch"].present()) c.batch = static_cast<std::size_t>(s["batch"].integer(1));
 }

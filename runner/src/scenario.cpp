@@ -88,15 +88,39 @@ EventCheck event_check(const Field& f) {
     c.id = static_cast<int>(f.integer());
     return c;
   }
-  f.only({"id", "text", "contains", "count"});
+  f.only({"id", "source", "category", "type", "description", "text", "contains", "count"});
   c.id = static_cast<int>(f["id"].required().integer());
-  if (f["text"].present()) c.text = f["text"].str();
-  if (f["contains"].present()) {
-    c.text = f["contains"].str();
-    c.exact = false;
-  }
+  if (f["source"].present()) c.source = f["source"].str();
+  if (f["category"].present()) c.category = f["category"].str();
+  if (f["type"].present()) c.type = f["type"].str();
+  if (f["description"].present() && f["text"].present()) f["text"].fail("says what description says; give one");
+  for (const char* key : {"description", "text"})
+    if (f[key].present()) c.description = f[key].str();
+  if (f["contains"].present()) c.contains = f["contains"].strings();
   if (f["count"].present()) c.count = static_cast<int>(f["count"].integer());
   return c;
+}
+
+// One block: the lines of a multi-line string (a trailing newline ends it, adds no line),
+// or {lines: TEXT, between: [PREFIX...]}.
+LogBlock log_block(const Field& f) {
+  if (f.is_map()) {
+    f.only({"lines", "between"});
+    auto b = log_block(f["lines"].required("the block's lines"));
+    if (f["between"].present()) b.between = f["between"].strings();
+    return b;
+  }
+  auto text = f.str();
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  if (text.empty()) f.fail("a log block needs at least one line");
+  LogBlock b;
+  std::size_t at = 0;
+  for (auto nl = text.find('\n'); ; nl = text.find('\n', at)) {
+    b.lines.push_back(text.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+    if (nl == std::string::npos) break;
+    at = nl + 1;
+  }
+  return b;
 }
 
 std::map<std::string, int> counts(const Field& f) {
@@ -134,6 +158,11 @@ void expect_counters(const Field& n, Expect& e) {
 void expect_texts(const Field& n, Expect& e) {
   if (n["log"].present()) e.log = n["log"].strings();
   if (n["no_log"].present()) e.no_log = n["no_log"].strings();
+  if (auto b = n["log_block"]; b.present()) {
+    if (!b.is_list()) e.log_blocks.push_back(log_block(b));
+    else
+      for (const auto& item : b.items()) e.log_blocks.push_back(log_block(item));
+  }
   if (auto t = n["transcript"]; t.present()) {
     t.only({"pop3", "smtp"});
     for (const auto& [key, value] : t.entries()) e.transcript[key] = value.strings();
@@ -154,7 +183,7 @@ void expect_texts(const Field& n, Expect& e) {
 
 Expect expect(const Field& n) {
   n.only({"events", "no_events", "folders", "mailboxes", "placements", "pop3_left", "taken_by_competing_client", "log",
-          "no_log", "transcript", "cycle", "smtpreg", "no_smtpreg", "messages"});
+          "no_log", "log_block", "transcript", "cycle", "smtpreg", "no_smtpreg", "messages"});
   Expect e;
   expect_counters(n, e);
   expect_texts(n, e);

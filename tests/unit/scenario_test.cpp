@@ -44,7 +44,7 @@ TEST(ScenarioFile, ErrorsNameFileLineAndField) {
             "scenarios/X-test.yaml:8: field 'steps[0].cycle': must be an integer of at least 1, not 'many'");
   EXPECT_EQ(error_of(kHead + "steps:\n  - cycle\n  - expect: {pop3_left: 0, folder: {}}\n"),
             "scenarios/X-test.yaml:9: field 'steps[1].expect.folder': unknown (known: events, no_events, folders, "
-            "mailboxes, placements, pop3_left, taken_by_competing_client, log, no_log, transcript, cycle, smtpreg, "
+            "mailboxes, placements, pop3_left, taken_by_competing_client, log, no_log, log_block, transcript, cycle, smtpreg, "
             "no_smtpreg, messages)");
   EXPECT_EQ(error_of(kHead + "steps:\n  - reboot: now\n").substr(0, 64),
             "scenarios/X-test.yaml:8: field 'steps[0].reboot': unknown action");
@@ -144,6 +144,67 @@ TEST(ScenarioFile, ConnectorSettingsReadAsInAConfigurationFile) {
   ASSERT_EQ(sc.connector.base.mailboxes.size(), 1u);
   EXPECT_EQ(sc.connector.base.mailboxes[0].routing, file.mailboxes[0].routing);
   EXPECT_EQ(file.mailboxes[0].routing.at("info@fabrikam.com"), "bob@contoso.local");
+}
+
+TEST(ScenarioFile, EventChecksNameAnyFieldAndTheShortFormsStillLoad) {
+  auto sc = parse_scenario(kHead + "connector: {language: ja}\n"
+                                   "steps:\n"
+                                   "  - expect:\n"
+                                   "      events:\n"
+                                   "        - 1048\n"
+                                   "        - {id: 1046, text: old}\n"
+                                   "        - {id: 1051, contains: corrupt, count: 2}\n"
+                                   "        - id: 12052\n"
+                                   "          source: POP3 Connector\n"
+                                   "          category: ダウンロード\n"
+                                   "          type: エラー\n"
+                                   "          description: whole\n"
+                                   "          contains: [host, user]\n",
+                           "scenarios/X-test.yaml", kFixtures);
+  EXPECT_EQ(sc.connector.base.lang, connector::Lang::Ja);
+  const auto& events = std::get<Expect>(sc.steps.at(0).action).events;
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].id, 1048);
+  EXPECT_FALSE(events[0].description || events[0].source || !events[0].contains.empty());
+  EXPECT_EQ(events[1].description, "old");
+  EXPECT_EQ(events[2].contains, std::vector<std::string>{"corrupt"});
+  EXPECT_EQ(events[2].count, 2);
+  EXPECT_EQ(events[3].source, "POP3 Connector");
+  EXPECT_EQ(events[3].category, "ダウンロード");
+  EXPECT_EQ(events[3].type, "エラー");
+  EXPECT_EQ(events[3].description, "whole");
+  EXPECT_EQ(events[3].contains, (std::vector<std::string>{"host", "user"}));
+  EXPECT_EQ(error_of(kHead + "steps:\n  - expect: {events: [{id: 1, text: a, description: b}]}\n"),
+            "scenarios/X-test.yaml:8: field 'steps[0].expect.events[0].text': says what description says; give one");
+  EXPECT_EQ(error_of(kHead + "steps:\n  - expect: {events: [{id: 1, kind: Error}]}\n").substr(0, 72),
+            "scenarios/X-test.yaml:8: field 'steps[0].expect.events[0].kind': unknown");
+  EXPECT_EQ(error_of(kHead + "connector: {language: jp}\nsteps: [cycle]\n"),
+            "scenarios/X-test.yaml:7: field 'connector.language': must be en, de or ja, not 'jp'");
+}
+
+TEST(ScenarioFile, LogBlocksAreListsOfLines) {
+  auto sc = parse_scenario(kHead + "steps:\n"
+                                   "  - expect:\n"
+                                   "      log_block: |\n"
+                                   "        [t 0] 07/29/20, 15:49:30: (SMTP) [TX]\n"
+                                   "        .\n"
+                                   "  - expect:\n"
+                                   "      log_block: [\"a\\nb\", c]\n",
+                           "scenarios/X-test.yaml", kFixtures);
+  const auto& one = std::get<Expect>(sc.steps.at(0).action).log_blocks;
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].lines, (std::vector<std::string>{"[t 0] 07/29/20, 15:49:30: (SMTP) [TX]", "."}));
+  const auto& two = std::get<Expect>(sc.steps.at(1).action).log_blocks;
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].lines, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(two[1].lines, std::vector<std::string>{"c"});
+  auto between = parse_scenario(kHead + "steps:\n  - expect: {log_block: {lines: \"x\\ny\", between: [\"(POP3) \"]}}\n",
+                                "scenarios/X-test.yaml", kFixtures);
+  const auto& b = std::get<Expect>(between.steps.at(0).action).log_blocks.at(0);
+  EXPECT_EQ(b.lines, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(b.between, std::vector<std::string>{"(POP3) "});
+  EXPECT_EQ(error_of(kHead + "steps:\n  - expect: {log_block: ''}\n"),
+            "scenarios/X-test.yaml:8: field 'steps[0].expect.log_block': a log block needs at least one line");
 }
 
 TEST(Catalog, EveryFileLoads) {

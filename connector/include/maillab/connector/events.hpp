@@ -12,8 +12,9 @@
 
 namespace maillab::connector {
 
-enum class Lang { En, De };
-Lang parse_lang(std::string_view text);  // "en" | "de"; throws std::invalid_argument
+// Ja: seed 003's Japanese where it quotes an event (1046, 1048, 12052), English elsewhere.
+enum class Lang { En, De, Ja };
+Lang parse_lang(std::string_view text);  // "en" | "de" | "ja"; throws std::invalid_argument
 
 enum class EventId : int {
   // From the seeds.

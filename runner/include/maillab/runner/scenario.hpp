@@ -42,11 +42,24 @@ struct FaultNodes {
   bool empty() const { return !field || field->node().size() == 0; }
 };
 
+// An event the log must hold (docs/scenarios.md, "Checks"): every field named must match;
+// `count` counts the events that match them all.
 struct EventCheck {
   int id = 0;
-  std::string text;  // "" : any text
-  bool exact = true;   // text: exact description; contains: a substring
+  std::optional<std::string> source, category, type;
+  std::optional<std::string> description;  // the whole description, exactly (`text` too)
+  std::vector<std::string> contains;       // pieces the description holds, each of them
   std::optional<int> count;
+};
+
+// A run of consecutive lines of the diagnostic log, compared without their time stamps
+// ("[t 0] 07/29/20, 15:49:30: "): the block may be written with or without them. Log
+// lines starting with one of `between` may come between the block's lines: the download
+// threads log while the delivery thread sends (seed 004 shows RETR n+1 among the lines of
+// message n), in an order no test can fix.
+struct LogBlock {
+  std::vector<std::string> lines;
+  std::vector<std::string> between;
 };
 
 // The last cycle's report, as an expect step names its counters.
@@ -62,6 +75,7 @@ struct Expect {
   std::optional<int> pop3_left;           // messages on the POP3 server, every account
   std::optional<int> taken_by_competing_client;
   std::vector<std::string> log, no_log;  // the connector's diagnostic log contains / not
+  std::vector<LogBlock> log_blocks;      // the log holds each block, line after line
   std::map<std::string, std::vector<std::string>> transcript;  // "pop3"/"smtp": lines some session holds
   std::map<CycleCounter, std::int64_t> cycle;  // the last cycle's report
   std::vector<std::string> smtpreg, no_smtpreg;  // the event-sink listing (smtpreg.vbs /enum)
