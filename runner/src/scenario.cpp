@@ -451,6 +451,23 @@ std::vector<std::string> tags(const Field& list, const std::string& id) {
   return out;
 }
 
+// conservation: {sbs2003: {duplicated: 1}}: the documented fates a profile shows.
+std::map<cn::Profile, Scenario::Fates> documented_fates(const Field& n) {
+  std::map<cn::Profile, Scenario::Fates> out;
+  if (!n.present()) return out;
+  for (auto p : {cn::Profile::Sbs2003, cn::Profile::Robust}) {
+    auto f = n[std::string(cn::profile_name(p))];
+    if (!f.present()) continue;
+    f.only({"lost", "duplicated"});
+    Scenario::Fates fates;
+    if (f["lost"].present()) fates.lost = static_cast<std::size_t>(f["lost"].integer(1));
+    if (f["duplicated"].present()) fates.duplicated = static_cast<std::size_t>(f["duplicated"].integer(1));
+    out[p] = fates;
+  }
+  n.only({"sbs2003", "robust"});
+  return out;
+}
+
 void head(const Field& root, Scenario& sc) {
   auto id = root["id"].required();
   sc.id = id.str();
@@ -461,6 +478,7 @@ void head(const Field& root, Scenario& sc) {
   if (root["fault"].present()) sc.fault = root["fault"].prose();
   if (root["symptoms"].present()) sc.symptoms = root["symptoms"].prose();
   sc.tags = tags(root["tags"], sc.id);
+  sc.documented_fates = documented_fates(root["conservation"]);
   if (auto p = root["profiles"]; p.present()) {
     sc.profiles.clear();
     for (const auto& item : p.items()) sc.profiles.push_back(cn::profile(item));
@@ -519,7 +537,7 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
   auto root = yaml::load(text, source);
   if (!root.is_map()) throw ScenarioError(source + ":1: a scenario must be a map (docs/scenarios.md)");
   root.only({"id", "title", "source", "fault", "symptoms", "tags", "remedy", "profiles", "pop3", "smtp", "connector",
-             "steps"});
+             "conservation", "steps"});
   Scenario sc;
   sc.file = source;
   head(root, sc);

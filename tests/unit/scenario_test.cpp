@@ -269,5 +269,17 @@ TEST(Runner, TheSameScenarioPassesWhenNothingIsWrong) {
   }
 }
 
+TEST(ScenarioFile, DocumentedFatesArePerProfileAndChecked) {
+  auto sc = parse_scenario(kHead + "conservation:\n  sbs2003: {duplicated: 1}\nsteps: [cycle]\n", "scenarios/X-test.yaml",
+                           kFixtures);
+  ASSERT_EQ(sc.documented_fates.count(connector::Profile::Sbs2003), 1u);
+  EXPECT_EQ(sc.documented_fates.at(connector::Profile::Sbs2003).duplicated, 1u);
+  EXPECT_EQ(sc.documented_fates.count(connector::Profile::Robust), 0u);
+  auto unknown_fate = error_of(kHead + "conservation:\n  sbs2003: {doubled: 1}\nsteps: [cycle]\n");
+  EXPECT_TRUE(unknown_fate.starts_with("scenarios/X-test.yaml:8: field 'conservation.sbs2003.doubled'")) << unknown_fate;
+  auto unknown_profile = error_of(kHead + "conservation:\n  win95: {lost: 1}\nsteps: [cycle]\n");
+  EXPECT_TRUE(unknown_profile.starts_with("scenarios/X-test.yaml:8: field 'conservation.win95'")) << unknown_profile;
+}
+
 }  // namespace
 }  // namespace maillab::runner

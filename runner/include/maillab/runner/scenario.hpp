@@ -191,6 +191,12 @@ struct Scenario {
   ConnectorSpec connector;
   std::vector<Step> steps;
   std::vector<Step> remedy_steps;
+  // A loss or duplicate the documents give as a profile's behaviour (NET-drop-mid-retr under
+  // sbs2003 doubles one message): the conservation check then expects exactly these counts.
+  struct Fates {
+    std::size_t lost = 0, duplicated = 0;
+  };
+  std::map<connector::Profile, Fates> documented_fates;
 };
 
 // `fixtures` is the directory holding fixtures/messages and fixtures/corrupt.
