@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "maillab/net/transcript.hpp"  // net::printable: how a protocol line is shown
+
 namespace maillab::smtp {
 
 namespace {
@@ -34,18 +36,10 @@ std::string escape_name(std::string_view text) {
   return out;
 }
 
-std::string visible(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (control(c)) {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(c));
-      out += hex;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+std::optional<std::string> store_name_refusal(std::string_view name) {
+  auto why = unsafe_name(name);
+  if (!why) return std::nullopt;
+  return "'" + net::printable(name) + "' cannot name a folder of the store: it " + *why;
 }
 
 }  // namespace maillab::smtp

@@ -24,8 +24,7 @@ faults::Preset per_mailbox(std::string name, std::string summary, std::string ke
         }
         if (value.empty()) p.fail(value_key, "is required");
         // A folder or a forwarding target becomes a folder of the store: it must stay in it.
-        if (auto why = value_key.empty() ? std::nullopt : unsafe_name(value))
-          p.fail(value_key, "'" + visible(value) + "' cannot name a folder of the store: it " + *why);
+        if (auto refusal = value_key.empty() ? std::nullopt : store_name_refusal(value)) p.fail(value_key, *refusal);
         faults::FaultParams world(p.where());
         world.set("set", key_prefix + *address, p.where());
         world.set("value", value, p.where());

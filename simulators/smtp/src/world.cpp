@@ -30,7 +30,7 @@ using yaml::Field;
 
 // A value that becomes a folder of the store (an address, a folder name) must stay in it.
 std::string path_name(const Field& f, std::string value) {
-  if (auto why = unsafe_name(value)) f.fail("'" + visible(value) + "' cannot name a folder of the store: it " + *why);
+  if (auto refusal = store_name_refusal(value)) f.fail(*refusal);
   return value;
 }
 

@@ -17,7 +17,9 @@ std::optional<std::string> unsafe_name(std::string_view name);
 // file name carries the recipient, which the pickup directory does not check).
 std::string escape_name(std::string_view text);
 
-// `text` for an error message: control characters and NUL as \xNN.
-std::string visible(std::string_view text);
+// The whole refusal of a name that cannot be a folder of the store, for an error message
+// ("'a\x00b' cannot name a folder of the store: it holds a control character or NUL");
+// nullopt when the name is safe.
+std::optional<std::string> store_name_refusal(std::string_view name);
 
 }  // namespace maillab::smtp
