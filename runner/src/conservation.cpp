@@ -26,7 +26,8 @@ std::vector<std::string> check_conservation(const std::vector<TrackedMessage>& m
     std::vector<const Sighting*> upstream, finals;
     const Sighting* source = nullptr;
     for (auto* s : seen) {
-      if (s->kind == PlaceKind::Final) finals.push_back(s);
+      if (s->kind == PlaceKind::Removed) problems.push_back("lost: " + label + " was " + s->place);
+      if (s->kind == PlaceKind::Final || s->kind == PlaceKind::Removed) finals.push_back(s);
       else if (s->kind == PlaceKind::Source) source = s;
       else upstream.push_back(s);
     }

@@ -19,6 +19,7 @@
 #include "maillab/faults/fault_yaml.hpp"
 #include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/server.hpp"
+#include "maillab/runner/bisection.hpp"
 #include "maillab/runner/checks.hpp"
 #include "maillab/runner/conservation.hpp"
 #include "maillab/runner/file_system_faults.hpp"
@@ -245,15 +246,16 @@ class Run {
     fs::create_directories(folder_path(a.folder));
     note("created the folder " + a.folder);
   }
-  void act(const Step&, const steps::IncomingToPickup&) {
-    // KB 885685 says copy; a move keeps every message in one place when the
-    // connector starts again (a copy left behind would be delivered a second time).
+  void act(const Step&, const steps::IncomingToPickup& a) {
+    // KB 885685 says copy; a copy left behind is delivered a second time when the
+    // connector starts again (CDO-copy-to-pickup), a move keeps one place per message.
     int n = 0;
     for (auto& f : files_in(root_ / cn::kIncomingMail)) {
-      fs::rename(f, pickup_ / f.filename());
+      if (a.copy) fs::copy_file(f, pickup_ / f.filename());
+      else fs::rename(f, pickup_ / f.filename());
       ++n;
     }
-    note("moved " + std::to_string(n) + " files from Incoming Mail to PickUp by hand");
+    note((a.copy ? "copied " : "moved ") + std::to_string(n) + " files from Incoming Mail to PickUp by hand");
   }
   void act(const Step&, const steps::MoveOut& a) {
     int n = 0;
@@ -273,6 +275,40 @@ class Run {
     }
     note("put " + std::to_string(n) + " files back into Incoming Mail by hand");
   }
+  void act(const Step& s, const steps::Bisect& a) {
+    auto names = [](const std::vector<fs::path>& files) {
+      std::vector<std::string> out;
+      for (auto& f : files) out.push_back(f.filename().string());
+      return out;
+    };
+    auto move = [](const fs::path& from, const fs::path& to, const std::vector<std::string>& files) {
+      for (auto& f : files) fs::rename(from / f, to / f);
+    };
+    auto incoming = root_ / cn::kIncomingMail;
+    BisectionHands hands{[&] { return names(files_in(incoming)); },
+                         [&](const std::vector<std::string>& f) { move(incoming, aside_, f); },
+                         [&](const std::vector<std::string>& f) { move(aside_, incoming, f); }, [&] { cycle(); }};
+    auto r = bisect_incoming_mail(hands);
+    for (auto& l : r.record) note("bisection: " + l);
+    std::vector<int> found;
+    for (auto& f : r.bad)
+      for (int i = 1; i <= static_cast<int>(tracked_.size()); ++i)
+        if (holds(aside_ / f, i)) found.push_back(i);
+    std::sort(found.begin(), found.end());
+    auto want = a.finds;
+    std::sort(want.begin(), want.end());
+    auto list = [](const std::vector<int>& v) {
+      std::string out;
+      for (int i : v) out += (out.empty() ? "" : ", ") + std::to_string(i);
+      return out.empty() ? std::string("none") : out;
+    };
+    check(s, "bisection finds the bad files", found == want,
+          "message " + list(found) + " in " + std::to_string(r.rounds) + " rounds" +
+              (found == want ? "" : " (expected " + list(want) + ")"));
+    if (a.max_rounds)
+      check(s, "bisection rounds", r.rounds <= *a.max_rounds,
+            std::to_string(r.rounds) + " (at most " + std::to_string(*a.max_rounds) + ")");
+  }
   void act(const Step&, const steps::RenameBack& a) {
     for (auto& f : files_in(folder_path(a.folder)))
       if (f.extension() != ".eml") fs::rename(f, fs::path(f).replace_extension(".eml"));
@@ -287,8 +323,9 @@ class Run {
     for (auto& l : r.record) note("  " + l);
     check(s, std::string("telnet ") + name_of(a.to), r.ok, r.ok ? "the session went as the seeds show" : r.why);
   }
-  void act(const Step& s, const steps::Pop3Client&) {
+  void act(const Step& s, const steps::Pop3Client& c) {
     const auto& a = sc_.accounts.front();
+    if (c.fails_with) return client_fails(s, *c.fails_with);
     auto got = retrieve_leaving_copies(pop3_->endpoint(), a.user, a.password);
     auto want = pop3_->mailboxes().find(a.user)->snapshot();
     bool same = got.size() == want.size();
@@ -296,6 +333,20 @@ class Run {
     check(s, "pop3 client", same,
           std::to_string(got.size()) + " messages retrieved (leaving copies), " + std::to_string(want.size()) +
               " on the server" + (same ? ", each identical" : ", not identical"));
+  }
+  // KB 885685: "if Outlook Express cannot retrieve the mail, neither can the connector".
+  void client_fails(const Step& s, const std::string& reply) {
+    const auto& a = sc_.accounts.front();
+    std::string why;
+    try {
+      retrieve_leaving_copies(pop3_->endpoint(), a.user, a.password);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    note("the POP3 client: " + (why.empty() ? std::string("retrieved the mail") : why));
+    bool ok = !why.empty() && why.find(reply) != std::string::npos;
+    check(s, "pop3 client fails", ok,
+          why.empty() ? "it retrieved the mail" : why + (ok ? "" : " (expected \"" + reply + "\")"));
   }
   void act(const Step&, const steps::Pop3Add& a) {
     auto md = pop3_->mailboxes().find(a.user);
@@ -548,6 +599,8 @@ class Run {
     // holds only the reason, never the message).
     look(pickup_.parent_path() / "Badmail", "the pickup's Badmail");
     look(aside_, "Set Aside");
+    for (auto& r : smtp_->pickup()->deleted_by_antivirus())
+      for (auto i : messages_in(r.message_id, tracked_)) seen.push_back({i, PlaceKind::Removed, "removed by the scanner", ""});
     for (auto& p : smtp_->placements()) {
       std::string place = p.where == smtp::Destination::Mailbox   ? "mailbox " + p.target + "/" + p.folder
                           : p.where == smtp::Destination::Forward ? "forwarded to " + p.target

@@ -249,6 +249,36 @@ StepAction put_back(const Field& v, const StepContext&) {
   return PutBack{static_cast<int>(v["except"].required().integer(1))};
 }
 
+// - incoming_to_pickup            moved, or
+// - incoming_to_pickup: {copy: true}   copied, as the KB says
+StepAction incoming_to_pickup(const Field& v, const StepContext&) {
+  IncomingToPickup a;
+  if (!v.present()) return a;
+  v.only({"copy"});
+  a.copy = v["copy"].required().boolean();
+  return a;
+}
+
+// - pop3_client                   retrieves every message, or
+// - pop3_client: {fails_with: "-ERR ..."}   fails on the reply holding this text
+StepAction pop3_client(const Field& v, const StepContext&) {
+  Pop3Client a;
+  if (!v.present()) return a;
+  v.only({"fails_with"});
+  a.fails_with = v["fails_with"].required().str();
+  if (a.fails_with->empty()) v["fails_with"].fail("names the reply the client fails on");
+  return a;
+}
+
+// - bisect: {finds: [2], max_rounds: 1}
+StepAction bisect(const Field& v, const StepContext&) {
+  v.only({"finds", "max_rounds"});
+  Bisect b;
+  for (const auto& n : v["finds"].required().nonempty_items()) b.finds.push_back(static_cast<int>(n.integer(1)));
+  if (v["max_rounds"].present()) b.max_rounds = static_cast<int>(v["max_rounds"].integer(0));
+  return b;
+}
+
 StepAction telnet(const Field& v, const StepContext&) {
   v.only({"to", "session"});
   if (!v["to"].present() || !v["session"].present()) v.fail("needs to (pop3|smtp) and session");
@@ -328,13 +358,14 @@ const std::vector<std::pair<std::string_view, ActionParser>>& actions() {
        [](const Field& v, const StepContext&) -> StepAction {
          return CreateFolder{folder(v, {"Incoming Mail", "Failed Mail", "PickUp"})};
        }},
-      {"incoming_to_pickup", bare<IncomingToPickup>},
+      {"incoming_to_pickup", incoming_to_pickup},
       {"move_out", move_out},
       {"put_back", put_back},
+      {"bisect", bisect},
       {"rename_back",
        [](const Field& v, const StepContext&) -> StepAction { return RenameBack{folder(v, {"Incoming Mail", "PickUp"})}; }},
       {"telnet", telnet},
-      {"pop3_client", bare<Pop3Client>},
+      {"pop3_client", pop3_client},
       {"pop3_add", pop3_add},
       {"pop3_remove", [](const Field& v, const StepContext&) -> StepAction { folder(v, {"all"}); return Pop3Remove{}; }},
       {"configure", configure},

@@ -21,6 +21,23 @@ TEST(Conservation, AMessageNowhereIsLost) {
   EXPECT_EQ(p[0], "lost: bob #2 <2@x> is in no known place");
 }
 
+TEST(Conservation, RemovedByTheScannerIsFoundButStillALoss) {
+  std::vector<Sighting> seen{{0, PlaceKind::Removed, "removed by the scanner", ""},
+                             {1, PlaceKind::Source, "the POP3 server (bob)", ""}};
+  auto p = check_conservation(kTwo, seen, {});
+  ASSERT_EQ(p.size(), 1u) << "a loss a scenario may expect, never passed silently";
+  EXPECT_EQ(p[0], "lost: bob #1 was removed by the scanner");
+}
+
+TEST(Conservation, RemovedAndStillHeldIsDoubled) {
+  std::vector<Sighting> seen{{0, PlaceKind::Removed, "removed by the scanner", ""},
+                             {0, PlaceKind::Holding, "Incoming Mail", ""},
+                             {1, PlaceKind::Source, "the POP3 server (bob)", ""}};
+  auto p = check_conservation(kTwo, seen, {});
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[1], "doubled: bob #1 was delivered (removed by the scanner) and is still in Incoming Mail");
+}
+
 TEST(Conservation, TwiceInOneMailboxIsDoubled) {
   std::vector<Sighting> seen{{0, PlaceKind::Final, "mailbox a/Inbox", "a"},
                              {0, PlaceKind::Final, "mailbox a/Inbox", "a"},

@@ -42,7 +42,8 @@ struct PickupHarness {
 };
 
 const std::string kFile = "x-sender: alice@fabrikam.com\r\nx-receiver: bob@contoso.local\r\n"
-                          "From: alice@fabrikam.com\r\nTo: somebody@else.test\r\nSubject: p\r\n\r\nbody\r\n";
+                          "From: alice@fabrikam.com\r\nTo: somebody@else.test\r\nSubject: p\r\n"
+                          "Message-ID: <p1@fabrikam.com>\r\n\r\nbody\r\n";
 
 TEST(Pickup, ParsesTheEnvelopeLinesAndStripsThem) {
   auto [env, msg] = parse_pickup_file(kFile);
@@ -130,7 +131,10 @@ TEST(Pickup, AntivirusDeletesAndSaysWhich) {
   h.drop("1.eml", kFile);
   EXPECT_EQ(h.pickup->poll(), 0u);
   EXPECT_EQ(h.count("PickUp"), 0u);
-  EXPECT_EQ(h.pickup->deleted_by_antivirus(), std::vector<std::string>{"1.eml"});
+  auto gone = h.pickup->deleted_by_antivirus();
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].file, "1.eml");
+  EXPECT_EQ(gone[0].message_id, "<p1@fabrikam.com>") << "the conservation check finds the message by it";
 }
 
 // Issue 12: a file that cannot be stored took the process down (an exception out of poll

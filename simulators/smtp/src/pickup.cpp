@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "file_ops.hpp"
+#include "maillab/base/files.hpp"
 #include "maillab/base/message_text.hpp"
 #include "message_store.hpp"
 
@@ -87,7 +88,9 @@ void Pickup::scan(Antivirus mode) {
     if (mode == Antivirus::Rename) {
       fs::rename(it->path(), fs::path(it->path()).replace_extension(".eml.vir"), ec);
     } else if (mode == Antivirus::Delete) {
-      if (fs::remove(it->path(), ec)) deleted_.push_back(name);
+      // A scanner reads what it deletes; the Message-ID is kept for the conservation check.
+      auto id = header_value(read_file(it->path()).value_or(""), "Message-ID");
+      if (fs::remove(it->path(), ec)) deleted_.push_back({name, id});
     } else if (mode == Antivirus::Lock && !locks_.count(name)) {
       int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
       if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -184,7 +187,7 @@ void Pickup::set_aside(const fs::path& path, const std::string& why) {
                why.c_str(), problem.c_str());
 }
 
-std::vector<std::string> Pickup::deleted_by_antivirus() const {
+std::vector<ScannerRemoval> Pickup::deleted_by_antivirus() const {
   std::lock_guard lock(mutex_);
   return deleted_;
 }

@@ -13,6 +13,7 @@ enum class PlaceKind {
   Gone,     // taken by a competing client, deleted at the provider by hand
   Holding,  // Incoming Mail, Failed Mail, PickUp, set aside by hand
   Final,    // a mailbox folder, a forwarding target, an NDR, Badmail
+  Removed,  // known but lost to its user: an antivirus scanner deleted the file
 };
 
 struct TrackedMessage {
@@ -33,6 +34,8 @@ struct ConservationRules {
 };
 
 // One line per message that is lost, doubled or in two places at once; empty when all is well.
+// A message in a Removed place is found, and still reported as lost ("lost: ... removed by
+// the scanner"): a scenario may expect it as a documented loss, never pass it silently.
 std::vector<std::string> check_conservation(const std::vector<TrackedMessage>& messages,
                                             const std::vector<Sighting>& sightings, const ConservationRules& rules);
 

@@ -109,13 +109,19 @@ struct RemoveFolder {  // a connector folder or PickUp
 struct CreateFolder {
   std::string folder;
 };
-struct IncomingToPickup {};  // CDO step 2, by hand: Incoming Mail's files into PickUp
+struct IncomingToPickup {  // CDO step 2, by hand: Incoming Mail's files into PickUp
+  bool copy = false;        // as the KB says (copy), or moved (the safe way)
+};
 struct MoveOut {             // set files aside by hand
   std::string folder = "Incoming Mail";
   std::optional<int> message;  // 1-based; none: all
 };
 struct PutBack {  // set-aside files back into Incoming Mail
   std::optional<int> except;
+};
+struct Bisect {  // CDO step 4 without knowing the bad file (runner/bisection.hpp)
+  std::vector<int> finds;  // the messages (1-based) it must name as bad
+  std::optional<int> max_rounds;
 };
 struct RenameBack {  // give renamed files in a folder their .eml back
   std::string folder;
@@ -124,7 +130,10 @@ struct Telnet {  // a scripted session, as the seeds type it
   Server to = Server::Pop3;
   std::string session;
 };
-struct Pop3Client {};  // a standard POP3 client with "leave a copy on the server"
+struct Pop3Client {  // a standard POP3 client with "leave a copy on the server"
+  // The client is expected to fail, with this text in the reply that stopped it.
+  std::optional<std::string> fails_with;
+};
 struct Pop3Add {       // more mail arrives at the ISP
   std::string user;
   std::vector<MessageSource> messages;
@@ -158,7 +167,7 @@ using Expect = runner::Expect;
 using StepAction =
     std::variant<steps::Cycle, steps::Pickup, steps::AddFaults, steps::ClearFaults, steps::ConnectorService,
                  steps::RemoveFolder, steps::CreateFolder, steps::IncomingToPickup, steps::MoveOut, steps::PutBack,
-                 steps::RenameBack, steps::Telnet, steps::Pop3Client, steps::Pop3Add, steps::Pop3Remove,
+                 steps::Bisect, steps::RenameBack, steps::Telnet, steps::Pop3Client, steps::Pop3Add, steps::Pop3Remove,
                  steps::Configure, steps::Exchange, steps::FsFault, steps::ClearFsFaults, steps::Expect>;
 
 // What every step has besides its action: where it was written, and the profile it is for.

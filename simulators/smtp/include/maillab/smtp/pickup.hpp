@@ -21,6 +21,13 @@ namespace maillab::smtp {
 
 class FileOps;
 
+// A file the scanner deleted from PickUp: gone for the user (KB 885685: files "disappear"),
+// but the harness still knows which message it was.
+struct ScannerRemoval {
+  std::string file;        // its name in PickUp
+  std::string message_id;  // its Message-ID header, as the scanner read it
+};
+
 class Pickup {
  public:
   // `ops`: the file operations, nullptr for the system's (tests install a decorator that
@@ -35,8 +42,8 @@ class Pickup {
   // One pass of the scanner and the service; returns how many files were submitted.
   // Never throws for a file.
   std::size_t poll();
-  // Files the scanner deleted (their names), for the conservation check.
-  std::vector<std::string> deleted_by_antivirus() const;
+  // Files the scanner deleted, for the conservation check.
+  std::vector<ScannerRemoval> deleted_by_antivirus() const;
 
  private:
   enum class Outcome { Delivered, Left, SetAside };
@@ -51,7 +58,7 @@ class Pickup {
   FileOps& ops_;
   mutable std::mutex mutex_;
   std::map<std::string, int> locks_;  // file name -> the scanner's open, flock'ed descriptor
-  std::vector<std::string> deleted_;
+  std::vector<ScannerRemoval> deleted_;
 };
 
 // Splits a pickup file into its envelope and the message; recipients from x-receiver:
