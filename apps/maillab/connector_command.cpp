@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "maillab/connector/config.hpp"
 #include "maillab/connector/connector.hpp"
+#include "maillab/connector/service.hpp"
 
 namespace maillab::app {
 namespace {
@@ -17,7 +18,7 @@ namespace cn = maillab::connector;
 struct ConnectorOptions {
   std::string config_file;
   std::string pop3, user, password, auth = "user", deliver_to, smtp, pickup, root;
-  std::string profile, lang, logging, admin, interval;
+  std::string profile, lang, logging, admin, interval, service;
   bool once = false;
   bool leave = false;
 };
@@ -68,13 +69,32 @@ cn::Config build_config(const ConnectorOptions& o) {
   return c;
 }
 
+// net start / net stop / sc query: the service's state in the root, which every
+// "Retrieve now" (--once) and schedule of the same root consults.
+int control_service(const ConnectorOptions& o) {
+  cn::Config c;
+  if (!o.config_file.empty()) c = cn::load_config(o.config_file);
+  if (!o.root.empty()) c.root = o.root;
+  if (c.root.empty()) throw cn::ConfigError("--service: names the connector's root (--root DIR or --config FILE)");
+  cn::PosixFileSystem fs;
+  cn::ServiceControl service(fs, cn::Folders{c.root});
+  const auto& action = o.service;
+  if (action == "stop") service.set(cn::ServiceState::Stopped);
+  else if (action == "start") service.set(cn::ServiceState::Running);
+  std::cout << "The " << cn::kServiceName << " service is " << cn::service_state_name(service.state()) << "."
+            << std::endl;
+  return 0;
+}
+
 int run_connector(const ConnectorOptions& o) {
+  if (!o.service.empty()) return control_service(o);
   auto config = build_config(o);
   cn::SystemClock clock;
   cn::PosixFileSystem fs;
   cn::TcpChannelFactory channels;
   fs.make_dir(config.root);
   cn::Folders folders{config.root};
+  cn::ServiceControl service(fs, folders);
   cn::EventLog events(folders.events_file(), config.lang, clock);
   cn::DiagLog log(config.logging, clock, cn::sink_for(config.logging, folders.log_file()));
   cn::Connector connector(config, cn::Services{channels, fs, clock, events, log});
@@ -86,9 +106,13 @@ int run_connector(const ConnectorOptions& o) {
     for (auto& p : r.problems) std::cout << "  problem: " << p << std::endl;
   };
   if (o.once) {
-    auto r = connector.run_cycle();
-    summary(r);
-    return r.ok() ? 0 : 1;
+    auto r = cn::retrieve_now(connector, service);
+    if (!r.report) {
+      std::cerr << "maillab connector: " << r.refusal << std::endl;
+      return 3;
+    }
+    summary(*r.report);
+    return r.report->ok() ? 0 : 1;
   }
   boost::asio::io_context io;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -97,7 +121,9 @@ int run_connector(const ConnectorOptions& o) {
   std::cout << "maillab connector running, a cycle every "
             << std::chrono::duration_cast<std::chrono::seconds>(config.interval).count() << " s" << std::endl;
   while (!stop) {
-    summary(connector.run_cycle());
+    // A stopped service skips the due cycle; `--service start` from another shell resumes.
+    if (auto r = cn::retrieve_now(connector, service); r.report) summary(*r.report);
+    else std::cout << "cycle skipped: " << r.refusal << std::endl;
     boost::asio::steady_timer timer(io, config.interval);
     timer.async_wait([](boost::system::error_code) {});
     io.restart();
@@ -127,8 +153,11 @@ Run add_connector(CLI::App& app) {
   app.add_option("--interval", o->interval, "schedule, e.g. 15m or 30s");
   app.add_flag("--leave-on-server", o->leave, "leave messages on the POP3 server (robust remembers UIDLs)");
   app.add_flag("--once", o->once, "run one cycle (\"Retrieve now\") and exit; non-zero when it had errors");
-  app.footer("Exit codes: 0 the --once cycle had no errors (or the schedule was stopped by SIGINT/SIGTERM), "
-             "1 the --once cycle had errors (its problems are printed), 2 bad arguments or configuration.");
+  app.add_option("--service", o->service, "stop, start or status: the connector service of this root (net stop/start)")
+      ->check(CLI::IsMember({"stop", "start", "status"}));
+  app.footer("Exit codes: 0 the --once cycle had no errors (or the schedule was stopped by SIGINT/SIGTERM, or "
+             "--service did its job), 1 the --once cycle had errors (its problems are printed), 2 bad arguments or "
+             "configuration, 3 --once while the service is stopped (nothing ran).");
   return [o] { return run_connector(*o); };
 }
 

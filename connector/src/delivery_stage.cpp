@@ -1,5 +1,7 @@
 #include "delivery_stage.hpp"
 
+#include "maillab/connector/components.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -141,6 +143,17 @@ Outcome DeliveryStage::fail_to_failed_mail(const DeliveryJob& job) {
   return Outcome::Failed;
 }
 
+const std::optional<std::string>& DeliveryStage::components_problem() {
+  if (!components_) {
+    try {
+      components_ = load_components(s_.fs, folders_);
+    } catch (const FsError& e) {
+      components_ = std::optional<std::string>("the MIME components cannot be set up (" + std::string(e.what()) + ")");
+    }
+  }
+  return *components_;
+}
+
 // The file's text; nullopt with `outcome` set when the policy settled an unreadable file.
 std::optional<std::string> DeliveryStage::read(const DeliveryJob& job, Outcome& outcome) {
   try {
@@ -158,6 +171,10 @@ Outcome DeliveryStage::deliver(const DeliveryJob& job) {
     return Outcome::Deferred;
   }
   if (blocked_) return Outcome::Blocked;
+  if (const auto& problem = components_problem()) {
+    ++errors_;
+    return policy_.unreadable(*this, job, FsError("cannot open " + job.file + ": " + *problem, EIO));
+  }
   Outcome outcome = Outcome::Deferred;
   auto text = read(job, outcome);
   if (!text) return outcome;

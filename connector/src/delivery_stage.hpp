@@ -6,6 +6,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,12 +77,15 @@ class DeliveryStage {
   std::optional<SmtpOutcome> transact(const Envelope& env, std::string_view message,
                                       const std::function<void()>& accepted);
   const MailboxConfig* mailbox_of(const std::string& file) const;
+  const std::optional<std::string>& components_problem();
 
   const Config& config_;
   Services& s_;
   ProfilePolicy& policy_;
   Folders folders_;
   bool blocked_ = false;
+  // Loaded before the first message file is opened, once per cycle (components.hpp).
+  std::optional<std::optional<std::string>> components_;
   bool smtp_down_ = false;
   bool unreachable_reported_ = false;
   std::size_t answered_ = 0;  // messages the current SMTP session gave a verdict on

@@ -40,26 +40,11 @@ void FileSystemFaults::antivirus(std::string folder, Antivirus action, int nth) 
   av_seen_ = 0;
 }
 
-void FileSystemFaults::fail_reads(std::string folder) {
-  std::lock_guard lock(mutex_);
-  unreadable_folder_ = std::move(folder);
-}
-
 void FileSystemFaults::clear() {
   std::lock_guard lock(mutex_);
   av_folder_.clear();
-  unreadable_folder_.clear();
   for (int fd : locks_) ::close(fd);  // closing releases the flock
   locks_.clear();
-}
-
-std::string FileSystemFaults::read(const std::string& path) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!unreadable_folder_.empty() && dir_of(path) == unreadable_folder_)
-      throw cn::FsError("cannot read " + path + ": the MIME components (inetcomm.dll) are damaged", EIO);
-  }
-  return inner_.read(path);
 }
 
 std::unique_ptr<cn::PendingFile> FileSystemFaults::create(const std::string& final_path) {

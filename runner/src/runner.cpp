@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,8 +15,10 @@
 #include <variant>
 
 #include "maillab/base/message_text.hpp"
+#include "maillab/connector/components.hpp"
 #include "maillab/connector/connector.hpp"
 #include "maillab/connector/folders.hpp"
+#include "maillab/connector/service.hpp"
 #include "maillab/faults/fault_yaml.hpp"
 #include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/server.hpp"
@@ -234,8 +237,9 @@ class Run {
     if (a.server != Server::Pop3) smtp_->faults().clear();
     note(std::string("faults on ") + (a.server ? name_of(*a.server) : "all") + " cleared");
   }
+  // net stop / net start: the state every "Retrieve now" and schedule consults.
   void act(const Step&, const steps::ConnectorService& a) {
-    connector_running_ = a.running;
+    service().set(a.running ? cn::ServiceState::Running : cn::ServiceState::Stopped);
     note(std::string("the POP3 connector service is ") + (a.running ? "started" : "stopped"));
   }
   void act(const Step&, const steps::RemoveFolder& a) {
@@ -379,18 +383,27 @@ class Run {
     note("the Exchange side changed");
   }
   void act(const Step&, const steps::FsFault& a) {
-    if (a.antivirus) {
-      fsf_.antivirus(folder_path(a.folder).string(), *a.antivirus, a.nth);
-      note("an antivirus scanner watches " + a.folder);
-    }
-    if (a.fail_reads) {
-      fsf_.fail_reads(folder_path(a.folder).string());
-      note("the MIME components are damaged: files in " + a.folder + " cannot be read");
-    }
+    fsf_.antivirus(folder_path(a.folder).string(), a.antivirus, a.nth);
+    note("an antivirus scanner watches " + a.folder);
   }
   void act(const Step&, const steps::ClearFsFaults&) {
     fsf_.clear();
-    note("the file-system faults are gone (scanner excluded, components replaced)");
+    note("the scanner is excluded; its locks are released");
+  }
+  // A few bytes in the middle of the image change on disk, as a bad sector or a broken
+  // update leaves them; on a root not set up yet, the installation comes first.
+  void act(const Step&, const steps::DamageComponent& a) {
+    cn::Folders folders{config_.root};
+    auto path = fs::path(folders.components()) / a.name;
+    if (!fs::exists(path)) cn::register_components(posix_, folders);
+    auto image = contents(path);
+    image[image.size() / 2] ^= 0x5a;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << image;
+    note(a.name + " is damaged");
+  }
+  void act(const Step&, const steps::RegisterComponents&) {
+    cn::register_components(posix_, cn::Folders{config_.root});
+    note("the MIME components are replaced from the CD and registered (regsvr32)");
   }
   void act(const Step& s, const Expect& e) {
     check_events(s, e);
@@ -406,12 +419,17 @@ class Run {
     faults_of(server).add(faults::parse_fault_node(*nodes.field, server == Server::Pop3 ? pop3::presets() : smtp::presets()));
   }
 
+  cn::ServiceControl service() { return cn::ServiceControl(posix_, cn::Folders{config_.root}); }
+
   void cycle() {
-    if (!connector_running_) {
-      note("cycle: the POP3 connector service is not running; nothing happens");
+    auto r = cn::retrieve_now(*connector_, service());
+    last_refusal_ = r.refusal;
+    if (!r.report) {
+      last_ = {};
+      note("Retrieve now: " + r.refusal);
       return;
     }
-    last_ = connector_->run_cycle();
+    last_ = *r.report;
     note("cycle: " + std::to_string(last_.downloaded) + " downloaded, " + std::to_string(last_.delivered) +
          " delivered, " + std::to_string(last_.failed) + " failed, " + std::to_string(last_.refused) + " refused, " +
          std::to_string(last_.left) + " left, " + std::to_string(last_.errors) + " errors");
@@ -555,6 +573,10 @@ class Run {
         if (c == counter) name = n;
       count_check(s, std::string("last cycle ") + name, static_cast<std::int64_t>(got), want);
     }
+    if (e.retrieve_refused) {
+      bool ok = !last_refusal_.empty() && last_refusal_.find(*e.retrieve_refused) != std::string::npos;
+      check(s, "Retrieve now refused", ok, last_refusal_.empty() ? "a cycle ran" : last_refusal_);
+    }
   }
 
   void check_messages(const Step& s, const Expect& e) {
@@ -654,7 +676,7 @@ class Run {
   cn::Config config_;
   // Declared after what it uses, so it goes first.
   std::unique_ptr<cn::Connector> connector_;
-  bool connector_running_ = true;
+  std::string last_refusal_;  // why the last "Retrieve now" ran no cycle
   cn::CycleReport last_;
   std::unique_ptr<pop3::Server> pop3_;
   std::unique_ptr<smtp::Server> smtp_;

@@ -9,6 +9,7 @@
 #include "maillab/base/ascii.hpp"
 #include "maillab/base/message_text.hpp"
 #include "maillab/base/units.hpp"
+#include "maillab/connector/components.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/faults/fault_yaml.hpp"
 #include "maillab/pop3/maildrop.hpp"
@@ -183,10 +184,11 @@ void expect_texts(const Field& n, Expect& e) {
 
 Expect expect(const Field& n) {
   n.only({"events", "no_events", "folders", "mailboxes", "placements", "pop3_left", "taken_by_competing_client", "log",
-          "no_log", "log_block", "transcript", "cycle", "smtpreg", "no_smtpreg", "messages"});
+          "no_log", "log_block", "transcript", "cycle", "smtpreg", "no_smtpreg", "messages", "retrieve_refused"});
   Expect e;
   expect_counters(n, e);
   expect_texts(n, e);
+  if (n["retrieve_refused"].present()) e.retrieve_refused = n["retrieve_refused"].str();
   return e;
 }
 
@@ -321,16 +323,19 @@ StepAction exchange(const Field& v, const StepContext&) {
 }
 
 StepAction fs_fault(const Field& v, const StepContext&) {
-  v.only({"antivirus", "folder", "nth", "fail_reads"});
+  v.only({"antivirus", "folder", "nth"});
   FsFault f;
   if (v["folder"].present()) f.folder = v["folder"].str();
-  if (v["antivirus"].present())
-    f.antivirus = v["antivirus"].choice<Antivirus>({{"rename", Antivirus::Rename}, {"lock", Antivirus::Lock}});
+  f.antivirus = v["antivirus"].required().choice<Antivirus>({{"rename", Antivirus::Rename}, {"lock", Antivirus::Lock}});
   if (v["nth"].present()) f.nth = static_cast<int>(v["nth"].integer(1));
-  if (v["fail_reads"].present() && !(f.fail_reads = v["fail_reads"].boolean()))
-    v["fail_reads"].fail("only true makes sense");
-  if (!f.antivirus && !f.fail_reads) v.fail("names antivirus: rename|lock or fail_reads: true");
   return f;
+}
+
+StepAction damage_component(const Field& v, const StepContext&) {
+  std::vector<std::string_view> names(cn::kMimeComponents.begin(), cn::kMimeComponents.end());
+  auto name = v.required().str();
+  if (std::find(names.begin(), names.end(), name) == names.end()) v.fail("must be one of " + yaml::one_of(names));
+  return DamageComponent{name};
 }
 
 // An action that takes no value ("- pickup", or "- pickup:" with nothing after it).
@@ -372,6 +377,8 @@ const std::vector<std::pair<std::string_view, ActionParser>>& actions() {
       {"exchange", exchange},
       {"fs_fault", fs_fault},
       {"clear_fs_faults", bare<ClearFsFaults>},
+      {"damage_component", damage_component},
+      {"register_components", bare<RegisterComponents>},
       {"expect", [](const Field& v, const StepContext&) -> StepAction { return expect(v); }},
   };
   return table;

@@ -45,7 +45,7 @@ TEST(ScenarioFile, ErrorsNameFileLineAndField) {
   EXPECT_EQ(error_of(kHead + "steps:\n  - cycle\n  - expect: {pop3_left: 0, folder: {}}\n"),
             "scenarios/X-test.yaml:9: field 'steps[1].expect.folder': unknown (known: events, no_events, folders, "
             "mailboxes, placements, pop3_left, taken_by_competing_client, log, no_log, log_block, transcript, cycle, smtpreg, "
-            "no_smtpreg, messages)");
+            "no_smtpreg, messages, retrieve_refused)");
   EXPECT_EQ(error_of(kHead + "steps:\n  - reboot: now\n").substr(0, 64),
             "scenarios/X-test.yaml:8: field 'steps[0].reboot': unknown action");
   EXPECT_EQ(error_of(kHead + "steps:\n  - profile: win95\n    cycle: 1\n"),

@@ -15,6 +15,11 @@ inline constexpr std::string_view kFailedMail = "Failed Mail";
 inline constexpr std::string_view kStateFolder = "State";
 inline constexpr std::string_view kEventsFile = "events.jsonl";
 inline constexpr std::string_view kLogFile = "pop3connector.log";
+// The service's state as the Service Control Manager records it (service.hpp); beside the
+// folders, not in State, so that stopping a service never makes a root look installed.
+inline constexpr std::string_view kServiceFile = "service.state";
+// The MIME/CDO components the delivery stage loads (components.hpp).
+inline constexpr std::string_view kComponentsFolder = "System32";
 
 struct Folders {
   std::string root;
@@ -24,6 +29,8 @@ struct Folders {
   std::string journal(const std::string& mailbox_key) const { return state() + "/" + mailbox_key + ".uidl"; }
   std::string events_file() const { return root + "/" + std::string(kEventsFile); }
   std::string log_file() const { return root + "/" + std::string(kLogFile); }
+  std::string service_file() const { return root + "/" + std::string(kServiceFile); }
+  std::string components() const { return root + "/" + std::string(kComponentsFolder); }
 };
 
 // Eight hex digits naming a mailbox in file names.

@@ -2,8 +2,7 @@
 // File-system events on the connector's folders, applied at the connector's file-system
 // seam the way they happen on a real server: an on-access antivirus scanner that, as the
 // Nth message file is closed in a folder, renames it to another extension or holds an
-// exclusive lock on it (KB 885685, CDO step 4h); and damaged MIME components (CDO step
-// 5), which make every message file unreadable. The connector sees only the result on
+// exclusive lock on it (KB 885685, CDO step 4h). The connector sees only the result on
 // disk: a file with another name, a lock, a failing read.
 #include <mutex>
 #include <optional>
@@ -27,14 +26,13 @@ class FileSystemFaults final : public connector::FileSystem {
 
   // The nth message file committed into `folder` (a path).
   void antivirus(std::string folder, Antivirus action, int nth);
-  void fail_reads(std::string folder);
   // Stops the scanner and releases its locks (renamed files stay renamed).
   void clear();
 
   bool is_dir(const std::string& path) override { return inner_.is_dir(path); }
   void make_dir(const std::string& path) override { inner_.make_dir(path); }
   std::vector<std::string> list(const std::string& dir) override { return inner_.list(dir); }
-  std::string read(const std::string& path) override;
+  std::string read(const std::string& path) override { return inner_.read(path); }
   bool exists(const std::string& path) override { return inner_.exists(path); }
   std::unique_ptr<connector::PendingFile> create(const std::string& final_path) override;
   void commit(std::vector<std::unique_ptr<connector::PendingFile>>& files) override;
@@ -54,7 +52,6 @@ class FileSystemFaults final : public connector::FileSystem {
   std::string av_folder_;
   Antivirus av_action_ = Antivirus::Rename;
   int av_nth_ = 0, av_seen_ = 0;
-  std::string unreadable_folder_;
   std::vector<int> locks_;
 };
 

@@ -78,6 +78,7 @@ struct Expect {
   std::vector<LogBlock> log_blocks;      // the log holds each block, line after line
   std::map<std::string, std::vector<std::string>> transcript;  // "pop3"/"smtp": lines some session holds
   std::map<CycleCounter, std::int64_t> cycle;  // the last cycle's report
+  std::optional<std::string> retrieve_refused;  // the last "Retrieve now" ran nothing, saying this
   std::vector<std::string> smtpreg, no_smtpreg;  // the event-sink listing (smtpreg.vbs /enum)
   // Where message N (1-based, as the scenario put them on the server) is now: the
   // places of the conservation check, e.g. "Failed Mail", "mailbox bob@contoso.local/Inbox".
@@ -155,10 +156,13 @@ struct Exchange {  // change the Exchange side (world) while it runs
 };
 struct FsFault {  // a file-system event on the connector's folders
   std::string folder = "Incoming Mail";
-  std::optional<Antivirus> antivirus;
+  Antivirus antivirus = Antivirus::Rename;
   int nth = 1;  // the antivirus scanner acts on the Nth file written
-  bool fail_reads = false;
 };
+struct DamageComponent {  // bytes of one MIME component change on disk (CDO step 5)
+  std::string name;       // "Inetcomm.dll" ...
+};
+struct RegisterComponents {};  // replaced from the CD and registered with regsvr32
 struct ClearFsFaults {};
 using Expect = runner::Expect;
 
@@ -168,7 +172,8 @@ using StepAction =
     std::variant<steps::Cycle, steps::Pickup, steps::AddFaults, steps::ClearFaults, steps::ConnectorService,
                  steps::RemoveFolder, steps::CreateFolder, steps::IncomingToPickup, steps::MoveOut, steps::PutBack,
                  steps::Bisect, steps::RenameBack, steps::Telnet, steps::Pop3Client, steps::Pop3Add, steps::Pop3Remove,
-                 steps::Configure, steps::Exchange, steps::FsFault, steps::ClearFsFaults, steps::Expect>;
+                 steps::Configure, steps::Exchange, steps::FsFault, steps::ClearFsFaults, steps::DamageComponent,
+                 steps::RegisterComponents, steps::Expect>;
 
 // What every step has besides its action: where it was written, and the profile it is for.
 struct Step {
