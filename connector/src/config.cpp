@@ -89,7 +89,8 @@ void schedule_and_timeouts(const Field& root, Config& c) {
 }
 
 DeliveryConfig delivery(const Field& d) {
-  d.required("smtp: HOST:PORT or pickup: DIR").only({"smtp", "pickup", "helo", "auth", "event_sink_addresses"});
+  d.required("smtp: HOST:PORT or pickup: DIR")
+      .only({"smtp", "pickup", "helo", "auth", "event_sink_addresses", "message_tracking"});
   DeliveryConfig out;
   if (d["smtp"].present()) out.smtp = d["smtp"].host_port();
   if (d["pickup"].present()) out.pickup = d["pickup"].str();
@@ -97,6 +98,7 @@ DeliveryConfig delivery(const Field& d) {
   if (!out.smtp && out.pickup.empty()) d.fail("name smtp: HOST:PORT or pickup: DIR");
   if (d["helo"].present()) out.helo = d["helo"].str();
   if (d["event_sink_addresses"].present()) out.event_sink_addresses = d["event_sink_addresses"].boolean();
+  if (d["message_tracking"].present()) out.message_tracking = d["message_tracking"].str();
   if (auto a = d["auth"]; a.present()) {
     a.only({"user", "password"});
     out.auth_user = a["user"].required().str();

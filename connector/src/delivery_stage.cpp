@@ -1,9 +1,12 @@
 #include "delivery_stage.hpp"
 
+#include "maillab/base/ascii.hpp"
+#include "maillab/base/message_text.hpp"
 #include "maillab/connector/components.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <exception>
 #include <utility>
@@ -11,6 +14,7 @@
 #include "maillab/connector/hr_result.hpp"
 #include "maillab/connector/ndr.hpp"
 #include "profile_policy.hpp"
+#include "tracking_log.hpp"
 
 namespace maillab::connector {
 
@@ -46,6 +50,8 @@ std::string_view outcome_name(Outcome o) {
 
 DeliveryStage::DeliveryStage(const Config& config, Services& services, ProfilePolicy& policy)
     : config_(config), s_(services), policy_(policy), folders_{config.root} {
+  if (!config.delivery.message_tracking.empty() && policy.consults_message_tracking())
+    tracking_ = std::make_unique<TrackingLog>(s_.fs, config.delivery.message_tracking);
   tidy_incoming();
 }
 
@@ -191,8 +197,23 @@ Outcome DeliveryStage::deliver(const DeliveryJob& job) {
     s_.events.report(EventId::NoValidRecipient, {job.file});
     return fail_to_failed_mail(job);
   }
+  if (drop_if_delivered(job, *text, *parsed)) return Outcome::Delivered;
   if (config_.delivery.smtp) return smtp_deliver(job, *text, *parsed);
   return to_pickup(job, *text);
+}
+
+bool DeliveryStage::drop_if_delivered(const DeliveryJob& job, std::string_view text, const ParsedFile& parsed) {
+  if (!tracking_) return false;
+  auto id = header_value(text.substr(parsed.message_offset), "Message-ID");
+  const auto& to = parsed.envelope.recipients;
+  if (id.empty() || !std::all_of(to.begin(), to.end(), [&](auto& r) { return tracking_->delivered(id, ascii::lower(r)); }))
+    return false;
+  s_.fs.remove(path_of(job));
+  std::string who;
+  for (const auto& r : to) who += (who.empty() ? "" : ", ") + r;
+  s_.events.report(EventId::AlreadyDelivered, {job.file, who, "Message-ID " + id});
+  s_.log.line(LogLevel::Medium, job.thread, fmt::format("Message {} was delivered already (message tracking); removed.", job.file));
+  return true;
 }
 
 // One rename, so the file is in Incoming Mail or in PickUp, never both; across file

@@ -19,6 +19,7 @@
 namespace maillab::connector {
 
 class ProfilePolicy;
+class TrackingLog;
 
 enum class Outcome {
   Delivered,  // handed on; the file is gone from Incoming Mail
@@ -78,6 +79,9 @@ class DeliveryStage {
                                       const std::function<void()>& accepted);
   const MailboxConfig* mailbox_of(const std::string& file) const;
   const std::optional<std::string>& components_problem();
+  // Robust: a file whose message the tracking log shows in every recipient's mailbox is
+  // removed with event 1058 instead of delivered again.
+  bool drop_if_delivered(const DeliveryJob& job, std::string_view text, const ParsedFile& parsed);
 
   const Config& config_;
   Services& s_;
@@ -86,6 +90,7 @@ class DeliveryStage {
   bool blocked_ = false;
   // Loaded before the first message file is opened, once per cycle (components.hpp).
   std::optional<std::optional<std::string>> components_;
+  std::unique_ptr<TrackingLog> tracking_;
   bool smtp_down_ = false;
   bool unreachable_reported_ = false;
   std::size_t answered_ = 0;  // messages the current SMTP session gave a verdict on

@@ -64,6 +64,9 @@ class ProfilePolicy {
   // Whether a new SMTP session replaces one the server ended after it gave a verdict on
   // some messages (so the rest of the cycle's mail still goes this cycle).
   virtual bool reconnects_smtp() const = 0;
+  // Whether a file whose message the message tracking log shows delivered already (a
+  // copy put into PickUp by hand) is dropped instead of delivered a second time.
+  virtual bool consults_message_tracking() const = 0;
   // A file in Incoming Mail that is not a .eml (an antivirus program renamed it).
   virtual void foreign_file(const DeliveryJob& job) = 0;
   virtual Outcome unreadable(DeliveryStage& stage, const DeliveryJob& job, const FsError& error) = 0;

@@ -34,6 +34,7 @@ class RobustPolicy final : public ProfilePolicy {
 
   SmtpStyle smtp_style() const override { return {.pipelining = true, .seed_syntax = false, .size_param = true}; }
   bool reconnects_smtp() const override { return true; }
+  bool consults_message_tracking() const override { return true; }
   void foreign_file(const DeliveryJob& job) override {
     if (reported_.insert(job.file).second) s_.events.report(EventId::UnreadableFile, {job.file, "not a .eml file"});
   }

@@ -36,6 +36,7 @@ class Sbs2003Policy final : public ProfilePolicy {
 
   SmtpStyle smtp_style() const override { return {.pipelining = false, .seed_syntax = true, .size_param = false}; }
   bool reconnects_smtp() const override { return false; }
+  bool consults_message_tracking() const override { return false; }
   // The 2003 product ignored a renamed file silently.
   void foreign_file(const DeliveryJob&) override {}
   // The 2003 stage stops at a file it cannot open as at a corrupt one: it stays in

@@ -152,6 +152,9 @@ class Run {
     }
     if (sc_.connector.pickup) config_.delivery.pickup = pickup_.string();
     else config_.delivery.smtp = smtp_->endpoint();
+    // Where the Exchange side keeps its message tracking log, when the world tracks.
+    if (sc_.world.message_tracking)
+      config_.delivery.message_tracking = (store_ / (smtp_->world().hostname() + ".log")).string();
     events_ = std::make_unique<cn::EventLog>(cn::Folders{config_.root}.events_file(), config_.lang, clock_);
     make_connector();
   }

@@ -316,7 +316,7 @@ TEST(SmtpWorld, WorldFileErrorsNameFileLineAndField) {
             "world.yaml:2: field 'size_limit': must be a size like 4096, 4K or 10MB, not 'big'");
   EXPECT_EQ(error("mailboxes:\n  - address: bob\n"), "world.yaml:2: field 'mailboxes[0].address': must be a mail address (local@domain), not 'bob'");
   EXPECT_EQ(error("colour: red\n"), "world.yaml:1: field 'colour': unknown (known: hostname, profile, accepted_domains, mailboxes, "
-            "anonymous_access, size_limit, admin_mailbox, auth_users, max_recipients)");
+            "anonymous_access, size_limit, admin_mailbox, auth_users, max_recipients, message_tracking)");
   EXPECT_EQ(error("profile: sendmail\n"), "world.yaml:1: field 'profile': must be exchange, iis or plain, not 'sendmail'");
   EXPECT_EQ(error("mailboxes:\n  - address: b@c.d\n    rules:\n      - subject_contains: x\n"),
             "world.yaml:4: field 'mailboxes[0].rules[0].folder': missing (every rule moves mail into a folder)");

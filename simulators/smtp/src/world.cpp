@@ -9,6 +9,7 @@
 #include "maillab/faults/fault_spec.hpp"
 #include "memory_store.hpp"
 #include "maillab/smtp/path_names.hpp"
+#include "message_tracking.hpp"
 #include "placement_log.hpp"
 #include "store_files.hpp"
 
@@ -66,7 +67,7 @@ WorldConfig world(const Field& root) {
   WorldConfig w;
   if (!root.present()) return w;
   root.only({"hostname", "profile", "accepted_domains", "mailboxes", "anonymous_access", "size_limit", "admin_mailbox",
-             "auth_users", "max_recipients"});
+             "auth_users", "max_recipients", "message_tracking"});
   if (root["hostname"].present()) w.hostname = root["hostname"].str();
   if (root["profile"].present())
     w.profile = root["profile"].choice<Profile>(
@@ -76,6 +77,7 @@ WorldConfig world(const Field& root) {
   if (root["anonymous_access"].present()) w.anonymous_access = root["anonymous_access"].boolean();
   if (root["size_limit"].present()) w.size_limit = root["size_limit"].bytes();
   if (root["max_recipients"].present()) w.max_recipients = static_cast<std::size_t>(root["max_recipients"].integer());
+  if (root["message_tracking"].present()) w.message_tracking = root["message_tracking"].boolean();
   if (root["admin_mailbox"].present()) w.admin_mailbox = path_name(root["admin_mailbox"], root["admin_mailbox"].address());
   if (root["auth_users"].present())
     for (const auto& [user, password] : root["auth_users"].entries()) w.auth_users[user] = password.str();
@@ -345,6 +347,11 @@ std::string World::deliver(const Envelope& env, const std::string& message, cons
   }
   std::lock_guard lock(mutex_);
   for (auto& w : writes) placements_->add(number, w.placement);
+  if (config_.message_tracking && !store_.empty()) {
+    std::vector<Placement> placed;
+    for (auto& w : writes) placed.push_back(w.placement);
+    track_deliveries(tracking_folder(store_, config_.hostname), config_.hostname, env, message, placed);
+  }
   return id;
 }
 

@@ -49,6 +49,10 @@ struct DeliveryConfig {
   // Address recipients as user@mspop3connector.domain, for the event sink to resolve
   // (the 2003 product's CDO stage did this).
   bool event_sink_addresses = false;
+  // Exchange's message tracking log folder (STORE/<server>.log): robust reads it before
+  // delivering a file from Incoming Mail, and drops one whose message it shows delivered
+  // (copied into PickUp by hand, KB 885685 CDO step 2). Empty: not consulted.
+  std::string message_tracking;
 };
 
 struct Config {

@@ -31,6 +31,7 @@ enum class EventId : int {
   NoValidRecipient = 1054,
   SmtpUnreachable = 1055,
   UnreadableFile = 1056,
+  AlreadyDelivered = 1058,
   ConnectFailed = 12050,
   BadGreeting = 12051,
   LogonFailure = 12053,

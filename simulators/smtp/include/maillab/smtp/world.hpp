@@ -48,6 +48,9 @@ struct WorldConfig {
   std::string admin_mailbox;
   std::map<std::string, std::string> auth_users;  // AUTH user -> password
   std::size_t max_recipients = 100;
+  // Exchange's message tracking: a log of every local delivery in STORE/<hostname>.log
+  // (src/message_tracking.hpp). Off by default, as in Exchange 2003.
+  bool message_tracking = false;
 };
 
 // The Exchange side when none is given (a scenario without one, the unit tests, the
