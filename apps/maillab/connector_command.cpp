@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "maillab/connector/config.hpp"
 #include "maillab/connector/connector.hpp"
+#include "maillab/connector/resolver.hpp"
 
 namespace maillab::app {
 namespace {
@@ -72,10 +73,11 @@ int run_connector(const ConnectorOptions& o) {
   auto config = build_config(o);
   cn::SystemClock clock;
   cn::PosixFileSystem fs;
-  cn::TcpChannelFactory channels;
+  cn::HostsResolver hosts(config.hosts, &cn::system_resolver());  // `hosts:` first, then the system's
+  cn::TcpChannelFactory channels(hosts);
   fs.make_dir(config.root);
   cn::Folders folders{config.root};
-  cn::EventLog events(folders.events_file(), config.lang, clock);
+  cn::EventLog events(folders.events_file(), config.lang, clock, config.logging);
   cn::DiagLog log(config.logging, clock, cn::sink_for(config.logging, folders.log_file()));
   cn::Connector connector(config, cn::Services{channels, fs, clock, events, log});
 
