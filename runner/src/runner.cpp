@@ -605,7 +605,7 @@ class Run {
   std::map<std::string, std::size_t> added_;   // per account, messages added so far
 
   cn::SystemClock clock_;
-  cn::HostsResolver hosts_{{}};  // no fallback: nothing is asked of DNS
+  cn::HostsResolver hosts_{{}, nullptr};  // no fallback: nothing is asked of DNS
   cn::TcpChannelFactory channels_{hosts_};
   cn::PosixFileSystem posix_;
   FileSystemFaults fsf_;
