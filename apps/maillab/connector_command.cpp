@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "maillab/connector/config.hpp"
 #include "maillab/connector/connector.hpp"
+#include "maillab/connector/resolver.hpp"
 #include "maillab/connector/service.hpp"
 
 namespace maillab::app {
@@ -91,11 +92,12 @@ int run_connector(const ConnectorOptions& o) {
   auto config = build_config(o);
   cn::SystemClock clock;
   cn::PosixFileSystem fs;
-  cn::TcpChannelFactory channels;
+  cn::HostsResolver hosts(config.hosts, &cn::system_resolver());  // `hosts:` first, then the system's
+  cn::TcpChannelFactory channels(hosts);
   fs.make_dir(config.root);
   cn::Folders folders{config.root};
   cn::ServiceControl service(fs, folders);
-  cn::EventLog events(folders.events_file(), config.lang, clock);
+  cn::EventLog events(folders.events_file(), config.lang, clock, config.logging);
   cn::DiagLog log(config.logging, clock, cn::sink_for(config.logging, folders.log_file()));
   cn::Connector connector(config, cn::Services{channels, fs, clock, events, log});
 

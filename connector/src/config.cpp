@@ -1,7 +1,9 @@
 #include "maillab/base/files.hpp"
 #include "maillab/connector/config.hpp"
 
+#include "maillab/base/ascii.hpp"
 #include "maillab/base/units.hpp"
+#include "maillab/connector/resolver.hpp"
 #include "maillab/base/yaml.hpp"
 
 namespace maillab::connector {
@@ -31,6 +33,17 @@ std::map<std::string, std::string> routing_table(const Field& field) {
   return out;
 }
 
+namespace {
+
+// A timeout or deadline of 0 would end every connection or session before it began.
+std::chrono::milliseconds positive_duration(const Field& field) {
+  auto d = field.duration();
+  if (d.count() <= 0) field.fail("must be longer than 0 (e.g. 90s)");
+  return d;
+}
+
+}  // namespace
+
 void read_common_settings(const Field& s, Config& c) {
   if (s["logging"].present()) c.logging = log_level(s["logging"]);
   if (s["leave_on_server"].present()) c.leave_on_server = s["leave_on_server"].boolean();
@@ -39,6 +52,25 @@ void read_common_settings(const Field& s, Config& c) {
     c.lang = s["language"].choice<Lang>({{"en", Lang::En}, {"de", Lang::De}, {"ja", Lang::Ja}});
   if (s["admin_mailbox"].present()) c.admin_mailbox = s["admin_mailbox"].address();
   if (s["batch"].present()) c.batch = static_cast<std::size_t>(s["batch"].integer(1));
+}
+
+void read_timeouts(const Field& t, Config& c) {
+  t.only({"connect", "io", "session", "cycle"});
+  if (t["connect"].present()) c.connect_timeout = positive_duration(t["connect"]);
+  if (t["io"].present()) c.io_timeout = t["io"].duration();
+  if (t["session"].present()) c.session_timeout = positive_duration(t["session"]);
+  if (t["cycle"].present()) c.cycle_timeout = positive_duration(t["cycle"]);
+}
+
+std::map<std::string, std::string> hosts_table(const Field& field) {
+  if (!field.is_map()) field.fail("must be a map of host name: IP address");
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : field.entries()) {
+    auto address = value.str();
+    if (!is_address_literal(address)) value.fail("must be an IP address (e.g. 127.0.0.1), not '" + address + "'");
+    out[ascii::lower(name)] = address;
+  }
+  return out;
 }
 
 Profile parse_profile(std::string_view text) {
@@ -67,25 +99,12 @@ MailboxConfig mailbox(const Field& node) {
   return m;
 }
 
-// A deadline of 0 would end every session before it began.
-std::chrono::milliseconds positive_duration(const Field& field) {
-  auto d = field.duration();
-  if (d.count() <= 0) field.fail("must be longer than 0 (e.g. 90s)");
-  return d;
-}
-
 void schedule_and_timeouts(const Field& root, Config& c) {
   if (auto s = root["schedule"]; s.present()) {
     s.only({"interval"});
     if (s["interval"].present()) c.interval = s["interval"].duration();
   }
-  if (auto t = root["timeouts"]; t.present()) {
-    t.only({"connect", "io", "session", "cycle"});
-    if (t["connect"].present()) c.connect_timeout = t["connect"].duration();
-    if (t["io"].present()) c.io_timeout = t["io"].duration();
-    if (t["session"].present()) c.session_timeout = positive_duration(t["session"]);
-    if (t["cycle"].present()) c.cycle_timeout = positive_duration(t["cycle"]);
-  }
+  if (root["timeouts"].present()) read_timeouts(root["timeouts"], c);
 }
 
 DeliveryConfig delivery(const Field& d) {
@@ -119,7 +138,7 @@ void mailboxes(const Field& list, Config& c) {
 Config read_config(const Field& root) {
   if (!root.is_map()) throw yaml::Error(root.source() + ":1: the configuration must be a mapping");
   root.only({"profile", "language", "root", "schedule", "logging", "admin_mailbox", "max_message_size",
-             "leave_on_server", "timeouts", "batch", "delivery", "mailboxes"});
+             "leave_on_server", "timeouts", "batch", "hosts", "delivery", "mailboxes"});
   Config c;
   c.source = root.source();
   if (root["profile"].present())
@@ -127,6 +146,7 @@ Config read_config(const Field& root) {
   c.root = root["root"].required("the folder holding Incoming Mail and Failed Mail").str();
   read_common_settings(root, c);
   schedule_and_timeouts(root, c);
+  if (root["hosts"].present()) c.hosts = hosts_table(root["hosts"]);
   c.delivery = delivery(root["delivery"]);
   mailboxes(root["mailboxes"], c);
   bool any_global = false;

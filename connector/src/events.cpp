@@ -179,10 +179,25 @@ Event render_event(EventId id, Lang lang, const std::vector<std::string>& args) 
   throw std::logic_error("no text for event " + std::to_string(static_cast<int>(id)));
 }
 
-EventLog::EventLog(std::string path, Lang lang, const Clock& clock)
-    : path_(std::move(path)), lang_(lang), clock_(clock) {}
+LogLevel event_level(EventId id) {
+  switch (id) {
+    case EventId::RetrieveFromQueueFailed:
+    case EventId::DeliveryCompletedWithErrors:
+    case EventId::Pop3TransactionError:
+      return LogLevel::Maximum;
+    default:
+      break;
+  }
+  for (const auto& t : kTexts)
+    if (t.id == id) return t.type == EventType::Error ? LogLevel::Minimum : LogLevel::Medium;
+  return LogLevel::Minimum;
+}
+
+EventLog::EventLog(std::string path, Lang lang, const Clock& clock, LogLevel level)
+    : path_(std::move(path)), lang_(lang), clock_(clock), level_(level) {}
 
 void EventLog::report(EventId id, const std::vector<std::string>& args) {
+  if (level_ == LogLevel::None || event_level(id) > level_) return;
   auto e = render_event(id, lang_, args);
   e.time = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(clock_.now()));
   nlohmann::ordered_json j{{"time", e.time},         {"source", e.source}, {"category", e.category},

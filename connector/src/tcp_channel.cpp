@@ -4,8 +4,12 @@
 #include <boost/asio.hpp>
 #include <cerrno>
 #include <optional>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "maillab/connector/channel.hpp"
+#include "maillab/connector/resolver.hpp"
 
 namespace maillab::connector {
 namespace asio = boost::asio;
@@ -27,27 +31,38 @@ int winsock_error(const boost::system::error_code& ec) {
   }
 }
 
+// The addresses the resolver gives, in its order; a name it does not know is a failed
+// connect with Winsock's 11001, as the product's log would show.
+std::vector<tcp::endpoint> endpoints_of(const HostPort& to, Resolver& resolver) {
+  std::vector<tcp::endpoint> out;
+  try {
+    for (const auto& a : resolver.resolve(to.host)) out.emplace_back(asio::ip::make_address(a), to.port);
+  } catch (const HostNotFound& e) {
+    throw ChannelError(ChannelError::Kind::Connect, 11001, e.what());
+  }
+  return out;
+}
+
 class TcpChannel final : public Channel {
  public:
-  TcpChannel(const HostPort& to, const ChannelOptions& options) : options_(options), socket_(io_) {
-    boost::system::error_code ec;
-    tcp::resolver resolver(io_);
-    auto endpoints = resolver.resolve(to.host, std::to_string(to.port), ec);
-    if (ec)
-      throw ChannelError(ChannelError::Kind::Connect, 11001,
-                         "Could not open connection to the host " + to.host + ": " + ec.message());
+  TcpChannel(const HostPort& to, const ChannelOptions& options, Resolver& resolver)
+      : options_(options), socket_(io_) {
+    auto endpoints = endpoints_of(to, resolver);
     std::optional<boost::system::error_code> result;
     asio::async_connect(socket_, endpoints,
                         [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
     if (run(options.connect_timeout, result)) throw deadline_error();
+    // No answer at all (a firewall dropping the SYN) reads differently from a refusal (RST).
     if (!result)
       throw ChannelError(ChannelError::Kind::Connect, 10060,
-                         "Could not open connection to the host, on port " + std::to_string(to.port) +
-                             ": Connect failed (timed out)");
+                         fmt::format("Could not open connection to the host, on port {}: Connect failed (Connection "
+                                     "timed out: no answer within {} ms)",
+                                     to.port, options.connect_timeout.count()));
     if (*result)
       throw ChannelError(ChannelError::Kind::Connect, winsock_error(*result),
                          "Could not open connection to the host, on port " + std::to_string(to.port) +
                              ": Connect failed (" + result->message() + ")");
+    boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
     buffer_.reserve(64 * 1024);
   }
@@ -147,8 +162,10 @@ class TcpChannel final : public Channel {
 
 }  // namespace
 
+TcpChannelFactory::TcpChannelFactory() : resolver_(system_resolver()) {}
+
 std::unique_ptr<Channel> TcpChannelFactory::connect(const HostPort& to, const ChannelOptions& options) {
-  return std::make_unique<TcpChannel>(to, options);
+  return std::make_unique<TcpChannel>(to, options, resolver_);
 }
 
 }  // namespace maillab::connector

@@ -130,7 +130,7 @@ class PyConnector {
     cn::validate(config_);
     fs::create_directories(config_.root);
     cn::Folders folders{config_.root};
-    events_ = std::make_unique<cn::EventLog>(folders.events_file(), config_.lang, clock_);
+    events_ = std::make_unique<cn::EventLog>(folders.events_file(), config_.lang, clock_, config_.logging);
     log_ = std::make_unique<cn::DiagLog>(config_.logging, clock_, cn::sink_for(config_.logging, folders.log_file()));
     connector_ = std::make_unique<cn::Connector>(config_, cn::Services{channels_, fs_, clock_, *events_, *log_});
   }

@@ -18,6 +18,7 @@
 #include "maillab/connector/components.hpp"
 #include "maillab/connector/connector.hpp"
 #include "maillab/connector/folders.hpp"
+#include "maillab/connector/resolver.hpp"
 #include "maillab/connector/service.hpp"
 #include "maillab/faults/fault_yaml.hpp"
 #include "maillab/pop3/presets.hpp"
@@ -146,8 +147,13 @@ class Run {
     config_.source = sc_.file;
     config_.profile = profile_;
     config_.root = root_.string();
+    // The connector resolves names from the runner's own hosts data only: no query leaves
+    // the machine. A mailbox without a host name connects to the address itself.
+    hosts_.add(sc_.pop3_hostname, pop3_->endpoint().host);
     for (auto& mb : config_.mailboxes) {
+      auto host = mb.pop3.host;
       mb.pop3 = pop3_->endpoint();
+      if (!host.empty()) mb.pop3.host = host;
       mb.name = mb.user + "@" + sc_.pop3_hostname;
     }
     if (sc_.connector.pickup) config_.delivery.pickup = pickup_.string();
@@ -155,13 +161,15 @@ class Run {
     // Where the Exchange side keeps its message tracking log, when the world tracks.
     if (sc_.world.message_tracking)
       config_.delivery.message_tracking = (store_ / (smtp_->world().hostname() + ".log")).string();
-    events_ = std::make_unique<cn::EventLog>(cn::Folders{config_.root}.events_file(), config_.lang, clock_);
     make_connector();
   }
 
+  // The service (re)starts: it reads its settings, the logging level among them, now.
   void make_connector() {
     cn::validate(config_);
     connector_.reset();
+    events_ = std::make_unique<cn::EventLog>(cn::Folders{config_.root}.events_file(), config_.lang, clock_,
+                                             config_.logging);
     log_ = std::make_unique<cn::DiagLog>(config_.logging, clock_,
                                          cn::sink_for(config_.logging, cn::Folders{config_.root}.log_file()));
     connector_ = std::make_unique<cn::Connector>(config_, cn::Services{channels_, fsf_, clock_, *events_, *log_});
@@ -242,6 +250,8 @@ class Run {
   }
   // net stop / net start: the state every "Retrieve now" and schedule consults.
   void act(const Step&, const steps::ConnectorService& a) {
+    // A start reads the saved settings.
+    if (a.running && service().state() == cn::ServiceState::Stopped) make_connector();
     service().set(a.running ? cn::ServiceState::Running : cn::ServiceState::Stopped);
     note(std::string("the POP3 connector service is ") + (a.running ? "started" : "stopped"));
   }
@@ -371,9 +381,12 @@ class Run {
     for (auto& mb : config_.mailboxes) {
       if (a.password) mb.password = *a.password;
       if (a.deliver_to) mb.deliver_to = *a.deliver_to;
+      if (a.user) mb.name = (mb.user = *a.user) + "@" + sc_.pop3_hostname;
+      if (a.host) mb.pop3.host = *a.host;
     }
     if (a.leave_on_server) config_.leave_on_server = *a.leave_on_server;
     if (a.logging) config_.logging = *a.logging;
+    if (!a.restart) return note("the connector's settings changed; the service was not restarted");
     make_connector();
     note("the connector's settings changed; the service restarted");
   }
@@ -671,7 +684,8 @@ class Run {
   std::map<std::string, std::size_t> added_;   // per account, messages added so far
 
   cn::SystemClock clock_;
-  cn::TcpChannelFactory channels_;
+  cn::HostsResolver hosts_{{}, nullptr};  // no fallback: nothing is asked of DNS
+  cn::TcpChannelFactory channels_{hosts_};
   cn::PosixFileSystem posix_;
   FileSystemFaults fsf_;
   std::unique_ptr<cn::EventLog> events_;

@@ -295,9 +295,23 @@ StepAction pop3_add(const Field& v, const StepContext& c) {
   return a;
 }
 
+// A POP3 server's host name as the connector's page takes it: a DNS name or an address.
+std::string host_name(const Field& v) {
+  auto h = v.str();
+  bool ok = !h.empty() && h.size() <= 253 &&
+            h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:") == std::string::npos;
+  if (!ok) v.fail("must be a host name (e.g. mail-host.fabrikam.com) or an IP address, not '" + h + "'");
+  return h;
+}
+
 StepAction configure(const Field& v, const StepContext&) {
-  v.only({"password", "deliver_to", "leave_on_server", "logging"});
+  v.only({"password", "deliver_to", "leave_on_server", "logging", "user", "host", "restart"});
   Configure c;
+  if (v["user"].present()) c.user = v["user"].required().str();
+  if (c.user && (c.user->empty() || c.user->find_first_of(" \t") != std::string::npos))
+    v["user"].fail("must be a POP3 user name without spaces, not '" + *c.user + "'");
+  if (v["host"].present()) c.host = host_name(v["host"]);
+  if (v["restart"].present()) c.restart = v["restart"].boolean();
   if (v["password"].present()) c.password = v["password"].str();
   if (v["deliver_to"].present()) c.deliver_to = v["deliver_to"].address();
   if (v["leave_on_server"].present()) c.leave_on_server = v["leave_on_server"].boolean();
@@ -426,11 +440,14 @@ std::vector<Step> step_list(const Field& list, const Scenario& sc, const std::st
 // ---- the connector ---------------------------------------------------------------------
 
 cn::MailboxConfig connector_mailbox(const Field& m, const Scenario& sc) {
-  m.only({"user", "password", "auth", "deliver_to", "global", "routing"});
+  m.only({"user", "password", "auth", "deliver_to", "global", "routing", "host", "unknown_user"});
   cn::MailboxConfig mb;
   mb.user = m["user"].required().str();
-  if (std::none_of(sc.accounts.begin(), sc.accounts.end(), [&](auto& a) { return a.user == mb.user; }))
-    m["user"].fail("no POP3 account '" + mb.user + "' in pop3.accounts");
+  // unknown_user: the connector's own configuration names a mailbox the ISP does not have.
+  bool unknown = m["unknown_user"].present() && m["unknown_user"].boolean();
+  if (!unknown && std::none_of(sc.accounts.begin(), sc.accounts.end(), [&](auto& a) { return a.user == mb.user; }))
+    m["user"].fail("no POP3 account '" + mb.user + "' in pop3.accounts (unknown_user: true if meant)");
+  if (m["host"].present()) mb.pop3.host = host_name(m["host"]);
   if (m["password"].present()) mb.password = m["password"].str();
   if (m["auth"].present()) mb.auth = cn::pop3_auth(m["auth"]);
   if (m["deliver_to"].present()) mb.deliver_to = m["deliver_to"].address();
@@ -442,9 +459,10 @@ cn::MailboxConfig connector_mailbox(const Field& m, const Scenario& sc) {
 
 void connector(const Field& n, Scenario& sc) {
   n.only({"logging", "leave_on_server", "max_message_size", "language", "admin_mailbox", "delivery",
-          "event_sink_addresses", "batch", "mailboxes"});
+          "event_sink_addresses", "batch", "mailboxes", "timeouts"});
   auto& c = sc.connector.base;
   cn::read_common_settings(n, c);
+  if (n["timeouts"].present()) cn::read_timeouts(n["timeouts"], c);
   if (n["delivery"].present())
     sc.connector.pickup = n["delivery"].choice<bool>({{"smtp", false}, {"pickup", true}});
   if (n["event_sink_addresses"].present()) c.delivery.event_sink_addresses = n["event_sink_addresses"].boolean();

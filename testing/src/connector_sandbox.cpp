@@ -68,7 +68,7 @@ ConnectorSandbox::ConnectorSandbox(SandboxOptions o)
   pop3_.mailbox(o.user, o.password);
   fs::create_directories(config_.root);
   cn::Folders folders{config_.root};
-  wiring_->events = std::make_unique<cn::EventLog>(folders.events_file(), config_.lang, wiring_->clock);
+  wiring_->events = std::make_unique<cn::EventLog>(folders.events_file(), config_.lang, wiring_->clock, config_.logging);
   wiring_->log = std::make_unique<cn::DiagLog>(config_.logging, wiring_->clock,
                                                cn::sink_for(config_.logging, folders.log_file()));
 }

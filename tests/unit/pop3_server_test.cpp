@@ -1,6 +1,8 @@
 // The Asio shell over loopback: listening, transport faults, limits, stop().
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <optional>
 #include <utility>
 #include <boost/asio.hpp>
 
@@ -250,6 +252,41 @@ TEST_F(ServerTest, BandwidthLimitStillDeliversEveryByte) {
   c.line();
   EXPECT_EQ(c.line(), "+OK");
   EXPECT_EQ(c.until("\r\n.\r\n"), to_wire(synthetic_message("bob", 1, 4096)));
+}
+
+// How a connect attempt to the port ends within `ms`.
+enum class Attempt { Connected, Refused, NoAnswer };
+Attempt attempt(std::uint16_t port, int ms) {
+  asio::io_context io;
+  tcp::socket s(io);
+  std::optional<boost::system::error_code> result;
+  s.async_connect({asio::ip::make_address("127.0.0.1"), port}, [&](boost::system::error_code ec) { result = ec; });
+  io.run_for(std::chrono::milliseconds(ms));
+  if (!result) return Attempt::NoAnswer;
+  return *result ? Attempt::Refused : Attempt::Connected;
+}
+
+// A firewall dropping the packets: no RST, no SYN-ACK, until the fault goes; then served.
+TEST_F(ServerTest, BlackholeLeavesConnectsUnansweredUntilCleared) {
+  start();
+  auto port = server->port();
+  fault("blackhole");
+  EXPECT_EQ(attempt(port, 200), Attempt::NoAnswer);
+  EXPECT_EQ(attempt(port, 200), Attempt::NoAnswer);
+  EXPECT_FALSE(server->listening());
+  server->faults().clear();
+  EXPECT_EQ(attempt(port, 2000), Attempt::Connected);
+  Client c(port);
+  EXPECT_EQ(c.line(), reply::kBanner);
+}
+
+TEST_F(ServerTest, BlackholeAfterRefuseDropsInsteadOfRefusing) {
+  start();
+  auto port = server->port();
+  fault("connect-refused");
+  EXPECT_EQ(attempt(port, 2000), Attempt::Refused);
+  fault("blackhole");
+  EXPECT_EQ(attempt(port, 200), Attempt::NoAnswer);
 }
 
 }  // namespace

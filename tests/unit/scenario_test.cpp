@@ -1,5 +1,6 @@
 // Scenario files: a well-formed one loads; a malformed one is refused naming file, line
 // and field, before anything runs.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "maillab/runner/catalog.hpp"
@@ -279,6 +280,57 @@ TEST(ScenarioFile, DocumentedFatesArePerProfileAndChecked) {
   EXPECT_TRUE(unknown_fate.starts_with("scenarios/X-test.yaml:8: field 'conservation.sbs2003.doubled'")) << unknown_fate;
   auto unknown_profile = error_of(kHead + "conservation:\n  win95: {lost: 1}\nsteps: [cycle]\n");
   EXPECT_TRUE(unknown_profile.starts_with("scenarios/X-test.yaml:8: field 'conservation.win95'")) << unknown_profile;
+}
+
+// The `configure` step's connector fields (user, host, restart) and the connector
+// section's mailbox host and timeouts.
+TEST(ConfigureStep, UserHostAndRestartAreTypedFields) {
+  auto sc = parse_scenario(kHead +
+                               "steps:\n"
+                               "  - configure: {user: bob, host: mail-host.fabrikam.com, restart: no}\n"
+                               "  - configure: {logging: Medium}\n",
+                           "scenarios/X-test.yaml", kFixtures);
+  const auto& a = std::get<steps::Configure>(sc.steps[0].action);
+  EXPECT_EQ(a.user, "bob");
+  EXPECT_EQ(a.host, "mail-host.fabrikam.com");
+  EXPECT_FALSE(a.restart);
+  const auto& b = std::get<steps::Configure>(sc.steps[1].action);
+  EXPECT_TRUE(b.restart) << "the dialog's Yes is the default";
+  EXPECT_FALSE(b.user);
+  EXPECT_FALSE(b.host);
+}
+
+TEST(ConfigureStep, BadValuesNameFileLineAndField) {
+  EXPECT_EQ(error_of(kHead + "steps:\n  - configure: {host: 'mail host'}\n"),
+            "scenarios/X-test.yaml:8: field 'steps[0].configure.host': must be a host name (e.g. "
+            "mail-host.fabrikam.com) or an IP address, not 'mail host'");
+  EXPECT_EQ(error_of(kHead + "steps:\n  - configure: {user: 'bob smith'}\n"),
+            "scenarios/X-test.yaml:8: field 'steps[0].configure.user': must be a POP3 user name without spaces, not "
+            "'bob smith'");
+  EXPECT_THAT(error_of(kHead + "steps:\n  - configure: {restart: later}\n"),
+              ::testing::HasSubstr("scenarios/X-test.yaml:8: field 'steps[0].configure.restart': must be true or false"));
+  EXPECT_THAT(error_of(kHead + "steps:\n  - configure: {mailbox: bob}\n"),
+              ::testing::HasSubstr("field 'steps[0].configure.mailbox': unknown (known: password, deliver_to, leave_on_server, "
+                        "logging, user, host, restart)"));
+}
+
+TEST(ConnectorSection, AMailboxMayNameItsHostAndAUserTheServerLacks) {
+  auto sc = parse_scenario(kHead +
+                               "connector:\n"
+                               "  timeouts: {connect: 250ms}\n"
+                               "  mailboxes:\n"
+                               "    - {user: bobs, unknown_user: true, host: pop.fabrikam.com, deliver_to: bob@contoso.local}\n"
+                               "steps: [cycle]\n",
+                           "scenarios/X-test.yaml", kFixtures);
+  const auto& mb = sc.connector.base.mailboxes.at(0);
+  EXPECT_EQ(mb.user, "bobs");
+  EXPECT_EQ(mb.pop3.host, "pop.fabrikam.com");
+  EXPECT_EQ(sc.connector.base.connect_timeout, std::chrono::milliseconds(250));
+  EXPECT_THAT(error_of(kHead + "connector:\n  mailboxes:\n    - {user: bobs, deliver_to: bob@contoso.local}\nsteps: [cycle]\n"),
+              ::testing::HasSubstr("field 'connector.mailboxes[0].user': no POP3 account 'bobs' in pop3.accounts (unknown_user: "
+                        "true if meant)"));
+  EXPECT_THAT(error_of(kHead + "connector:\n  timeouts: {connect: soon}\nsteps: [cycle]\n"),
+              ::testing::HasSubstr("scenarios/X-test.yaml:8: field 'connector.timeouts.connect'"));
 }
 
 }  // namespace

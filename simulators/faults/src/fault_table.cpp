@@ -107,6 +107,12 @@ bool FaultTable::refusing() const {
   return std::any_of(faults_.begin(), faults_.end(), [](auto& e) { return e.second->layer() == Layer::Listener; });
 }
 
+bool FaultTable::dropping() const {
+  if (empty()) return false;
+  std::lock_guard lock(mutex_);
+  return std::any_of(faults_.begin(), faults_.end(), [](auto& e) { return e.second->kind() == "blackhole"; });
+}
+
 std::map<std::string, std::string> FaultTable::world() const {
   std::map<std::string, std::string> out;
   if (empty()) return out;

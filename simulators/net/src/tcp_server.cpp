@@ -37,6 +37,9 @@ struct TcpServer::Impl {
   asio::strand<asio::io_context::executor_type> listener{asio::make_strand(io)};  // acceptor and placeholder
   tcp::acceptor acceptor{listener};
   tcp::socket placeholder{listener};  // bound, not listening: how "refuse" refuses
+  tcp::acceptor dropper{listener};    // "blackhole": listening, its queue full (filler)
+  tcp::socket filler{listener};
+  enum class Port { Open, Refusing, Dropping } port = Port::Open;
   std::atomic<bool> is_listening{false};
   tcp::endpoint bound;
   tcp::endpoint peer;  // of the connection being accepted
@@ -294,23 +297,37 @@ void TcpServer::Impl::open_acceptor() {
 
 void TcpServer::Impl::update_listener() {
   if (stopping) return;
-  bool refuse = faults.refusing();
+  auto want = faults.dropping() ? Port::Dropping : faults.refusing() ? Port::Refusing : Port::Open;
+  if (want == port) return;
   boost::system::error_code ec;
-  if (refuse && acceptor.is_open()) {
-    is_listening = false;  // first: whoever is refused must already see it
-    acceptor.close(ec);
+  is_listening = false;  // first: whoever is refused must already see it
+  acceptor.close(ec);
+  placeholder.close(ec);
+  dropper.close(ec);
+  filler.close(ec);
+  port = want;
+  if (want == Port::Refusing) {
     // A bound socket that does not listen keeps the port ours; the kernel answers SYN with RST.
     placeholder.open(bound.protocol(), ec);
     placeholder.set_option(tcp::socket::reuse_address(true), ec);
     placeholder.bind(bound, ec);
-  } else if (!refuse && !acceptor.is_open()) {
-    placeholder.close(ec);
+  } else if (want == Port::Dropping) {
+    // A listener whose accept queue is full and never served: the kernel drops further SYNs
+    // without an answer, as a firewall would. Backlog 0 holds one connection, the filler's.
+    dropper.open(bound.protocol(), ec);
+    dropper.set_option(tcp::acceptor::reuse_address(true), ec);
+    dropper.bind(bound, ec);
+    dropper.listen(0, ec);
+    filler.open(bound.protocol(), ec);
+    filler.connect(bound, ec);
+  } else {
     try {
       open_acceptor();
       accept();
     } catch (const boost::system::system_error&) {
       // Someone took the port meanwhile; stay closed rather than take the server down.
       acceptor.close(ec);
+      port = Port::Refusing;
     }
   }
 }
@@ -363,6 +380,8 @@ void TcpServer::stop() {
     boost::system::error_code ec;
     s.acceptor.close(ec);
     s.placeholder.close(ec);
+    s.dropper.close(ec);
+    s.filler.close(ec);
     s.is_listening = false;
   });
   std::vector<std::shared_ptr<Connection>> open;

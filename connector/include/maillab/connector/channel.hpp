@@ -13,6 +13,8 @@
 
 namespace maillab::connector {
 
+class Resolver;
+
 class ChannelError : public std::runtime_error {
  public:
   enum class Kind { Connect, Timeout, Closed, LineTooLong, Deadline };
@@ -82,10 +84,16 @@ class DeadlineChannelFactory final : public ChannelFactory {
   Deadline deadline_;
 };
 
-// Asio TCP.
+// Asio TCP. Host names go through `resolver` (resolver.hpp): the system's by default, a
+// hosts table of the caller's own where no query may leave the machine.
 class TcpChannelFactory final : public ChannelFactory {
  public:
+  TcpChannelFactory();
+  explicit TcpChannelFactory(Resolver& resolver) : resolver_(resolver) {}
   std::unique_ptr<Channel> connect(const HostPort& to, const ChannelOptions& options) override;
+
+ private:
+  Resolver& resolver_;
 };
 
 }  // namespace maillab::connector

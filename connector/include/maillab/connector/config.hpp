@@ -70,6 +70,9 @@ struct Config {
   // (session_deadline(), cycle_deadline()).
   std::chrono::milliseconds session_timeout{0}, cycle_timeout{0};
   std::size_t batch = 64;  // messages per durable commit (robust)
+  // The connector's own hosts data: these names resolve to these addresses without a
+  // lookup; other names go to the system resolver (resolver.hpp).
+  std::map<std::string, std::string> hosts;
   DeliveryConfig delivery;
   std::vector<MailboxConfig> mailboxes;
 };
@@ -103,5 +106,9 @@ Pop3Auth pop3_auth(const yaml::Field& field);
 std::map<std::string, std::string> routing_table(const yaml::Field& field);
 // logging, leave_on_server, max_message_size, language, admin_mailbox, batch.
 void read_common_settings(const yaml::Field& section, Config& config);
+// `timeouts: {connect, io, session, cycle}` (durations; session and cycle longer than 0).
+void read_timeouts(const yaml::Field& timeouts, Config& config);
+// `hosts: {NAME: ADDRESS}`: each value an IPv4 or IPv6 address literal.
+std::map<std::string, std::string> hosts_table(const yaml::Field& field);
 
 }  // namespace maillab::connector

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "maillab/connector/clock.hpp"
+#include "maillab/connector/diag_log.hpp"
 
 namespace maillab::connector {
 
@@ -52,10 +53,16 @@ struct Event {
   std::string description;
 };
 
+// The lowest logging level at which an event is written (docs/events.md, "Logging
+// levels"): KB 885685 shows 1046, 1048 and 12052 when "the diagnostic logging level is set
+// to Maximum"; other errors are written from Minimum, warnings and information from Medium.
+LogLevel event_level(EventId id);
+
 class EventLog {
  public:
-  // path empty: kept in memory only.
-  EventLog(std::string path, Lang lang, const Clock& clock);
+  // path empty: kept in memory only. `level`: the connector's logging level; events below
+  // it are not written (the default writes every event).
+  EventLog(std::string path, Lang lang, const Clock& clock, LogLevel level = LogLevel::Maximum);
   // args fill the text's {} slots in order (host, user, file, reason ...).
   void report(EventId id, const std::vector<std::string>& args = {});
   std::vector<Event> events() const;
@@ -65,6 +72,7 @@ class EventLog {
   std::string path_;
   Lang lang_;
   const Clock& clock_;
+  LogLevel level_;
   mutable std::mutex mutex_;
   std::vector<Event> events_;
 };

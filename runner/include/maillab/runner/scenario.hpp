@@ -144,6 +144,8 @@ struct Configure {     // change the connector's settings (restarts it)
   std::optional<std::string> password, deliver_to;
   std::optional<bool> leave_on_server;
   std::optional<connector::LogLevel> logging;
+  std::optional<std::string> user, host;  // the mailbox's POP3 user, the POP3 server's host name
+  bool restart = true;  // no: the dialog's "No", the running service keeps its settings
 };
 struct Exchange {  // change the Exchange side (world) while it runs
   std::optional<std::string> accept_domain;

@@ -37,8 +37,10 @@ class FaultTable {
   void on_content(const Event& event, std::string& text);
   // Maildrop layer, as a session locks the maildrop of event.user.
   MaildropPlan on_lock(const Event& event);
-  // Listener layer.
+  // Listener layer: whether the server takes no connections; dropping() when, besides,
+  // connection attempts get no answer at all (blackhole) instead of a refusal.
   bool refusing() const;
+  bool dropping() const;
   // World layer: the settings the installed faults override (later faults win).
   std::map<std::string, std::string> world() const;
 
