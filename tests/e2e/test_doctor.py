@@ -182,3 +182,55 @@ def test_unreadable_log_is_could_not_check(tmp_path):
     bad.write_text("not a log\n")
     code, report = doctor("--log", bad)
     assert code == 2 and "x.log:1" in report["unchecked"][0]
+
+
+PICKUP_FILE = (b"x-sender: alice@fabrikam.com\r\nx-receiver: bob@contoso.local\r\n"
+               b"From: alice@fabrikam.com\r\nTo: bob@contoso.local\r\nSubject: hi\r\n\r\nhello\r\n")
+
+
+def until(predicate, seconds=10):
+    """Polls `predicate` (a pickup pass is on the simulator's timer) until true or the deadline."""
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.02)
+    return predicate()
+
+
+@pytest.mark.parametrize("mode", ["rename", "lock"])
+def test_pickup_scanner(tmp_path, mode):
+    """SMTP step 8: a scanner renames or locks files in PickUp."""
+    pickup = tmp_path / "PickUp"
+    pickup.mkdir()
+    (pickup / "a.eml").write_bytes(PICKUP_FILE)
+    with Smtpd("--mailbox", "bob@contoso.local", "--pickup", pickup, "--pickup-interval", "0.05",
+               "--fault", f"pickup-antivirus:{mode}"):
+        report = until(lambda: (r := doctor("--pickup", pickup)[1])["causes"] == ["SMTP-antivirus-pickup"] and r)
+    assert report and report["causes"] == ["SMTP-antivirus-pickup"]
+
+
+def test_pickup_piling_up_with_the_service_stopped(tmp_path):
+    """SMTP step 2: nothing listens and the files stay in PickUp."""
+    pickup = tmp_path / "PickUp"
+    pickup.mkdir()
+    (pickup / "a.eml").write_bytes(PICKUP_FILE)
+    with Smtpd("--mailbox", "bob@contoso.local", "--pickup", pickup, "--fault", "service-stopped") as server:
+        code, report = doctor("--pickup", pickup, "--smtp", f"127.0.0.1:{server.port}")
+    assert (code, report["causes"]) == (1, ["SMTP-service-stopped"])
+    assert len(report["findings"][0]["evidence"]) == 2  # the refused connection and the waiting file
+
+
+def test_size_limit_against_incoming_mail(tmp_path):
+    """Seed 004: a message larger than EHLO's SIZE; the doctor names the file."""
+    root = tmp_path / "root"
+    (root / "Incoming Mail").mkdir(parents=True)
+    (root / "Failed Mail").mkdir()
+    (root / "Incoming Mail" / "big.eml").write_bytes(PICKUP_FILE + b"x" * 2000 + b"\r\n")
+    with Smtpd("--mailbox", "bob@contoso.local", "--fault", "too-large:1000") as server:
+        code, report = doctor("--root", root, *smtp_args(server))
+    assert (code, report["causes"]) == (1, ["SD-too-large"])
+    big = next(f for f in report["findings"] if f["severity"] == "problem")
+    assert "big.eml: it is larger" in big["evidence"][0]
