@@ -17,7 +17,7 @@ Findings all_rules(const Observations& seen) {
   if (seen.smtp) append(out, ehlo_rules(*seen.smtp, seen.expect_exchange));
   auto folders = seen.folders;
   if (!folders.size_limit && seen.smtp) folders.size_limit = ehlo_size_limit(seen.smtp->ehlo);
-  append(out, folder_rules(folders));
+  append(out, folder_rules(folders, seen.events.value_or(std::vector<EventRecord>{})));
   if (seen.events) append(out, event_rules(*seen.events));
   if (seen.log) append(out, log_rules(*seen.log));
   return out;

@@ -67,12 +67,20 @@ Findings incoming(const FolderObservation& d, std::uint64_t size_limit) {
   return out;
 }
 
-Findings failed_mail(const FolderObservation& d, std::uint64_t size_limit) {
+// The event that names the file (1051, 1052, 1054 quote it), as the reason it is there.
+std::string named_by_event(const std::string& name, const std::vector<EventRecord>& events) {
+  for (const auto& e : events)
+    if (e.description.find(name) != std::string::npos) return fmt::format("event {} ({}): {}", e.id, e.where, e.description);
+  return "";
+}
+
+Findings failed_mail(const FolderObservation& d, std::uint64_t size_limit, const std::vector<EventRecord>& events) {
   Findings out;
   for (const auto& file : d.files) {
     auto why = changed(file);
     if (why.empty()) why = bad(file, size_limit);
-    if (why.empty()) why = "nothing in the file itself: see the events that name it (1051, 1052, 1054)";
+    if (why.empty()) why = named_by_event(file.name, events);
+    if (why.empty()) why = "nothing in the file itself, and no event given (--events) names it";
     out.push_back(finding(Cause::FailedMail, Severity::Problem, "messages are in Failed Mail",
                           {d.path + "/" + file.name + ": " + why}));
   }
@@ -101,11 +109,11 @@ void append(Findings& to, Findings from) { to.insert(to.end(), from.begin(), fro
 
 }  // namespace
 
-Findings folder_rules(const FoldersObservation& f) {
+Findings folder_rules(const FoldersObservation& f, const std::vector<EventRecord>& events) {
   Findings out;
   if (auto gone = missing_folders(f)) out.push_back(*gone);
   if (f.incoming && f.incoming->exists) append(out, incoming(*f.incoming, f.size_limit));
-  if (f.failed && f.failed->exists) append(out, failed_mail(*f.failed, f.size_limit));
+  if (f.failed && f.failed->exists) append(out, failed_mail(*f.failed, f.size_limit, events));
   if (f.pickup && !f.pickup->exists)
     out.push_back(finding(Cause::SmtpStopped, Severity::Unchecked, "the PickUp folder does not exist", {f.pickup->path}));
   if (f.pickup && f.pickup->exists) append(out, pickup(*f.pickup));

@@ -15,7 +15,8 @@ using Findings = std::vector<Finding>;
 Findings pop3_rules(const Pop3Transcript& t, bool expect_mail);
 Findings smtp_rules(const SmtpTranscript& t);
 Findings ehlo_rules(const SmtpTranscript& t, bool expect_exchange);
-Findings folder_rules(const FoldersObservation& f);
+// `events` (may be empty) tell why a sound file is in Failed Mail: the event naming it.
+Findings folder_rules(const FoldersObservation& f, const std::vector<EventRecord>& events);
 Findings event_rules(const std::vector<EventRecord>& events);
 Findings log_rules(const std::vector<LogEntry>& log);
 

@@ -234,3 +234,20 @@ def test_size_limit_against_incoming_mail(tmp_path):
     assert (code, report["causes"]) == (1, ["SD-too-large"])
     big = next(f for f in report["findings"] if f["severity"] == "problem")
     assert "big.eml: it is larger" in big["evidence"][0]
+
+
+def test_failed_mail_explained_by_the_connectors_events(tmp_path):
+    """CDO step 6: the robust connector sets refused mail aside in Failed Mail; each file
+    there is explained by the event that names it (1052 and the 554 it quotes)."""
+    root = tmp_path / "root"
+    with Pop3d("--mailbox", f"bob:secret:{maildrop(tmp_path)}") as pop3, \
+            Smtpd("--mailbox", "bob@contoso.local", "--mailbox", "admin@contoso.local",
+                  "--fault", "sender-denied,rcpt=bob@contoso.local") as smtp:
+        run_connector(root, pop3, smtp, "--admin", "admin@contoso.local")
+    failed = list((root / "Failed Mail").iterdir())
+    assert failed
+    code, report = doctor("--root", root, "--events", root / "events.jsonl")
+    assert code == 1 and report["causes"][0] == "CDO-failed-mail" and "SD-sender-denied" in report["causes"]
+    explained = next(f for f in report["findings"] if f["cause_id"] == "CDO-failed-mail")["evidence"]
+    assert len(explained) == len(failed)
+    assert all(": event 1052 (" in e and "554 5.1.0 Sender denied" in e for e in explained)

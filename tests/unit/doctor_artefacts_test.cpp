@@ -106,6 +106,19 @@ TEST(DoctorFolders, FailedMailSaysWhyEachFileIsThere) {
   EXPECT_THAT(problem(r, Cause::FailedMail)->evidence.front(), HasSubstr("x.eml: it has no recipient"));
 }
 
+TEST(DoctorFolders, ASoundFileInFailedMailIsExplainedByTheEventNamingIt) {
+  Observations seen;
+  seen.folders = root_with({}, {file("123-u41.eml", kSound)});
+  seen.events = std::vector<EventRecord>{
+      {1052, "POP3 Connector",
+       "The message file 123-u41.eml was rejected by the SMTP server (554 5.1.0 Sender denied); it was moved to Failed Mail "
+       "and reported to admin@contoso.local.",
+       "events.jsonl:3"}};
+  auto r = diagnose(seen);
+  EXPECT_THAT(r.causes(), ElementsAre(Cause::FailedMail, Cause::SenderDenied));
+  EXPECT_THAT(problem(r, Cause::FailedMail)->evidence.front(), HasSubstr("123-u41.eml: event 1052 (events.jsonl:3)"));
+}
+
 TEST(DoctorFolders, PickupFilesWaitingOrChanged) {
   FoldersObservation f;
   f.pickup = FolderObservation{"/p", true, {file("a.eml", kSound)}};
@@ -242,6 +255,47 @@ TEST(DoctorScan, ReadsWithoutChangingAndFixCreatesTheFolders) {
   EXPECT_FALSE(scan_folders(root, "").incoming->files[0].locked);
   EXPECT_THAT(fix_missing_folders(root), ElementsAre(root + "/Failed Mail"));
   EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "Failed Mail"));
+}
+
+}  // namespace
+}  // namespace maillab::doctor
+
+namespace maillab::doctor {
+namespace {
+
+// The connector's own ids (docs/events.md), each read as the step that explains it.
+TEST(DoctorEvents, TheConnectorsOwnIds) {
+  const std::pair<EventRecord, Cause> cases[] = {
+      {{12050, "", "Could not open a connection", "e:1"}, Cause::ConnectFailed},
+      {{12051, "", "did not greet with +OK", "e:1"}, Cause::BannerNotOk},
+      {{12053, "", "refused the logon", "e:1"}, Cause::LogonFailure},
+      {{12054, "", "A POP3 error occurred: -ERR [IN-USE] Unable to lock maildrop", "e:1"}, Cause::CompetingClient},
+      {{1050, "", "The folder x was missing", "e:1"}, Cause::MissingFolders},
+      {{1051, "", "is corrupt", "e:1"}, Cause::CorruptFiles},
+      {{1054, "", "has no valid recipient", "e:1"}, Cause::FailedMail},
+      {{1055, "", "could not be reached", "e:1"}, Cause::SmtpStopped},
+      {{1056, "", "cannot be delivered (access denied)", "e:1"}, Cause::ChangedFiles},
+      {{12055, "", "larger than the maximum message size", "e:1"}, Cause::SizeLimit},
+      {{1052, "", "The message file a was rejected by the SMTP server (552 5.2.2 Mailbox full); ...", "e:1"}, Cause::Quota},
+      {{1052, "", "The message file a was rejected by the SMTP server (550 5.1.1 User unknown); ...", "e:1"}, Cause::UnknownRecipient},
+  };
+  for (const auto& [event, cause] : cases) {
+    Observations seen;
+    seen.events = std::vector<EventRecord>{event};
+    EXPECT_THAT(diagnose(seen).causes(), ElementsAre(cause)) << event.id << " " << event.description;
+  }
+  Observations quiet;
+  quiet.events = std::vector<EventRecord>{{1048, "", "", "e:1"}, {1053, "", "4xx", "e:2"}, {12052, "", "no number", "e:3"}};
+  EXPECT_EQ(diagnose(quiet).exit_code(), 0);  // 1048 alone, a transient refusal, 12052 without 86 prove nothing
+}
+
+TEST(DoctorLog, QuotaAndLockedMaildrop) {
+  const std::string log =
+      "[t 1] 01/01/26, 10:00:00: (POP3) [RX] -ERR [IN-USE] Unable to lock maildrop: another session is active.\n"
+      "[t 1] 01/01/26, 10:00:01: (SMTP) [RX] 552 5.2.2 Mailbox full\n";
+  Observations seen;
+  seen.log = parse_log(log, "x.log");
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::CompetingClient, Cause::Quota));
 }
 
 }  // namespace
