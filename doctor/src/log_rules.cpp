@@ -1,7 +1,8 @@
 // What the diagnostic log proves: the replies it records (a refused logon, 530, 550 5.7.1
 // ...), and seed 004's block "Failure hrResult (0x800ccc6f) trying to deliver message id
 // N:" with "Command: [SMTP_DOT]": a refusal after the final dot. The same message refused
-// in more than one retrieval cycle is seed 004's slowdown.
+// and left on the server (no "DELE N" in that cycle) in more than one retrieval cycle is
+// seed 004's slowdown; a connector that DELEs it after setting it aside does not refetch.
 #include <fmt/format.h>
 
 #include <map>
@@ -20,6 +21,7 @@ struct DotFailure {
 };
 
 constexpr std::string_view kFailure = "Failure hrResult (";
+constexpr std::string_view kDele = "(POP3) [TX] DELE ";
 
 // "pszResponse: 554 5.1.0 Sender denied" and "Command: [SMTP_DOT]" in the block after entry i.
 std::optional<DotFailure> dot_failure(const std::vector<LogEntry>& log, std::size_t i, int cycle) {
@@ -51,9 +53,12 @@ std::optional<Cause> reply_cause(std::string_view text) {
   return cause;
 }
 
-Findings dot_findings(const std::vector<DotFailure>& failures) {
-  std::map<std::string, std::set<int>> cycles_of;  // message id -> cycles it was refused in
-  for (const auto& f : failures) cycles_of[f.message_id].insert(f.cycle);
+using Deleted = std::set<std::pair<int, std::string>>;  // (cycle, message number) DELEd
+
+Findings dot_findings(const std::vector<DotFailure>& failures, const Deleted& deleted) {
+  std::map<std::string, std::set<int>> cycles_of;  // message id -> cycles it was refused in and kept
+  for (const auto& f : failures)
+    if (!deleted.count({f.cycle, f.message_id})) cycles_of[f.message_id].insert(f.cycle);
   std::vector<std::string> evidence;
   bool again = false;
   for (const auto& f : failures)
@@ -79,11 +84,13 @@ Findings dot_findings(const std::vector<DotFailure>& failures) {
 Findings log_rules(const std::vector<LogEntry>& log) {
   Findings out;
   std::vector<DotFailure> failures;
+  Deleted deleted;
   int cycle = 1;
   bool started = false;
   for (std::size_t i = 0; i < log.size(); ++i) {
     const auto& text = log[i].text;
     if (text.starts_with("Retrieval cycle started.")) cycle += started ? 1 : 0, started = true;
+    if (text.starts_with(kDele)) deleted.insert({cycle, text.substr(kDele.size())});
     if (text.starts_with(kFailure)) {
       if (auto f = dot_failure(log, i, cycle)) failures.push_back(*f);
     }
@@ -91,7 +98,7 @@ Findings log_rules(const std::vector<LogEntry>& log) {
       out.push_back(finding(*cause, Severity::Problem, "the log records a refusal",
                             {fmt::format("log line {}: {}", log[i].line, text)}));
   }
-  auto dots = dot_findings(failures);
+  auto dots = dot_findings(failures, deleted);
   out.insert(out.end(), dots.begin(), dots.end());
   if (out.empty() && !log.empty())
     out.push_back(finding(Cause::SenderDenied, Severity::Ok, fmt::format("no refusal among {} log entries", log.size())));

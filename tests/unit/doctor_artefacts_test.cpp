@@ -201,6 +201,13 @@ TEST(DoctorLog, TheSameRefusalRunAfterRunIsTheSlowdown) {
   Observations seen;
   seen.log = parse_log(two, "two.log");
   EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::Slowdown));
+  // A connector that sets the refused message aside and DELEs it does not fetch it again.
+  std::string deleting;
+  for (int cycle = 0; cycle < 2; ++cycle)
+    deleting += std::string("[t 0] 07/29/20, 15:49:29: Retrieval cycle started.\n") +
+                "[t 0] 07/29/20, 15:49:29: (POP3) [TX] DELE 1\n" + kSeed004;
+  seen.log = parse_log(deleting, "robust.log");
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::SenderDenied));
 }
 
 TEST(DoctorLog, RepliesTheSeedsExplain) {
