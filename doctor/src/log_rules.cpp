@@ -40,6 +40,9 @@ std::optional<DotFailure> dot_failure(const std::vector<LogEntry>& log, std::siz
 }
 
 std::optional<Cause> reply_cause(std::string_view text) {
+  // The connector's own lines for the download stage's failures (its 12050 and 12051).
+  if (text.find("Could not open connection to the host") != std::string_view::npos) return Cause::ConnectFailed;
+  if (text.starts_with("greeting: ")) return Cause::BannerNotOk;
   if (text.starts_with("(POP3) [RX] -ERR")) {
     if (text.find("[IN-USE]") != std::string_view::npos) return Cause::CompetingClient;
     if (text.find("Logon failure") != std::string_view::npos) return Cause::LogonFailure;

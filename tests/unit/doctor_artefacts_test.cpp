@@ -296,6 +296,15 @@ TEST(DoctorEvents, TheConnectorsOwnIds) {
   EXPECT_EQ(diagnose(quiet).exit_code(), 0);  // 1048 alone, a transient refusal, 12052 without 86 prove nothing
 }
 
+TEST(DoctorLog, TheConnectorsDownloadFailures) {
+  const std::string log =
+      "[t 1] 01/01/26, 10:00:00: Could not open connection to the host, on port 110: Connect failed (Connection refused)\n"
+      "[t 1] 01/01/26, 10:15:00: greeting: -ERR [SYS/TEMP] mail-host.fabrikam.com service not available\n";
+  Observations seen;
+  seen.log = parse_log(log, "x.log");
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::ConnectFailed, Cause::BannerNotOk));
+}
+
 TEST(DoctorLog, QuotaAndLockedMaildrop) {
   const std::string log =
       "[t 1] 01/01/26, 10:00:00: (POP3) [RX] -ERR [IN-USE] Unable to lock maildrop: another session is active.\n"
