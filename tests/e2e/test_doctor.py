@@ -47,6 +47,7 @@ def test_pop3d_healthy(tmp_path):
     ("competing-client", "DL-empty-drop"),  # step 5: +OK 0 0, the other client named among the reasons
     ("banner-not-ok", "DL-banner"),
     ("connect-refused", "DL-connect-failed"),
+    ("stall,on=connect", "DL-banner"),  # no banner within --timeout: telnet step 2 sees none
 ])
 def test_pop3d_presets(tmp_path, preset, cause):
     with Pop3d("--mailbox", f"bob:secret:{maildrop(tmp_path)}", "--fault", preset) as server:
@@ -251,3 +252,17 @@ def test_failed_mail_explained_by_the_connectors_events(tmp_path):
     explained = next(f for f in report["findings"] if f["cause_id"] == "CDO-failed-mail")["evidence"]
     assert len(explained) == len(failed)
     assert all(": event 1052 (" in e and "554 5.1.0 Sender denied" in e for e in explained)
+
+
+def test_help_and_bad_input():
+    run = lambda *a: subprocess.run([str(DEFAULT_BINARY), "doctor", *a], capture_output=True, text=True, timeout=30)
+    r = run("--help")
+    assert r.returncode == 0 and "Exit codes: 0 healthy, 1 a documented problem found, 2 " in r.stdout
+    r = run()
+    assert r.returncode == 2 and "nothing to examine" in r.stderr
+    r = run("--pop3", "127.0.0.1:110")
+    assert r.returncode == 2 and "--pop3 needs --user" in r.stderr
+    r = run("--smtp", "127.0.0.1:25", "--send-test")
+    assert r.returncode == 2 and "--send-test needs a --rcpt" in r.stderr
+    r = run("--events", "x", "--lang", "fr")
+    assert r.returncode == 2 and "--lang must be en, de or ja, not 'fr'" in r.stderr
