@@ -73,7 +73,7 @@ Run add_doctor(CLI::App& app) {
   app.add_option("--rcpt", o->rcpts, "a recipient address to probe with RCPT (repeatable)");
   app.add_option("--sender", o->sender, "MAIL FROM of the probes (default <>, as the connector sends)");
   app.add_option("--helo", o->helo, "the EHLO name");
-  app.add_flag("--send-test", o->send_test, "send one test message to the first --rcpt (the only probe that delivers)");
+  app.add_flag("--send-test", o->send_test, "send one test message to the --rcpt addresses the server accepted (the only probe that delivers)");
   app.add_option("--root", o->root, "the connector's root (Incoming Mail, Failed Mail)");
   app.add_option("--pickup", o->pickup, "the SMTP PickUp folder");
   app.add_option("--events", o->events, "events.jsonl, or Event Viewer's text blocks (en, de, ja)");
