@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   commands[scenario] = maillab::app::add_scenario(*scenario);
   auto* crash = app.add_subcommand("crash-sweep", "Crash the connector at every operation of a cycle in turn, recover, check nothing is lost or doubled");
   commands[crash] = maillab::app::add_crash_sweep(*crash);
+  auto* doctor = app.add_subcommand("doctor", "Walk KB 885685's troubleshooting procedure against live servers, folders, events and log");
+  commands[doctor] = maillab::app::add_doctor(*doctor);
   auto* report = app.add_subcommand("report", "Join the reports of a sharded catalog run");
   commands[report] = maillab::app::add_report(*report);
   app.set_version_flag("--version", "maillab " MAILLAB_VERSION);
