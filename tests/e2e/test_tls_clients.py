@@ -30,45 +30,20 @@ def fixture_bytes():
     return [f.read_bytes() for f in FIXTURES]
 
 
-def trusting(ca):
-    context = ssl.create_default_context(cafile=str(ca))
-    return context
-
-
 @pytest.fixture
-def tls_pop3d(maildir, tmp_path):
+def tls_pop3d(tls_daemon, maildir):
     """pop3d serving a copy of the fixtures to bob:secret, in place, with --tls MODE."""
-    servers = []
-
-    def start(mode, *flags):
-        ca = tmp_path / f"pop3d-{len(servers)}-ca.pem"
-        tls = ["--tls", mode] + (["--ca-out", ca] if mode != "off" else [])
-        s = Pop3d("--mailbox", f"bob:secret:{maildir}", "--in-place", *tls, *flags).__enter__()
-        s.ca = ca
-        servers.append(s)
-        return s
-
-    yield start
-    for s in servers:
-        s.stop()
+    return lambda mode, *flags: tls_daemon(Pop3d, mode, "--mailbox", f"bob:secret:{maildir}", "--in-place", *flags)
 
 
 @pytest.fixture
-def tls_smtpd(tmp_path):
-    servers = []
-
+def tls_smtpd(tls_daemon, tmp_path):
     def start(mode, *flags):
-        ca = tmp_path / f"smtpd-{len(servers)}-ca.pem"
-        s = Smtpd("--store", tmp_path / "store", "--mailbox", "bob@contoso.local", "--tls", mode, "--ca-out", ca,
-                  *flags).__enter__()
-        s.ca = ca
-        s.store = tmp_path / "store"
-        servers.append(s)
-        return s
+        server = tls_daemon(Smtpd, mode, "--store", tmp_path / "store", "--mailbox", "bob@contoso.local", *flags)
+        server.store = tmp_path / "store"
+        return server
 
-    yield start
-    for s in servers:
-        s.stop()
+    return start
 
 
 def stored(server):
@@ -90,7 +65,7 @@ def poplib_retrieves_all(c):
 
 def test_poplib_pop3s_implicit_tls(tls_pop3d, maildir):
     server = tls_pop3d("implicit")
-    c = poplib.POP3_SSL("127.0.0.1", server.port, context=trusting(server.ca), timeout=TIMEOUT)
+    c = poplib.POP3_SSL("127.0.0.1", server.port, context=server.context, timeout=TIMEOUT)
     assert "STLS" not in c.capa()
     poplib_retrieves_all(c)
     assert list(maildir.iterdir()) == []
@@ -100,7 +75,7 @@ def test_poplib_stls_then_retrieves(tls_pop3d, maildir):
     server = tls_pop3d("stls")
     c = poplib.POP3("127.0.0.1", server.port, timeout=TIMEOUT)
     assert "STLS" in c.capa()
-    assert c.stls(context=trusting(server.ca)).decode() == "+OK Begin TLS negotiation"
+    assert c.stls(context=server.context).decode() == "+OK Begin TLS negotiation"
     assert "STLS" not in c.capa()
     poplib_retrieves_all(c)
     assert list(maildir.iterdir()) == []
@@ -111,7 +86,7 @@ def test_poplib_required_refuses_user_before_stls(tls_pop3d):
     c = poplib.POP3("127.0.0.1", server.port, timeout=TIMEOUT)
     with pytest.raises(poplib.error_proto, match=r"\[AUTH\] Command not permitted before TLS"):
         c.user("bob")
-    c.stls(context=trusting(server.ca))
+    c.stls(context=server.context)
     assert c.user("bob").decode() == replies.UserOk
     c.quit()
 
@@ -251,7 +226,7 @@ def test_smtplib_starttls_delivers_every_fixture(tls_smtpd):
     with smtplib.SMTP("127.0.0.1", server.port, timeout=TIMEOUT) as c:
         c.ehlo("sbs.contoso.local")
         assert c.has_extn("starttls")
-        assert c.starttls(context=trusting(server.ca))[0] == 220
+        assert c.starttls(context=server.context)[0] == 220
         c.ehlo("sbs.contoso.local")
         assert not c.has_extn("starttls")
         for f in FIXTURES:
@@ -261,7 +236,7 @@ def test_smtplib_starttls_delivers_every_fixture(tls_smtpd):
 
 def test_smtplib_smtps_implicit_tls_delivers_every_fixture(tls_smtpd):
     server = tls_smtpd("implicit")
-    with smtplib.SMTP_SSL("127.0.0.1", server.port, context=trusting(server.ca), timeout=TIMEOUT) as c:
+    with smtplib.SMTP_SSL("127.0.0.1", server.port, context=server.context, timeout=TIMEOUT) as c:
         c.ehlo("sbs.contoso.local")
         assert not c.has_extn("starttls")
         for f in FIXTURES:

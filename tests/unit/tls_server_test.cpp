@@ -7,6 +7,8 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
+#include "maillab/faults/fault_spec.hpp"
+#include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/replies.hpp"
 #include "maillab/pop3/server.hpp"
 #include "maillab/pop3/maildrop.hpp"
@@ -37,9 +39,10 @@ struct Client {
   void secure() {
     tls = std::make_unique<ssl::stream<tcp::socket&>>(socket, context);
     SSL_set_tlsext_host_name(tls->native_handle(), "localhost");
-    tls->set_verify_callback(ssl::host_name_verification("localhost"));
+    SSL_set1_host(tls->native_handle(), "localhost");
     tls->handshake(ssl::stream_base::client);
   }
+  long verify_result() { return SSL_get_verify_result(tls->native_handle()); }
   void write(const std::string& text) {
     if (tls) asio::write(*tls, asio::buffer(text));
     else asio::write(socket, asio::buffer(text));
@@ -105,6 +108,45 @@ TEST_F(Pop3TlsServer, AClientThatDoesNotTrustTheCaFailsTheHandshake) {
   auto stranger = net::make_identity({});
   Client c(server->port(), stranger);
   EXPECT_THROW(c.secure(), boost::system::system_error);
+}
+
+// Each certificate fault fails a verifying client for its own reason (OpenSSL's verify
+// result), and certificate-changed shows a new valid certificate each session.
+TEST_F(Pop3TlsServer, CertificateFaultsFailVerificationForTheirReason) {
+  const std::pair<const char*, long> cases[] = {
+      {"certificate-expired", X509_V_ERR_CERT_HAS_EXPIRED},
+      {"certificate-not-yet-valid", X509_V_ERR_CERT_NOT_YET_VALID},
+      {"certificate-self-signed", X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT},
+      {"certificate-name-mismatch", X509_V_ERR_HOSTNAME_MISMATCH},
+  };
+  start(net::TlsMode::Implicit);
+  for (const auto& [preset, reason] : cases) {
+    auto id = server->faults().add(faults::parse_fault_spec(preset, pop3::presets()));
+    Client c(server->port(), *server->tls_identity());
+    EXPECT_THROW(c.secure(), boost::system::system_error) << preset;
+    EXPECT_EQ(c.verify_result(), reason) << preset;
+    for (auto i : id) server->faults().remove(i);
+  }
+  Client good(server->port(), *server->tls_identity());
+  good.secure();
+  EXPECT_EQ(good.verify_result(), X509_V_OK);
+}
+
+TEST_F(Pop3TlsServer, CertificateChangedIsValidAndNewEachSession) {
+  start(net::TlsMode::Implicit);
+  server->faults().add(faults::parse_fault_spec("certificate-changed", pop3::presets()));
+  std::vector<std::string> seen;
+  for (int i = 0; i < 2; ++i) {
+    Client c(server->port(), *server->tls_identity());
+    c.secure();
+    X509* cert = SSL_get1_peer_certificate(c.tls->native_handle());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    X509_digest(cert, EVP_sha256(), digest, &n);
+    X509_free(cert);
+    seen.emplace_back(reinterpret_cast<char*>(digest), n);
+  }
+  EXPECT_NE(seen[0], seen[1]);
 }
 
 struct SmtpTlsServer : ::testing::Test {

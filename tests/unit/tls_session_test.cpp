@@ -3,6 +3,7 @@
 // pipelined after the command, before the handshake, are dropped, at every split.
 #include <gtest/gtest.h>
 
+#include "maillab/pop3/presets.hpp"
 #include "maillab/pop3/replies.hpp"
 #include "maillab/smtp/presets.hpp"
 #include "maillab/smtp/replies.hpp"
@@ -97,6 +98,31 @@ TEST(Pop3Stls, PartialLineBeforeStlsIsNotJoinedToTheTlsSession) {
   EXPECT_EQ(h.send("R bob\r\n"), crlf(pop3::reply::kUnknownCommand));
 }
 
+TEST(Pop3Stls, TheNotOfferedFaultWithdrawsIt) {
+  Pop3Tls h(net::TlsMode::Offered);
+  h.fault("stls-not-offered");
+  h.start();
+  EXPECT_EQ(h.capa().find("STLS"), std::string::npos);
+  EXPECT_EQ(h.send("STLS\r\n"), crlf(pop3::reply::kUnknownCommand));
+}
+
+// Handshake faults are not asked (and their nth/times not counted) when a session only
+// decides what to offer.
+TEST(TlsFaults, OfferAndHandshakeStagesAreAskedApart) {
+  faults::FaultTable table;
+  table.add(faults::parse_fault_spec("certificate-expired,nth=1", pop3::presets()));
+  table.add(faults::parse_fault_spec("stls-not-offered,times=1", pop3::presets()));
+  auto offer = table.on_tls({"CAPA", 0, {}}, faults::TlsStage::Offer);
+  EXPECT_TRUE(offer.not_offered);
+  EXPECT_EQ(offer.certificate, faults::TlsPlan::Certificate::Good);
+  EXPECT_FALSE(table.on_tls({"STLS", 0, {}}, faults::TlsStage::Offer).not_offered);  // times=1 spent
+  auto handshake = table.on_tls({"handshake", 0, {}}, faults::TlsStage::Handshake);
+  EXPECT_EQ(handshake.certificate, faults::TlsPlan::Certificate::Expired);
+  EXPECT_FALSE(handshake.not_offered);
+  EXPECT_EQ(table.on_tls({"handshake", 0, {}}, faults::TlsStage::Handshake).certificate,
+            faults::TlsPlan::Certificate::Good);  // nth=1: the first handshake only
+}
+
 // ---- SMTP -------------------------------------------------------------------------
 
 struct SmtpTls {
@@ -113,6 +139,7 @@ struct SmtpTls {
     test::render(session->start());
   }
   std::string send(const std::string& bytes) { return test::render(session->feed(bytes)); }
+  void fault(const std::string& spec) { faults.add(faults::parse_fault_spec(spec, smtp::presets())); }
 };
 
 bool lists_starttls(const std::string& ehlo) { return ehlo.find("250-STARTTLS\r\n") != std::string::npos; }
@@ -185,6 +212,21 @@ TEST(SmtpStartTls, BytesPipelinedAfterStartTlsAreDroppedAtEverySplit) {
     EXPECT_EQ(h.send("RCPT TO:<administrator@contoso.local>\r\n"), crlf(smtp::reply::kNeedMail)) << "cut at " << cut;
     EXPECT_TRUE(h.world->placements().empty());
   }
+}
+
+TEST(SmtpStartTls, TheNotOfferedFaultWithdrawsIt) {
+  SmtpTls h(net::TlsMode::Offered);
+  h.fault("starttls-not-offered");
+  EXPECT_FALSE(lists_starttls(h.send("EHLO client.example\r\n")));
+  EXPECT_EQ(h.send("STARTTLS\r\n"), crlf(smtp::reply::kNotImplemented));
+}
+
+TEST(SmtpStartTls, UnavailableAnswers454AndStaysInPlainText) {
+  SmtpTls h(net::TlsMode::Offered);
+  h.fault("starttls-unavailable");
+  EXPECT_TRUE(lists_starttls(h.send("EHLO client.example\r\n")));
+  EXPECT_EQ(h.send("STARTTLS\r\nMAIL FROM:<a@example.com>\r\n"),
+            crlf(smtp::reply::kTlsNotAvailable) + crlf(smtp::reply::kSenderOk));
 }
 
 }  // namespace

@@ -95,29 +95,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
     pump();
   }
 
-  // The server side of the TLS handshake; `then_greet`: implicit TLS, the greeting follows.
-  // Input the session had not consumed is gone with the plain-text stream (RFC 3207 4.2).
+  // The server side of the TLS handshake, as the TLS faults say; `then_greet`: implicit
+  // TLS, the greeting follows. Input the session had not consumed is gone with the
+  // plain-text stream (RFC 3207 4.2).
   void handshake(bool then_greet) {
     if (!server_.config.tls) {
       session_->transcript()->add('*', "TLS asked for, but the server has no TLS context");
       return close(false, false);
     }
-    tls_ = std::make_unique<ssl::stream<tcp::socket&>>(socket_, *static_cast<ssl::context*>(server_.config.tls->asio_context()));
+    auto plan = server_.faults.on_tls({"handshake", 0, {}}, faults::TlsStage::Handshake);
+    if (plan.handshake == faults::TlsPlan::Handshake::Reset) {
+      session_->transcript()->add('*', "reset at the TLS handshake");
+      return close(true, false);
+    }
     arm_idle();  // a client that never finishes the handshake meets the idle timeout
+    if (plan.handshake == faults::TlsPlan::Handshake::Stall) {
+      session_->transcript()->add('*', "stalled at the TLS handshake");
+      stalled_ = true;
+      return read();  // what the client sends is read and ignored
+    }
+    tls_context_ = server_.config.tls->context_for(plan);
+    tls_ = std::make_unique<ssl::stream<tcp::socket&>>(socket_, *tls_context_);
     tls_->async_handshake(ssl::stream_base::server, [self = shared_from_this(), then_greet](boost::system::error_code ec) {
-      if (self->closed_) return;
-      if (ec) {
-        self->session_->transcript()->add('*', "TLS handshake failed: " + ec.message());
-        return self->close(false, false);
-      }
-      auto* native = self->tls_->native_handle();
-      self->session_->transcript()->add('*', std::string("TLS handshake done: ") + SSL_get_version(native) + " " +
-                                                 SSL_get_cipher_name(native));
-      self->secured_ = true;
-      self->session_->secured();
-      if (then_greet) return self->greet();
-      self->pump();
+      self->handshaken(ec, then_greet);
     });
+  }
+
+  void handshaken(boost::system::error_code ec, bool then_greet) {
+    if (closed_) return;
+    if (ec) {
+      session_->transcript()->add('*', "TLS handshake failed: " + ec.message());
+      return close(false, false);
+    }
+    auto* native = tls_->native_handle();
+    session_->transcript()->add('*', std::string("TLS handshake done: ") + SSL_get_version(native) + " " +
+                                         SSL_get_cipher_name(native));
+    secured_ = true;
+    session_->secured();
+    if (then_greet) return greet();
+    pump();
   }
 
   template <class Buffers, class Handler>
@@ -282,6 +298,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   TcpServer::Impl& server_;
   tcp::socket socket_;
+  std::shared_ptr<ssl::context> tls_context_;       // before tls_: it outlives the stream
   std::unique_ptr<ssl::stream<tcp::socket&>> tls_;  // after socket_: it goes first
   bool secured_ = false;
   asio::steady_timer idle_;

@@ -104,6 +104,46 @@ void sign(X509* cert, EVP_PKEY* key) {
   if (!X509_sign(cert, key, EVP_sha256())) fail("cannot sign");
 }
 
+struct Ca {
+  Key key;
+  Cert cert;
+};
+
+Ca new_ca(const CertificateRequest& r) {
+  Ca ca{new_key(), nullptr};
+  CertificateRequest validity;  // the CA is valid now, whatever the leaf says
+  validity.not_after = std::max(r.not_after, validity.not_after);
+  ca.cert = new_certificate("maillab test CA", ca.key.get(), nullptr, validity);
+  add_extension(ca.cert.get(), ca.cert.get(), NID_basic_constraints, "critical,CA:TRUE");
+  add_extension(ca.cert.get(), ca.cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+  add_extension(ca.cert.get(), ca.cert.get(), NID_subject_key_identifier, "hash");
+  sign(ca.cert.get(), ca.key.get());
+  return ca;
+}
+
+Ca issuer_ca(const TlsIdentity& issuer) {
+  Bio cbio(BIO_new_mem_buf(issuer.ca_pem.data(), static_cast<int>(issuer.ca_pem.size())));
+  Bio kbio(BIO_new_mem_buf(issuer.ca_key_pem.data(), static_cast<int>(issuer.ca_key_pem.size())));
+  Ca ca{Key(PEM_read_bio_PrivateKey(kbio.get(), nullptr, nullptr, nullptr)),
+        Cert(PEM_read_bio_X509(cbio.get(), nullptr, nullptr, nullptr))};
+  if (!ca.key || !ca.cert) fail("cannot read the issuing CA");
+  return ca;
+}
+
+// The leaf for `r`, signed by `ca`, or by itself when there is none.
+Cert leaf(const CertificateRequest& r, EVP_PKEY* key, const Ca* ca) {
+  auto cert = new_certificate(r.names.front(), key, ca ? ca->cert.get() : nullptr, r);
+  X509* issuer = ca ? ca->cert.get() : cert.get();
+  add_extension(cert.get(), issuer, NID_basic_constraints, "critical,CA:FALSE");
+  if (ca) add_extension(cert.get(), issuer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  add_extension(cert.get(), issuer, NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), issuer, NID_subject_key_identifier, "hash");
+  if (ca) add_extension(cert.get(), issuer, NID_authority_key_identifier, "keyid:always");
+  add_extension(cert.get(), issuer, NID_subject_alt_name, alt_names(r.names));
+  sign(cert.get(), ca ? ca->key.get() : key);
+  return cert;
+}
+
 }  // namespace
 
 TlsIdentity make_identity(const CertificateRequest& r) {
@@ -111,33 +151,13 @@ TlsIdentity make_identity(const CertificateRequest& r) {
   auto leaf_key = new_key();
   TlsIdentity out;
   if (r.self_signed) {
-    auto leaf = new_certificate(r.names.front(), leaf_key.get(), nullptr, r);
-    add_extension(leaf.get(), leaf.get(), NID_basic_constraints, "critical,CA:FALSE");
-    add_extension(leaf.get(), leaf.get(), NID_subject_key_identifier, "hash");
-    add_extension(leaf.get(), leaf.get(), NID_ext_key_usage, "serverAuth");
-    add_extension(leaf.get(), leaf.get(), NID_subject_alt_name, alt_names(r.names));
-    sign(leaf.get(), leaf_key.get());
-    out.certificate_pem = pem_of(leaf.get());
+    out.certificate_pem = pem_of(leaf(r, leaf_key.get(), nullptr).get());
     out.ca_pem = out.certificate_pem;
   } else {
-    auto ca_key = new_key();
-    CertificateRequest ca_validity;  // the CA is valid now whatever the leaf says
-    ca_validity.not_after = std::max(r.not_after, ca_validity.not_after);
-    auto ca = new_certificate("maillab test CA", ca_key.get(), nullptr, ca_validity);
-    add_extension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE");
-    add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
-    add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
-    sign(ca.get(), ca_key.get());
-    auto leaf = new_certificate(r.names.front(), leaf_key.get(), ca.get(), r);
-    add_extension(leaf.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
-    add_extension(leaf.get(), ca.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
-    add_extension(leaf.get(), ca.get(), NID_ext_key_usage, "serverAuth");
-    add_extension(leaf.get(), ca.get(), NID_subject_key_identifier, "hash");
-    add_extension(leaf.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
-    add_extension(leaf.get(), ca.get(), NID_subject_alt_name, alt_names(r.names));
-    sign(leaf.get(), ca_key.get());
-    out.certificate_pem = pem_of(leaf.get());
-    out.ca_pem = pem_of(ca.get());
+    Ca ca = r.issuer && !r.issuer->ca_key_pem.empty() ? issuer_ca(*r.issuer) : new_ca(r);
+    out.certificate_pem = pem_of(leaf(r, leaf_key.get(), &ca).get());
+    out.ca_pem = pem_of(ca.cert.get());
+    out.ca_key_pem = pem_of(ca.key.get());
   }
   out.key_pem = pem_of(leaf_key.get());
   return out;
@@ -156,7 +176,7 @@ std::string read_file(const std::filesystem::path& path, const char* what) {
 }  // namespace
 
 TlsIdentity read_identity(const std::filesystem::path& certificate, const std::filesystem::path& key) {
-  TlsIdentity out{read_file(certificate, "--cert"), read_file(key, "--key"), {}};
+  TlsIdentity out{read_file(certificate, "--cert"), read_file(key, "--key"), {}, {}};
   Bio cbio(BIO_new_mem_buf(out.certificate_pem.data(), static_cast<int>(out.certificate_pem.size())));
   Cert cert(PEM_read_bio_X509(cbio.get(), nullptr, nullptr, nullptr));
   if (!cert) throw std::invalid_argument("--cert '" + certificate.string() + "': no PEM certificate in it");

@@ -221,7 +221,8 @@ Session::Reply Session::dispatch(const std::string& verb, std::string_view args)
   };
   for (const auto& e : kTable) {
     if (e.verb != verb) continue;
-    if (verb == "STLS" && config_.tls == net::TlsMode::Off) break;  // a server without TLS does not know it
+    // A server without TLS, or one whose offer a fault withdrew, does not know STLS.
+    if (verb == "STLS" && (config_.tls == net::TlsMode::Off || (!tls_active_ && !offers_tls(verb)))) break;
     bool allowed = state_ == State::Authorization ? e.in_authorization : e.in_transaction;
     if (!allowed) return Reply{std::string(reply::kWrongState), nullptr, false, true};
     if (refused_before_tls(verb)) return Reply{std::string(reply::kTlsRequired)};
@@ -235,6 +236,11 @@ Session::Reply Session::dispatch(const std::string& verb, std::string_view args)
 bool Session::refused_before_tls(std::string_view verb) const {
   return config_.tls == net::TlsMode::Required && !tls_active_ &&
          (verb == "USER" || verb == "PASS" || verb == "APOP" || verb == "AUTH");
+}
+
+bool Session::offers_tls(std::string_view verb) const {
+  if (tls_active_ || (config_.tls != net::TlsMode::Offered && config_.tls != net::TlsMode::Required)) return false;
+  return !faults_.on_tls({verb, 0, user_}, faults::TlsStage::Offer).not_offered;
 }
 
 Session::Reply Session::handle_STLS(std::string_view args) {
@@ -502,7 +508,7 @@ Session::Reply Session::handle_UIDL(std::string_view args) {
 Session::Reply Session::handle_CAPA(std::string_view args) {
   if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
   // Before a required STLS only STLS logs on, so USER and SASL are not listed yet.
-  bool offer_tls = !tls_active_ && (config_.tls == net::TlsMode::Offered || config_.tls == net::TlsMode::Required);
+  bool offer_tls = offers_tls("CAPA");
   bool logon_now = !refused_before_tls("USER");
   std::string body = "TOP\r\nUIDL\r\n";
   if (config_.user_pass && logon_now) body += "USER\r\n";

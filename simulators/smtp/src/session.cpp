@@ -91,8 +91,9 @@ void Session::secured() {
   bdat_refusal_.clear();
 }
 
-bool Session::offers_tls() const {
-  return !tls_active_ && (config_.tls == net::TlsMode::Offered || config_.tls == net::TlsMode::Required);
+bool Session::offers_tls(std::string_view verb) const {
+  if (tls_active_ || (config_.tls != net::TlsMode::Offered && config_.tls != net::TlsMode::Required)) return false;
+  return !faults_.on_tls({verb, 0, user_}, faults::TlsStage::Offer).not_offered;
 }
 
 std::vector<Action> Session::start() {
@@ -340,7 +341,7 @@ Session::Reply Session::handle_EHLO(std::string_view args) {
   reset_transaction();
   greeted_ = true;
   return Reply{multiline("250", ehlo_lines(world_.profile(), world_.hostname(), peer_.address, world_.size_limit(),
-                                           offers_tls()))};
+                                           offers_tls("EHLO")))};
 }
 
 Session::Reply Session::handle_MAIL(std::string_view args) {
@@ -460,6 +461,7 @@ Session::Reply Session::handle_ETRN(std::string_view args) {
 Session::Reply Session::handle_STARTTLS(std::string_view args) {
   if (config_.tls == net::TlsMode::Off) return line(reply::kNotImplemented);
   if (tls_active_) return line(reply::kTlsAlreadyActive, true);
+  if (!offers_tls("STARTTLS")) return line(reply::kNotImplemented);  // withdrawn by a fault
   if (!args.empty()) return line(reply::kStartTlsSyntax, true);
   upgrading_ = true;
   Reply ready = line(reply::kReadyToStartTls);

@@ -39,6 +39,8 @@ class FaultTable {
   MaildropPlan on_lock(const Event& event);
   // Listener layer.
   bool refusing() const;
+  // TLS layer: what the firing faults of `stage` do (later faults win where they differ).
+  TlsPlan on_tls(const Event& event, TlsStage stage);
   // World layer: the settings the installed faults override (later faults win).
   std::map<std::string, std::string> world() const;
 

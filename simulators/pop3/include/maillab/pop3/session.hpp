@@ -113,6 +113,8 @@ class Session final : public net::ProtocolSession {
   Reply handle_STLS(std::string_view args);
   // Required TLS not yet on and `verb` logs on: the refusal.
   bool refused_before_tls(std::string_view verb) const;
+  // STLS is offered now (the mode, TLS not yet on, no tls-not-offered fault for `verb`).
+  bool offers_tls(std::string_view verb) const;
   // RETR and TOP: the message's wire form, or -ERR [SYS/TEMP] when it cannot be read.
   Reply serve(const Message& m, std::optional<std::uint64_t> top_lines);
   static Reply serve_wire(std::shared_ptr<const std::string> wire, std::uint64_t size,

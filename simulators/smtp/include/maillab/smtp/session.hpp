@@ -75,7 +75,8 @@ class Session final : public net::ProtocolSession {
   Reply handle_AUTH(std::string_view args);
   Reply handle_ETRN(std::string_view args);
   Reply handle_STARTTLS(std::string_view args);
-  bool offers_tls() const;
+  // STARTTLS is offered now (the mode, TLS not yet on, no tls-not-offered fault for `verb`).
+  bool offers_tls(std::string_view verb) const;
   Reply auth_step(std::string_view line);
 
   const SessionConfig& config_;
