@@ -18,7 +18,7 @@ void add_tls_presets(PresetRegistry& r, std::string_view upgrade_command) {
          {"tls-certificate,problem=wrong-host"}});
   r.add({"certificate-changed", "every session shows a new certificate (valid, but not the one a client pinned)", "",
          {"tls-certificate,problem=new-each-session"}});
-  r.add({"tls-too-old", "the server speaks only TLS 1.0 (clients: \"unsupported protocol\")", "",
+  r.add({"tls-too-old", "the server speaks only TLS 1.0 (clients: \"unsupported protocol\" or \"legacy sigalg disallowed\")", "",
          {"tls-version,only=tls1.0"}});
   r.add({"tls-handshake-reset", "the connection is reset as the TLS handshake starts", "",
          {"tls-handshake,then=reset"}});
