@@ -4,6 +4,8 @@
 // not run in the TLS session.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 
@@ -108,6 +110,20 @@ TEST_F(Pop3TlsServer, AClientThatDoesNotTrustTheCaFailsTheHandshake) {
   auto stranger = net::make_identity({});
   Client c(server->port(), stranger);
   EXPECT_THROW(c.secure(), boost::system::system_error);
+}
+
+// After QUIT the server sends close_notify and waits (a while) for the client's; stop()
+// meanwhile closes the connection at once instead of waiting that out.
+TEST_F(Pop3TlsServer, StopDoesNotWaitForAClientThatNeverAnswersCloseNotify) {
+  start(net::TlsMode::Implicit);
+  Client c(server->port(), *server->tls_identity());
+  c.secure();
+  c.line();
+  c.write("QUIT\r\n");
+  EXPECT_EQ(c.line(), crlf(pop3::reply::kQuit));  // the client neither answers nor closes
+  auto before = std::chrono::steady_clock::now();
+  server->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(1));
 }
 
 // Each certificate fault fails a verifying client for its own reason (OpenSSL's verify

@@ -268,10 +268,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // `farewell`: a TLS session ends with close_notify, so the client can tell the end of
   // the session from a cut (only where no read is pending: the session's own Close).
   void close(bool reset, bool farewell) {
-    if (closed_) return;
+    boost::system::error_code ignored;
+    if (closed_) {
+      // stop() during a close_notify: the socket goes now, not after kGoodbyeWait.
+      if (!farewell) socket_.close(ignored);
+      return;
+    }
     closed_ = true;
     session_->abort();
-    boost::system::error_code ignored;
     idle_.cancel();
     pause_.cancel();
     if (secured_ && farewell && !reset) return say_goodbye();
