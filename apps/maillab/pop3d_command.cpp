@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "daemon.hpp"
+#include "tls_options.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/pop3/presets.hpp"
@@ -32,6 +33,7 @@ struct Pop3dOptions {
   bool show_secrets = false;
   bool list_presets = false;
   bool list_kinds = false;
+  TlsOptions tls;
 };
 
 // USER:PASSWORD:REST... — the user is split at the first colon and the `back` trailing
@@ -73,6 +75,8 @@ pop3::ServerConfig server_config(const Pop3dOptions& o) {
   config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
+  config.session.tls = tls_mode(o.tls, "stls");
+  config.tls_context = given_tls_context(o.tls);
   return config;
 }
 
@@ -118,7 +122,9 @@ int run_pop3d(const Pop3dOptions& o) {
 
   server.start();
   // Scripts read the first line for the port; the note comes after it.
+  auto tls_note = write_tls_ca(o.tls, server.tls_identity(), "pop3d", server.port());
   std::cout << "maillab pop3d listening on " << server.endpoint().str() << std::endl;
+  if (!tls_note.empty()) std::cout << tls_note << std::endl;
   if (!o.mailboxes.empty() && !o.in_place)
     std::cout << "maillab pop3d: --mailbox directories are served read-only (deleted mail is hidden until exit; "
                  "--in-place deletes the files)"
@@ -159,6 +165,7 @@ Run add_pop3d(CLI::App& app) {
   app.add_flag("--transcripts", o->print_transcripts,
                "keep the last sessions' transcripts and print them to stderr on exit (none are kept otherwise)");
   app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");
+  add_tls_options(app, o->tls, "stls");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
   app.footer("Exit codes: 0 stopped by SIGINT/SIGTERM (or a --list option), 2 bad arguments, a bad fault, or the "

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "daemon.hpp"
+#include "tls_options.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/base/yaml.hpp"
 #include "maillab/faults/fault_spec.hpp"
@@ -35,6 +36,7 @@ struct SmtpdOptions {
   bool show_secrets = false;
   bool list_presets = false;
   bool list_kinds = false;
+  TlsOptions tls;
 };
 
 smtp::MailboxConfig mailbox_option(const std::string& spec) {
@@ -94,6 +96,8 @@ smtp::ServerConfig server_config(const SmtpdOptions& o) {
   config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
+  config.session.tls = tls_mode(o.tls, "starttls");
+  config.tls_context = given_tls_context(o.tls);
   config.pickup = o.pickup;
   config.pickup_interval = std::chrono::milliseconds(static_cast<long long>(o.pickup_interval * 1000));
   try {
@@ -116,7 +120,9 @@ int run_smtpd(const SmtpdOptions& o) {
   server.faults().add(load_faults(o.fault_specs, o.fault_files, presets));
 
   server.start();
+  auto tls_note = write_tls_ca(o.tls, server.tls_identity(), "smtpd", server.port());
   std::cout << "maillab smtpd listening on " << server.endpoint().str() << std::endl;
+  if (!tls_note.empty()) std::cout << tls_note << std::endl;
   wait_for_signal();
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
@@ -161,6 +167,7 @@ Run add_smtpd(CLI::App& app) {
   app.add_flag("--transcripts", o->print_transcripts,
                "keep the last sessions' transcripts and print them to stderr on exit (none are kept otherwise)");
   app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");
+  add_tls_options(app, o->tls, "starttls");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
   app.footer("Exit codes: 0 stopped by SIGINT/SIGTERM (or a --list option), 2 bad arguments, a bad fault, or the "

@@ -1,5 +1,6 @@
 import pathlib
 import shutil
+import ssl
 import sys
 
 import pytest
@@ -30,6 +31,27 @@ def pop3d(maildir):
 
     def start(*flags):
         server = Pop3d("--mailbox", f"bob:secret:{maildir}", "--in-place", *flags).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture
+def tls_daemon(tmp_path):
+    """Starts `cls` (Pop3d or Smtpd) with `--tls MODE` and flags; with TLS its CA goes to
+    tmp_path, and the server gets .ca (that file) and .context (an ssl context trusting
+    only it)."""
+    servers = []
+
+    def start(cls, mode, *flags):
+        ca = tmp_path / f"{cls.command}-{len(servers)}-ca.pem"
+        tls = ["--tls", mode] + (["--ca-out", ca] if mode != "off" else [])
+        server = cls(*tls, *flags).__enter__()
+        server.ca = ca
+        server.context = ssl.create_default_context(cafile=str(ca)) if mode != "off" else None
         servers.append(server)
         return server
 

@@ -1,6 +1,8 @@
 // libFuzzer target: arbitrary bytes into an SMTP session (commands, DATA, BDAT, AUTH),
 // fed whole and split at a point the input chooses. Both must give the same replies and
-// store the same messages, and nothing may crash or leak.
+// store the same messages, and nothing may crash or leak. STARTTLS is offered: what
+// follows an accepted STARTTLS in the plain-text stream is never answered or stored
+// (RFC 3207 4.2), so the replies end at "[starttls]".
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -29,20 +31,27 @@ std::string run(std::string_view input, std::size_t split, const fs::path& store
   World world(w, store, faults);
   SessionConfig config;
   config.max_command_line = 128;
+  config.tls = net::TlsMode::Offered;
   Session s(config, world, faults, 1, net::Peer{"127.0.0.1", 1});
   std::string out;
+  bool upgraded = false;  // the rest of the plain-text stream is the attacker's: not fed
+  bool answered_after_tls = false;  // an action after StartTls: a pipelined command ran
   auto take = [&](const std::vector<net::Action>& actions) {
     for (auto& a : actions) {
       if (a.kind == net::Action::Kind::Work) {
         for (auto& b : a.then(a.job())) out += b.text;
         continue;
       }
-      out += a.text + (a.kind == net::Action::Kind::Close ? "[close]" : "");
+      answered_after_tls = answered_after_tls || upgraded;
+      upgraded = upgraded || a.kind == net::Action::Kind::StartTls;
+      out += a.text + (a.kind == net::Action::Kind::Close ? "[close]" : "") +
+             (a.kind == net::Action::Kind::StartTls ? "[starttls]" : "");
     }
   };
   take(s.start());
   take(s.feed(input.substr(0, split)));
-  take(s.feed(input.substr(split)));
+  if (!upgraded) take(s.feed(input.substr(split)));
+  if (answered_after_tls) std::abort();
   *placed = world.placements().size();
   return out;
 }

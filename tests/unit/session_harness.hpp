@@ -35,6 +35,9 @@ inline std::string render(const std::vector<net::Action>& actions) {
       case net::Action::Kind::Stall:
         out += "[stall]";
         break;
+      case net::Action::Kind::StartTls:
+        out += "[starttls]";
+        break;
       case net::Action::Kind::Work:
         out += render(a.then(a.job()));  // inline: the shell does the same, in order
         break;

@@ -101,6 +101,15 @@ MaildropPlan FaultTable::on_lock(const Event& event) {
   return plan;
 }
 
+TlsPlan FaultTable::on_tls(const Event& event, TlsStage stage) {
+  TlsPlan plan;
+  if (empty()) return plan;
+  std::lock_guard lock(mutex_);
+  for (auto& [id, f] : faults_)
+    if (f->layer() == Layer::Tls && f->tls_stage() == stage && f->fires(event)) f->tls(plan);
+  return plan;
+}
+
 bool FaultTable::refusing() const {
   if (empty()) return false;
   std::lock_guard lock(mutex_);

@@ -15,6 +15,7 @@ std::string_view layer_name(Layer layer) {
     case Layer::Maildrop: return "Maildrop";
     case Layer::Listener: return "Listener";
     case Layer::World: return "World";
+    case Layer::Tls: return "TLS";
   }
   return "?";
 }

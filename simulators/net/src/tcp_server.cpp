@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <deque>
 #include <list>
 #include <mutex>
@@ -14,6 +15,7 @@
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 
 namespace maillab::net {
 
@@ -74,6 +76,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void start(std::list<std::weak_ptr<Connection>>::iterator registration) {
     registration_ = registration;
+    if (server_.config.implicit_tls) return handshake(true);
+    greet();
+  }
+
+  const std::shared_ptr<Transcript>& transcript() const { return session_->transcript(); }
+
+  // From any thread.
+  void shutdown() {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(false, false); });
+  }
+
+ private:
+  void greet() {
     if (reject_) {
       queue_.emplace_back(Action::Kind::Send, server_.config.too_many_sessions);
       queue_.emplace_back(Action::Kind::Close);
@@ -83,14 +98,53 @@ class Connection : public std::enable_shared_from_this<Connection> {
     pump();
   }
 
-  const std::shared_ptr<Transcript>& transcript() const { return session_->transcript(); }
-
-  // From any thread.
-  void shutdown() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(false); });
+  // The server side of the TLS handshake, as the TLS faults say; `then_greet`: implicit
+  // TLS, the greeting follows. Input the session had not consumed is gone with the
+  // plain-text stream (RFC 3207 4.2).
+  void handshake(bool then_greet) {
+    if (!server_.config.tls) {
+      session_->transcript()->add('*', "TLS asked for, but the server has no TLS context");
+      return close(false, false);
+    }
+    auto plan = server_.faults.on_tls({"handshake", 0, {}}, faults::TlsStage::Handshake);
+    if (plan.handshake == faults::TlsPlan::Handshake::Reset) {
+      session_->transcript()->add('*', "reset at the TLS handshake");
+      return close(true, false);
+    }
+    arm_idle();  // a client that never finishes the handshake meets the idle timeout
+    if (plan.handshake == faults::TlsPlan::Handshake::Stall) {
+      session_->transcript()->add('*', "stalled at the TLS handshake");
+      stalled_ = true;
+      return read();  // what the client sends is read and ignored
+    }
+    tls_context_ = server_.config.tls->context_for(plan);
+    tls_ = std::make_unique<ssl::stream<tcp::socket&>>(socket_, *tls_context_);
+    tls_->async_handshake(ssl::stream_base::server, [self = shared_from_this(), then_greet](boost::system::error_code ec) {
+      self->handshaken(ec, then_greet);
+    });
   }
 
- private:
+  void handshaken(boost::system::error_code ec, bool then_greet) {
+    if (closed_) return;
+    if (ec) {
+      session_->transcript()->add('*', "TLS handshake failed: " + ec.message());
+      return close(false, false);
+    }
+    auto* native = tls_->native_handle();
+    session_->transcript()->add('*', std::string("TLS handshake done: ") + SSL_get_version(native) + " " +
+                                         SSL_get_cipher_name(native));
+    secured_ = true;
+    session_->secured();
+    if (then_greet) return greet();
+    pump();
+  }
+
+  template <class Buffers, class Handler>
+  void write_async(const Buffers& bufs, Handler&& handler) {
+    if (tls_) return asio::async_write(*tls_, bufs, std::forward<Handler>(handler));
+    asio::async_write(socket_, bufs, std::forward<Handler>(handler));
+  }
+
   void pump() {
     while (!queue_.empty() && !closed_) {
       Action a = std::move(queue_.front());
@@ -100,12 +154,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
           send_ = std::move(a);
           sent_ = 0;
           std::uint64_t total = std::min(send_.size(), send_.limit);
-          if (!send_.bytes_per_second) {
+          if (!send_.bytes_per_second && !tls_) {
             // A reply nearly always fits the socket buffer: written now, it needs no
             // handler and no reactor round; only a rest waits for the socket.
             boost::system::error_code ec;
             sent_ = socket_.write_some(buffers(0, total), ec);
-            if (ec && ec != asio::error::would_block) return close(false);
+            if (ec && ec != asio::error::would_block) return close(false, false);
             if (sent_ >= total) {
               send_ = Action{};
               break;
@@ -120,9 +174,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
           });
           return;
         case Action::Kind::Close:
-          return close(false);
+          return close(false, true);
         case Action::Kind::Reset:
-          return close(true);
+          return close(true, false);
+        case Action::Kind::StartTls:
+          return handshake(false);
         case Action::Kind::Stall:
           stalled_ = true;
           break;
@@ -142,15 +198,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read() {
     arm_idle();
-    socket_.async_read_some(asio::buffer(buffer_), [self = shared_from_this()](boost::system::error_code ec,
-                                                                               std::size_t n) {
-      if (ec || self->closed_) return self->close(false);
+    auto handler = [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+      if (ec || self->closed_) return self->close(false, false);
       if (!self->stalled_) {
         for (auto& a : self->session_->feed(std::string_view(self->buffer_.data(), n)))
           self->queue_.push_back(std::move(a));
       }
       self->pump();
-    });
+    };
+    if (tls_) return tls_->async_read_some(asio::buffer(buffer_), std::move(handler));
+    socket_.async_read_some(asio::buffer(buffer_), std::move(handler));
   }
 
   // The idle timer is armed once and re-armed only when it fires early: a read just moves
@@ -173,7 +230,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return;
     }
     session_->transcript()->add('*', "idle timeout");
-    close(false);  // RFC 1939 and RFC 5321: close without a response, nothing half-done kept
+    close(false, false);  // RFC 1939 and RFC 5321: close without a response, nothing half-done kept
   }
 
   // send_'s octets [from, from + want): the status line, then the message; either may be empty.
@@ -196,9 +253,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::uint64_t slice = total - sent_;
     if (send_.bytes_per_second) slice = std::min<std::uint64_t>(slice, std::max<std::uint64_t>(1, send_.bytes_per_second / 20));
     auto bufs = buffers(sent_, slice);
-    asio::async_write(socket_, bufs,
-                      [self = shared_from_this(), total, slice](boost::system::error_code ec, std::size_t) {
-                        if (ec) return self->close(false);
+    write_async(bufs, [self = shared_from_this(), total, slice](boost::system::error_code ec, std::size_t) {
+                        if (ec) return self->close(false, false);
                         self->sent_ += slice;
                         if (self->sent_ >= total) {
                           self->send_ = Action{};
@@ -212,21 +268,46 @@ class Connection : public std::enable_shared_from_this<Connection> {
                       });
   }
 
-  void close(bool reset) {
-    if (closed_) return;
+  // `farewell`: a TLS session ends with close_notify, so the client can tell the end of
+  // the session from a cut (only where no read is pending: the session's own Close).
+  void close(bool reset, bool farewell) {
+    boost::system::error_code ignored;
+    if (closed_) {
+      // stop() during a close_notify: the socket goes now, not after kGoodbyeWait.
+      if (!farewell) socket_.close(ignored);
+      return;
+    }
     closed_ = true;
     session_->abort();
-    boost::system::error_code ignored;
     idle_.cancel();
     pause_.cancel();
+    if (secured_ && farewell && !reset) return say_goodbye();
     // close() alone sends the FIN after what is queued (a shutdown first would only cost
     // a call); with SO_LINGER 0 it sends RST instead.
     if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     socket_.close(ignored);
   }
 
+  // close_notify, then the socket closes when the client answers or after kGoodbyeWait.
+  void say_goodbye() {
+    static constexpr std::chrono::seconds kGoodbyeWait{2};
+    pause_.expires_after(kGoodbyeWait);
+    pause_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      boost::system::error_code ignored;
+      if (!ec) self->socket_.close(ignored);
+    });
+    tls_->async_shutdown([self = shared_from_this()](boost::system::error_code) {
+      boost::system::error_code ignored;
+      self->pause_.cancel();
+      self->socket_.close(ignored);
+    });
+  }
+
   TcpServer::Impl& server_;
   tcp::socket socket_;
+  std::shared_ptr<ssl::context> tls_context_;       // before tls_: it outlives the stream
+  std::unique_ptr<ssl::stream<tcp::socket&>> tls_;  // after socket_: it goes first
+  bool secured_ = false;
   asio::steady_timer idle_;
   std::chrono::steady_clock::time_point deadline_;
   bool idle_armed_ = false;

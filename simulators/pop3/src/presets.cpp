@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "maillab/faults/tls_presets.hpp"
 #include "maillab/pop3/replies.hpp"
 
 namespace maillab::pop3 {
@@ -25,6 +26,7 @@ const faults::PresetRegistry& presets() {
     r.add({"corrupt-eml", "message `message` is served corrupt (kind: truncated, nul, bare-lf, no-separator, "
                           "broken-boundary, 8bit-header)",
            "kind", {"corrupt,kind=nul,message=1"}});
+    faults::add_tls_presets(r, "STLS");
     return r;
   }();
   return registry;

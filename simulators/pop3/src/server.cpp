@@ -15,12 +15,16 @@ net::TcpServerConfig tcp_config(const ServerConfig& c) {
   t.transcripts_kept = c.transcripts_kept;
   t.transcript_bytes_kept = c.transcript_bytes_kept;
   t.too_many_sessions = std::string(reply::kTooManySessions) + "\r\n";
+  t.tls = c.tls_context;
+  t.implicit_tls = c.session.tls == net::TlsMode::Implicit;
   return t;
 }
 
-// A server not asked to keep transcripts has its sessions record none.
+// A server not asked to keep transcripts has its sessions record none; one offering TLS
+// has a certificate.
 ServerConfig recording_as_asked(ServerConfig c) {
   if (c.transcripts_kept == 0) c.session.transcript.max_bytes = 0;
+  c.tls_context = net::tls_context_for(c.session.tls, std::move(c.tls_context), {c.session.hostname});
   return c;
 }
 
@@ -45,5 +49,8 @@ faults::FaultTable& Server::faults() { return faults_; }
 std::vector<std::shared_ptr<net::Transcript>> Server::transcripts() const { return tcp_.transcripts(); }
 std::size_t Server::active_sessions() const { return tcp_.active_sessions(); }
 bool Server::listening() const { return tcp_.listening(); }
+const net::TlsIdentity* Server::tls_identity() const {
+  return config_.tls_context ? &config_.tls_context->identity() : nullptr;
+}
 
 }  // namespace maillab::pop3

@@ -45,7 +45,8 @@ Session::Session(const SessionConfig& config, Mailboxes& mailboxes, faults::Faul
       mailboxes_(mailboxes),
       faults_(faults),
       id_(id),
-      transcript_(transcript ? std::move(transcript) : std::make_shared<net::Transcript>(id, config.transcript)) {}
+      transcript_(transcript ? std::move(transcript) : std::make_shared<net::Transcript>(id, config.transcript)),
+      tls_active_(net::tls_active_from_start(config.tls)) {}
 
 Session::~Session() { abort(); }
 
@@ -65,14 +66,28 @@ std::vector<Action> Session::start() {
   return out;
 }
 
+void Session::secured() {
+  tls_active_ = true;
+  upgrading_ = false;
+  buffer_.clear();
+  pending_.clear();
+  discarding_ = false;
+  sasl_ = Sasl::None;
+  have_user_ = false;
+  user_.clear();
+}
+
 std::vector<Action> Session::feed(std::string_view bytes) {
   std::vector<Action> out;
+  // RFC 3207 4.2 (and RFC 2595): bytes sent after STLS, before the handshake, are not
+  // commands of the TLS session; they are dropped, never replayed after it.
+  if (upgrading_) return out;
   if (waiting_) {
     pending_.append(bytes);
     return out;
   }
   std::size_t pos = 0;
-  while (pos < bytes.size() && !finished() && !waiting_) {
+  while (pos < bytes.size() && !finished() && !waiting_ && !upgrading_) {
     auto nl = bytes.find('\n', pos);
     if (discarding_) {
       if (nl == std::string_view::npos) return out;
@@ -104,7 +119,7 @@ std::vector<Action> Session::feed(std::string_view bytes) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
     line(text, out);
   }
-  if (waiting_) pending_.append(bytes.substr(pos));
+  if (waiting_ && !upgrading_) pending_.append(bytes.substr(pos));
   return out;
 }
 
@@ -152,6 +167,7 @@ void Session::emit(Reply r, const faults::Verdict& v, std::vector<Action>& out) 
     case net::After::Continue:
       break;
   }
+  if (r.start_tls) out.emplace_back(Action::Kind::StartTls);
   if (r.protocol_error && !net::verdict_answers(v) && ++errors_ >= config_.max_errors) error_limit(out);
 }
 
@@ -201,17 +217,40 @@ Session::Reply Session::dispatch(const std::string& verb, std::string_view args)
       {"RETR", &Session::handle_RETR, false, true}, {"TOP", &Session::handle_TOP, false, true},
       {"DELE", &Session::handle_DELE, false, true}, {"NOOP", &Session::handle_NOOP, false, true},
       {"RSET", &Session::handle_RSET, false, true}, {"UIDL", &Session::handle_UIDL, false, true},
+      {"STLS", &Session::handle_STLS, true, false},
   };
   for (const auto& e : kTable) {
     if (e.verb != verb) continue;
+    // A server without TLS, or one whose offer a fault withdrew, does not know STLS.
+    if (verb == "STLS" && (config_.tls == net::TlsMode::Off || (!tls_active_ && !offers_tls(verb)))) break;
     bool allowed = state_ == State::Authorization ? e.in_authorization : e.in_transaction;
     if (!allowed) return Reply{std::string(reply::kWrongState), nullptr, false, true};
+    if (refused_before_tls(verb)) return Reply{std::string(reply::kTlsRequired)};
     return (this->*e.handler)(args);
   }
   return Reply{std::string(reply::kUnknownCommand), nullptr, false, true};
 }
 
 // ---- AUTHORIZATION ----------------------------------------------------------------
+
+bool Session::refused_before_tls(std::string_view verb) const {
+  return config_.tls == net::TlsMode::Required && !tls_active_ &&
+         (verb == "USER" || verb == "PASS" || verb == "APOP" || verb == "AUTH");
+}
+
+bool Session::offers_tls(std::string_view verb) const {
+  if (tls_active_ || (config_.tls != net::TlsMode::Offered && config_.tls != net::TlsMode::Required)) return false;
+  return !faults_.on_tls({verb, 0, user_}, faults::TlsStage::Offer).not_offered;
+}
+
+Session::Reply Session::handle_STLS(std::string_view args) {
+  if (tls_active_) return Reply{std::string(reply::kTlsActive), nullptr, false, true};
+  if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  upgrading_ = true;
+  Reply ok{std::string(reply::kStlsOk)};
+  ok.start_tls = true;
+  return ok;
+}
 
 Session::Reply Session::handle_USER(std::string_view args) {
   if (!config_.user_pass) return Reply{std::string(reply::kUserDisabled), nullptr, false, true};
@@ -468,9 +507,14 @@ Session::Reply Session::handle_UIDL(std::string_view args) {
 
 Session::Reply Session::handle_CAPA(std::string_view args) {
   if (!args.empty()) return Reply{std::string(reply::kSyntax), nullptr, false, true};
+  // Before a required STLS only STLS logs on, so USER and SASL are not listed yet.
+  bool offer_tls = offers_tls("CAPA");
+  bool logon_now = !refused_before_tls("USER");
   std::string body = "TOP\r\nUIDL\r\n";
-  if (config_.user_pass) body += "USER\r\n";
-  body += "SASL PLAIN LOGIN\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nEXPIRE NEVER\r\nIMPLEMENTATION maillab\r\n.\r\n";
+  if (config_.user_pass && logon_now) body += "USER\r\n";
+  if (logon_now) body += "SASL PLAIN LOGIN\r\n";
+  if (offer_tls) body += "STLS\r\n";
+  body += "RESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nEXPIRE NEVER\r\nIMPLEMENTATION maillab\r\n.\r\n";
   return Reply{std::string(reply::kCapa), shared(std::move(body))};
 }
 

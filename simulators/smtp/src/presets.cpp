@@ -1,5 +1,6 @@
 #include "maillab/smtp/presets.hpp"
 
+#include "maillab/faults/tls_presets.hpp"
 #include "maillab/smtp/replies.hpp"
 #include "maillab/smtp/path_names.hpp"
 
@@ -62,6 +63,9 @@ const faults::PresetRegistry& presets() {
                       "Junk E-mail"));
     r.add({"disconnect-after-data", "the connection drops after the final dot, before any reply; nothing is stored",
            "", {"disconnect,on=.,when=before"}});
+    faults::add_tls_presets(r, "STARTTLS");
+    r.add({"starttls-unavailable", "STARTTLS is answered 454 (RFC 3207): offered, but not now", "",
+           {"reply,on=STARTTLS,text=" + std::string(reply::kTlsNotAvailable)}});
     return r;
   }();
   return registry;

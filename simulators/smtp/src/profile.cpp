@@ -21,16 +21,20 @@ std::string_view profile_name(Profile p) {
   return "?";
 }
 
-std::vector<std::string> ehlo_lines(Profile p, std::string_view host, std::string_view ip, std::uint64_t size) {
+std::vector<std::string> ehlo_lines(Profile p, std::string_view host, std::string_view ip, std::uint64_t size,
+                                    bool starttls) {
   std::vector<std::string> out{std::string(host) + " Hello [" + std::string(ip) + "]"};
   std::string size_line = "SIZE " + std::to_string(size);
   if (p == Profile::Plain) {
     out.insert(out.end(), {size_line, "PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "DSN", "CHUNKING",
-                           "BINARYMIME", "AUTH PLAIN LOGIN", "HELP"});
+                           "BINARYMIME"});
+    if (starttls) out.push_back("STARTTLS");
+    out.insert(out.end(), {"AUTH PLAIN LOGIN", "HELP"});
     return out;
   }
   out.insert(out.end(), {"TURN", "ATRN", size_line, "ETRN", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "8bitmime",
                          "BINARYMIME", "CHUNKING", "VRFY"});
+  if (starttls) out.push_back("STARTTLS");
   if (p == Profile::Exchange) out.push_back("X-EXPS GSSAPI NTLM");
   out.push_back("AUTH GSSAPI NTLM");
   if (p == Profile::Exchange) out.insert(out.end(), {"X-EXPS=LOGIN", "X-LINK2STATE", "XEXCH50"});

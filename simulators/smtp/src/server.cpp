@@ -17,19 +17,23 @@ net::TcpServerConfig tcp_config(const ServerConfig& c) {
   t.transcripts_kept = c.transcripts_kept;
   t.transcript_bytes_kept = c.transcript_bytes_kept;
   t.too_many_sessions = std::string(reply::kTooManySessions) + "\r\n";
+  t.tls = c.tls_context;
+  t.implicit_tls = c.session.tls == net::TlsMode::Implicit;
   return t;
 }
 
-// A server not asked to keep transcripts has its sessions record none.
-ServerConfig recording_as_asked(ServerConfig c) {
+// A server not asked to keep transcripts has its sessions record none; one offering TLS
+// has a certificate.
+ServerConfig recording_as_asked(ServerConfig c, const WorldConfig& world) {
   if (c.transcripts_kept == 0) c.session.transcript.max_bytes = 0;
+  c.tls_context = net::tls_context_for(c.session.tls, std::move(c.tls_context), {world.hostname});
   return c;
 }
 
 }  // namespace
 
 Server::Server(ServerConfig config, WorldConfig world, std::filesystem::path store)
-    : config_(recording_as_asked(std::move(config))),
+    : config_(recording_as_asked(std::move(config), world)),
       world_(std::move(world), std::move(store), faults_, config_.memory_store_bytes),
       pickup_(config_.pickup.empty() ? nullptr : std::make_unique<Pickup>(config_.pickup, world_)),
       tcp_(tcp_config(config_),
@@ -74,5 +78,8 @@ std::uint16_t Server::port() const { return tcp_.port(); }
 HostPort Server::endpoint() const { return tcp_.endpoint(); }
 std::vector<std::shared_ptr<net::Transcript>> Server::transcripts() const { return tcp_.transcripts(); }
 std::size_t Server::active_sessions() const { return tcp_.active_sessions(); }
+const net::TlsIdentity* Server::tls_identity() const {
+  return config_.tls_context ? &config_.tls_context->identity() : nullptr;
+}
 
 }  // namespace maillab::smtp

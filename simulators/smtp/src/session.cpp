@@ -73,7 +73,28 @@ Session::Session(const SessionConfig& config, World& world, faults::FaultTable& 
       world_(world),
       faults_(faults),
       peer_(std::move(peer)),
-      transcript_(std::make_shared<net::Transcript>(id, config.transcript)) {}
+      transcript_(std::make_shared<net::Transcript>(id, config.transcript)),
+      tls_active_(net::tls_active_from_start(config.tls)) {}
+
+void Session::secured() {
+  tls_active_ = true;
+  upgrading_ = false;
+  greeted_ = false;
+  authenticated_ = false;
+  user_.clear();
+  auth_user_.clear();
+  reset_transaction();
+  mode_ = Mode::Command;
+  buffer_.clear();
+  discarding_ = false;
+  line_flushed_ = false;
+  bdat_refusal_.clear();
+}
+
+bool Session::offers_tls(std::string_view verb) const {
+  if (tls_active_ || (config_.tls != net::TlsMode::Offered && config_.tls != net::TlsMode::Required)) return false;
+  return !faults_.on_tls({verb, 0, user_}, faults::TlsStage::Offer).not_offered;
+}
 
 std::vector<Action> Session::start() {
   std::vector<Action> out;
@@ -84,8 +105,10 @@ std::vector<Action> Session::start() {
 
 std::vector<Action> Session::feed(std::string_view bytes) {
   std::vector<Action> out;
+  // RFC 3207 4.2: bytes pipelined after STARTTLS, before the handshake, are dropped, never
+  // taken as commands of the TLS session (the command injection of CVE-2011-0411).
   std::size_t pos = 0;
-  while (pos < bytes.size() && !finished()) {
+  while (pos < bytes.size() && !finished() && !upgrading_) {
     if (mode_ == Mode::Bdat) {
       auto n = std::min<std::uint64_t>(bdat_left_, bytes.size() - pos);
       add_data(bytes.substr(pos, n));
@@ -237,6 +260,7 @@ void Session::respond(Reply r, const faults::Verdict& v, std::vector<Action>& ou
     case net::After::Continue:
       break;
   }
+  if (r.start_tls) out.emplace_back(Action::Kind::StartTls);
   if (r.protocol_error && !net::verdict_answers(v) && ++errors_ >= config_.max_errors) {
     transcript_->add('S', std::string(reply::kTooManyErrors));
     out.emplace_back(Action::Kind::Send, std::string(reply::kTooManyErrors) + "\r\n");
@@ -295,11 +319,13 @@ Session::Reply Session::dispatch(const std::string& verb, std::string_view args)
       {"RCPT", &Session::handle_RCPT}, {"DATA", &Session::handle_DATA}, {"BDAT", &Session::handle_BDAT},
       {"RSET", &Session::handle_RSET}, {"NOOP", &Session::handle_NOOP}, {"QUIT", &Session::handle_QUIT},
       {"VRFY", &Session::handle_VRFY}, {"HELP", &Session::handle_HELP}, {"AUTH", &Session::handle_AUTH},
-      {"ETRN", &Session::handle_ETRN},
+      {"ETRN", &Session::handle_ETRN}, {"STARTTLS", &Session::handle_STARTTLS},
   };
+  if (config_.tls == net::TlsMode::Required && !tls_active_ && (verb == "MAIL" || verb == "AUTH"))
+    return line(reply::kMustStartTls);
   for (const auto& [name, handler] : kTable)
     if (name == verb) return (this->*handler)(args);
-  if (verb == "TURN" || verb == "ATRN" || verb == "EXPN" || verb == "STARTTLS") return line(reply::kNotImplemented);
+  if (verb == "TURN" || verb == "ATRN" || verb == "EXPN") return line(reply::kNotImplemented);
   return line(reply::kUnrecognized, true);
 }
 
@@ -314,7 +340,8 @@ Session::Reply Session::handle_EHLO(std::string_view args) {
   if (args.empty() || args.find(' ') != std::string_view::npos) return line(reply::kSyntax, true);
   reset_transaction();
   greeted_ = true;
-  return Reply{multiline("250", ehlo_lines(world_.profile(), world_.hostname(), peer_.address, world_.size_limit()))};
+  return Reply{multiline("250", ehlo_lines(world_.profile(), world_.hostname(), peer_.address, world_.size_limit(),
+                                           offers_tls("EHLO")))};
 }
 
 Session::Reply Session::handle_MAIL(std::string_view args) {
@@ -429,6 +456,17 @@ Session::Reply Session::handle_HELP(std::string_view) {
 Session::Reply Session::handle_ETRN(std::string_view args) {
   if (args.empty()) return line(reply::kSyntax, true);
   return line(reply::kEtrn);
+}
+
+Session::Reply Session::handle_STARTTLS(std::string_view args) {
+  if (config_.tls == net::TlsMode::Off) return line(reply::kNotImplemented);
+  if (tls_active_) return line(reply::kTlsAlreadyActive, true);
+  if (!offers_tls("STARTTLS")) return line(reply::kNotImplemented);  // withdrawn by a fault
+  if (!args.empty()) return line(reply::kStartTlsSyntax, true);
+  upgrading_ = true;
+  Reply ready = line(reply::kReadyToStartTls);
+  ready.start_tls = true;
+  return ready;
 }
 
 Session::Reply Session::handle_AUTH(std::string_view args) {

@@ -7,7 +7,10 @@
 //              hidden drop), for every authentication mechanism alike;
 //   Listener — whether the server accepts connections at all;
 //   World    — a named setting of the simulated world (SMTP: the Exchange side), overriding
-//              its configuration while the fault is installed.
+//              its configuration while the fault is installed;
+//   TLS      — what a server offers and shows for TLS: STLS/STARTTLS advertised or not (as
+//              the session answers), the certificate, the protocol versions, and whether
+//              the handshake happens at all (as the shell starts it).
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -50,7 +53,20 @@ struct Verdict {
   std::uint64_t bytes_per_second = 0;  // 0: unlimited
 };
 
-enum class Layer { Reply, Content, Maildrop, Listener, World };
+enum class Layer { Reply, Content, Maildrop, Listener, World, Tls };
+
+// What the TLS layer does to one connection. Offer faults are asked when a session would
+// offer STLS/STARTTLS (CAPA, EHLO, the command itself); Handshake faults when the shell
+// starts a handshake (event verb "handshake").
+enum class TlsStage { Offer, Handshake };
+struct TlsPlan {
+  enum class Certificate { Good, Expired, NotYetValid, SelfSigned, WrongHost, NewEachSession };
+  enum class Handshake { Normal, Reset, Stall };
+  bool not_offered = false;                   // Offer: STLS/STARTTLS is not offered
+  Certificate certificate = Certificate::Good;
+  bool tls10_only = false;                    // only TLS 1.0 (with its old ciphers) is spoken
+  Handshake handshake = Handshake::Normal;
+};
 
 struct Trigger {
   std::string verb = "*";            // "*" matches every verb
@@ -83,6 +99,8 @@ class Fault {
   virtual void apply(Verdict&) const {}
   virtual void corrupt(std::string&) const {}
   virtual void plan(MaildropPlan&) const {}
+  virtual TlsStage tls_stage() const { return TlsStage::Handshake; }
+  virtual void tls(TlsPlan&) const {}
   virtual void setting(std::string& key, std::string& value) const {
     (void)key;
     (void)value;

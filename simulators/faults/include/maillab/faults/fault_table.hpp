@@ -41,6 +41,8 @@ class FaultTable {
   // connection attempts get no answer at all (blackhole) instead of a refusal.
   bool refusing() const;
   bool dropping() const;
+  // TLS layer: what the firing faults of `stage` do (later faults win where they differ).
+  TlsPlan on_tls(const Event& event, TlsStage stage);
   // World layer: the settings the installed faults override (later faults win).
   std::map<std::string, std::string> world() const;
 

@@ -19,6 +19,8 @@ struct Action {
     Stall,  // never answer again; keep the connection open
     Work,   // run `job` (it may touch the disk), then the actions `then` returns; nothing
             // after it is performed before it is done
+    StartTls,  // after everything before it is sent: the server side TLS handshake, then
+               // ProtocolSession::secured(); a failed handshake closes the connection
   };
 
   explicit Action(Kind k = Kind::Send, std::string t = {}, std::shared_ptr<const std::string> b = nullptr)

@@ -26,6 +26,10 @@ class ProtocolSession {
   virtual std::vector<Action> feed(std::string_view bytes) = 0;
   // The connection is gone (peer closed, timeout, server stop); nothing half-done stays.
   virtual void abort() = 0;
+  // The TLS handshake the session asked for (Action::Kind::StartTls), or the one before
+  // start() under implicit TLS, is done: the session starts afresh (RFC 2595 section 4,
+  // RFC 3207 section 4.2) and stops offering TLS.
+  virtual void secured() = 0;
   virtual bool finished() const = 0;
   virtual const std::shared_ptr<Transcript>& transcript() const = 0;
 };

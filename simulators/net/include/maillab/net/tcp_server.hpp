@@ -2,7 +2,8 @@
 // The Asio shell every simulator runs in: accepts on loopback (or any address), runs one
 // ProtocolSession per connection on its own strand, performs its Actions (gather writes
 // of shared buffers, pauses, rate limits, FIN or RST, stalls), drops idle sessions, and
-// follows the Listener fault layer (refuse). start() returns once it listens and gives
+// follows the Listener fault layer (refuse), and upgrades a connection to TLS on the
+// session's StartTls action or from the first byte (implicit TLS). start() returns once it listens and gives
 // the bound port, rethrowing a bind error; stop() closes every session and joins.
 #include <chrono>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "maillab/base/endpoint.hpp"
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/net/protocol_session.hpp"
+#include "maillab/net/tls.hpp"
 
 namespace maillab::net {
 
@@ -30,6 +32,10 @@ struct TcpServerConfig {
   std::size_t transcripts_kept = 0;
   std::size_t transcript_bytes_kept = std::size_t{16} << 20;
   std::string too_many_sessions;  // the line (CRLF included) sent to a connection over max_sessions
+  // Set: a session's StartTls action is performed with it (without it the connection is
+  // closed); with implicit_tls every connection starts with the handshake (RFC 8314).
+  std::shared_ptr<TlsContext> tls;
+  bool implicit_tls = false;
 };
 
 class TcpServer {

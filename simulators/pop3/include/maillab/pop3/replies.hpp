@@ -46,4 +46,10 @@ inline constexpr std::string_view kAuthUnknownMechanism = "-ERR Unrecognized aut
 inline constexpr std::string_view kAuthBadBase64 = "-ERR Invalid base64 data.";
 inline constexpr std::string_view kAuthCancelled = "-ERR AUTH cancelled.";
 
+// RFC 2595 section 4 (STLS): its example replies. RFC 2595 gives no wording for a server
+// that requires TLS before logon; this one follows RFC 3206's [AUTH] response code.
+inline constexpr std::string_view kStlsOk = "+OK Begin TLS negotiation";
+inline constexpr std::string_view kTlsActive = "-ERR Command not permitted when TLS active";
+inline constexpr std::string_view kTlsRequired = "-ERR [AUTH] Command not permitted before TLS: send STLS first.";
+
 }  // namespace maillab::pop3::reply

@@ -25,6 +25,10 @@ struct ServerConfig {
   // Transcripts of the last sessions kept for transcripts(); none unless asked.
   std::size_t transcripts_kept = 0;
   std::size_t transcript_bytes_kept = std::size_t{16} << 20;  // over all kept sessions
+  // The certificate shown when session.tls is not Off; none given: one is made at
+  // construction for localhost, 127.0.0.1 and the server's host name (tls_identity()
+  // holds its CA).
+  std::shared_ptr<net::TlsContext> tls_context;
 };
 
 class Server {
@@ -44,6 +48,8 @@ class Server {
   // The most recent sessions' transcripts, oldest first (live ones included).
   std::vector<std::shared_ptr<net::Transcript>> transcripts() const;
   std::size_t active_sessions() const;
+  // The certificate, key and CA the server shows; nullptr without TLS.
+  const net::TlsIdentity* tls_identity() const;
   bool listening() const;
 
  private:

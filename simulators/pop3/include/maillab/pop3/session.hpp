@@ -19,6 +19,7 @@
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/pop3/maildrop.hpp"
 #include "maillab/net/protocol_session.hpp"
+#include "maillab/net/tls.hpp"
 
 namespace maillab::pop3 {
 
@@ -30,6 +31,9 @@ struct SessionConfig {
   bool user_pass = true;       // USER/PASS
   std::size_t max_line = 512;  // octets, CRLF included (RFC 2449 asks clients for 255)
   unsigned max_errors = 10;    // protocol errors before the session is closed
+  // STLS (RFC 2595): offered in CAPA until TLS is on; Required refuses USER, PASS, APOP
+  // and AUTH before it. Implicit: the connection is TLS from the start (RFC 8314).
+  net::TlsMode tls = net::TlsMode::Off;
   net::TranscriptOptions transcript;
 };
 
@@ -51,6 +55,9 @@ class Session final : public net::ProtocolSession {
   std::vector<Action> feed(std::string_view bytes) override;
   // The connection is gone (peer closed, timeout, server stop): no UPDATE, lock released.
   void abort() override;
+  // TLS is on (after STLS, or before start() under implicit TLS): AUTHORIZATION afresh.
+  void secured() override;
+  bool tls_active() const { return tls_active_; }
 
   State state() const { return state_; }
   bool finished() const override { return state_ == State::Closed || stalled_; }
@@ -71,6 +78,7 @@ class Session final : public net::ProtocolSession {
     std::shared_ptr<const std::string> body;  // multi-line replies, already stuffed and terminated
     bool close = false;
     bool protocol_error = false;  // counts towards max_errors
+    bool start_tls = false;       // STLS accepted: the handshake follows the reply
     Work work;                    // set: the reply is what the work's continuation returns
   };
   struct Message {
@@ -102,6 +110,11 @@ class Session final : public net::ProtocolSession {
   Reply handle_UIDL(std::string_view args);
   Reply handle_CAPA(std::string_view args);
   Reply handle_QUIT(std::string_view args);
+  Reply handle_STLS(std::string_view args);
+  // Required TLS not yet on and `verb` logs on: the refusal.
+  bool refused_before_tls(std::string_view verb) const;
+  // STLS is offered now (the mode, TLS not yet on, no tls-not-offered fault for `verb`).
+  bool offers_tls(std::string_view verb) const;
   // RETR and TOP: the message's wire form, or -ERR [SYS/TEMP] when it cannot be read.
   Reply serve(const Message& m, std::optional<std::uint64_t> top_lines);
   static Reply serve_wire(std::shared_ptr<const std::string> wire, std::uint64_t size,
@@ -128,6 +141,8 @@ class Session final : public net::ProtocolSession {
 
   State state_ = State::Authorization;
   bool stalled_ = false;
+  bool tls_active_ = false;
+  bool upgrading_ = false;  // STLS accepted: what the client sends before the handshake is dropped
   std::string buffer_;
   bool waiting_ = false;  // for a Work action's result
   std::string pending_;   // input that came meanwhile

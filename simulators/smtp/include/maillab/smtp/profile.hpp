@@ -18,9 +18,10 @@ enum class Profile { Exchange, Iis, Plain };
 std::optional<Profile> profile_from_name(std::string_view name);
 std::string_view profile_name(Profile p);
 
-// The EHLO reply lines without codes: the first is "<host> Hello [<client ip>]".
+// The EHLO reply lines without codes: the first is "<host> Hello [<client ip>]";
+// `starttls`: STARTTLS is offered (RFC 3207), listed before the AUTH lines.
 std::vector<std::string> ehlo_lines(Profile p, std::string_view hostname, std::string_view client_ip,
-                                    std::uint64_t size_limit);
+                                    std::uint64_t size_limit, bool starttls = false);
 // "250-a\r\n250-b\r\n250 c\r\n"
 std::string multiline(std::string_view code, const std::vector<std::string>& lines);
 std::string greeting(Profile p, std::string_view hostname);

@@ -46,6 +46,12 @@ inline constexpr std::string_view kTooManyRecipients = "452 4.5.3 Too many recip
 inline constexpr std::string_view kBadParameter = "555 5.5.4 Unsupported option";
 inline constexpr std::string_view kTooManyErrors = "421 4.7.0 Too many errors, closing transmission channel";
 inline constexpr std::string_view kLocalError = "451 4.3.0 Local error in processing";  // the store failed
+// RFC 3207 section 4: its replies to STARTTLS, and the refusal before it when TLS is required.
+inline constexpr std::string_view kReadyToStartTls = "220 2.0.0 Ready to start TLS";
+inline constexpr std::string_view kStartTlsSyntax = "501 5.5.4 Syntax error (no parameters allowed)";
+inline constexpr std::string_view kTlsNotAvailable = "454 4.7.0 TLS not available due to temporary reason";
+inline constexpr std::string_view kMustStartTls = "530 5.7.0 Must issue a STARTTLS command first";
+inline constexpr std::string_view kTlsAlreadyActive = "503 5.5.1 TLS already active";
 inline constexpr std::string_view kTooManySessions = "421 4.3.2 Too many connections, try again later";
 
 }  // namespace maillab::smtp::reply

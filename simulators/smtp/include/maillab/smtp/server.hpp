@@ -26,6 +26,10 @@ struct ServerConfig {
   // Transcripts of the last sessions kept for transcripts(); none unless asked.
   std::size_t transcripts_kept = 0;
   std::size_t transcript_bytes_kept = std::size_t{16} << 20;  // over all kept sessions
+  // The certificate shown when session.tls is not Off; none given: one is made at
+  // construction for localhost, 127.0.0.1 and the server's host name (tls_identity()
+  // holds its CA).
+  std::shared_ptr<net::TlsContext> tls_context;
   std::filesystem::path pickup;  // the PickUp directory; empty: no pickup service
   // How often the pickup service looks; 0: only when pickup()->poll() is called (tests,
   // the scenario runner).
@@ -53,6 +57,8 @@ class Server {
   std::vector<Placement> placements() const { return world_.placements(); }
   std::vector<std::shared_ptr<net::Transcript>> transcripts() const;
   std::size_t active_sessions() const;
+  // The certificate, key and CA the server shows; nullptr without TLS.
+  const net::TlsIdentity* tls_identity() const;
   Pickup* pickup() { return pickup_.get(); }
 
  private:

@@ -12,6 +12,7 @@
 
 #include "maillab/faults/fault_table.hpp"
 #include "maillab/net/protocol_session.hpp"
+#include "maillab/net/tls.hpp"
 #include "maillab/smtp/world.hpp"
 
 namespace maillab::smtp {
@@ -21,6 +22,9 @@ using net::Action;
 struct SessionConfig {
   std::size_t max_command_line = 512;  // RFC 5321 4.5.3.1.4, CRLF included
   unsigned max_errors = 10;            // protocol errors before 421 and close
+  // STARTTLS (RFC 3207): offered in EHLO until TLS is on; Required refuses MAIL and AUTH
+  // before it. Implicit: the connection is TLS from the start (RFC 8314).
+  net::TlsMode tls = net::TlsMode::Off;
   net::TranscriptOptions transcript;
 };
 
@@ -32,6 +36,9 @@ class Session final : public net::ProtocolSession {
   std::vector<Action> start() override;
   std::vector<Action> feed(std::string_view bytes) override;
   void abort() override { closed_ = true; }
+  // TLS is on: the session starts afresh, a new EHLO is needed (RFC 3207 section 4.2).
+  void secured() override;
+  bool tls_active() const { return tls_active_; }
   bool finished() const override { return closed_ || stalled_; }
   const std::shared_ptr<net::Transcript>& transcript() const override { return transcript_; }
 
@@ -41,6 +48,7 @@ class Session final : public net::ProtocolSession {
     std::string text;  // CRLF-terminated, one or more lines
     bool close = false;
     bool protocol_error = false;
+    bool start_tls = false;  // STARTTLS accepted: the handshake follows the reply
   };
   static Reply line(std::string_view text, bool error = false) { return Reply{std::string(text) + "\r\n", false, error}; }
 
@@ -66,6 +74,9 @@ class Session final : public net::ProtocolSession {
   Reply handle_HELP(std::string_view args);
   Reply handle_AUTH(std::string_view args);
   Reply handle_ETRN(std::string_view args);
+  Reply handle_STARTTLS(std::string_view args);
+  // STARTTLS is offered now (the mode, TLS not yet on, no tls-not-offered fault for `verb`).
+  bool offers_tls(std::string_view verb) const;
   Reply auth_step(std::string_view line);
 
   const SessionConfig& config_;
@@ -78,6 +89,8 @@ class Session final : public net::ProtocolSession {
   bool closed_ = false;
   bool stalled_ = false;
   bool greeted_ = false;
+  bool tls_active_ = false;
+  bool upgrading_ = false;  // STARTTLS accepted: what the client sends before the handshake is dropped
   std::string user_;  // authenticated user
   bool authenticated_ = false;
   unsigned errors_ = 0;
