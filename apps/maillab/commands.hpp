@@ -12,5 +12,6 @@ Run add_connector(CLI::App& app);
 Run add_scenario(CLI::App& app);
 Run add_report(CLI::App& app);
 Run add_crash_sweep(CLI::App& app);
+Run add_lab(CLI::App& app);
 
 }  // namespace maillab::app

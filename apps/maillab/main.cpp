@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   commands[scenario] = maillab::app::add_scenario(*scenario);
   auto* crash = app.add_subcommand("crash-sweep", "Crash the connector at every operation of a cycle in turn, recover, check nothing is lost or doubled");
   commands[crash] = maillab::app::add_crash_sweep(*crash);
+  auto* lab = app.add_subcommand("lab", "Both simulators, the connector and the catalog in one process, driven over the control API (--http)");
+  commands[lab] = maillab::app::add_lab(*lab);
   auto* report = app.add_subcommand("report", "Join the reports of a sharded catalog run");
   commands[report] = maillab::app::add_report(*report);
   app.set_version_flag("--version", "maillab " MAILLAB_VERSION);

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "daemon.hpp"
+#include "http_option.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/base/yaml.hpp"
 #include "maillab/faults/fault_spec.hpp"
@@ -35,6 +36,7 @@ struct SmtpdOptions {
   bool show_secrets = false;
   bool list_presets = false;
   bool list_kinds = false;
+  HttpOptions http;
 };
 
 smtp::MailboxConfig mailbox_option(const std::string& spec) {
@@ -91,7 +93,8 @@ smtp::ServerConfig server_config(const SmtpdOptions& o) {
   config.session.max_errors = o.max_errors;
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
-  config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
+  // The control API shows transcripts, so a server it runs in keeps them.
+  config.transcripts_kept = o.print_transcripts || !o.http.address.empty() ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
   config.pickup = o.pickup;
@@ -108,6 +111,7 @@ int run_smtpd(const SmtpdOptions& o) {
   const auto& presets = smtp::presets();
   if (o.list_presets) return list_presets(presets);
   if (o.list_kinds) return list_kinds();
+  if (!o.http.address.empty()) http_config(o.http);  // a bad --http changes nothing
   auto world = world_from(o);
   auto config = server_config(o);
   if (!o.store.empty()) std::filesystem::create_directories(o.store);
@@ -117,7 +121,11 @@ int run_smtpd(const SmtpdOptions& o) {
 
   server.start();
   std::cout << "maillab smtpd listening on " << server.endpoint().str() << std::endl;
+  console::Targets targets;
+  targets.smtp = &server;
+  auto control = start_http(o.http, targets);
   wait_for_signal();
+  control.stop();
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
   // One write: std::cerr is unbuffered, and a load run leaves millions of these.
@@ -163,6 +171,7 @@ Run add_smtpd(CLI::App& app) {
   app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
+  add_http_options(app, o->http);
   app.footer("Exit codes: 0 stopped by SIGINT/SIGTERM (or a --list option), 2 bad arguments, a bad fault, or the "
              "address cannot be listened on (the message names it).");
   return [o] { return run_smtpd(*o); };
