@@ -56,9 +56,12 @@ std::string fresh_name(std::set<std::string>& taken, const std::string& prefix) 
   }
 }
 
+// The names in use and those of messages gone: a UIDL is never used twice, or a client
+// that remembers UIDLs (the robust connector) would take a new message for one it has.
 std::set<std::string> names(pop3::Maildrop& md) {
   std::set<std::string> out;
   for (const auto& m : md.snapshot()) out.insert(m.name);
+  for (const auto& d : md.departures()) out.insert(d.name);
   return out;
 }
 

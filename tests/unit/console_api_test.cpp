@@ -150,6 +150,18 @@ TEST_F(Pop3Api, MailboxesAndMessagesAreAddedGeneratedListedAndDeleted) {
   EXPECT_EQ(call(api, "GET", "/api/mailboxes/nobody/messages").status, 404);
 }
 
+TEST_F(Pop3Api, NewMessagesNeverReuseTheUidOfOneGone) {
+  call(api, "POST", "/api/mailboxes", R"({"user": "alice"})");
+  call(api, "POST", "/api/mailboxes/alice/generate", R"({"count": 2})");
+  auto first = body_of(call(api, "GET", "/api/mailboxes/alice/messages"))["messages"].back()["uid"].get<std::string>();
+  call(api, "DELETE", "/api/mailboxes/alice/messages/" + first);
+  call(api, "POST", "/api/mailboxes/alice/generate", R"({"count": 1})");
+  call(api, "POST", "/api/mailboxes/alice/messages", R"({"text": "Subject: x\n\nx\n"})");
+  auto listed = body_of(call(api, "GET", "/api/mailboxes/alice/messages"))["messages"];
+  ASSERT_EQ(listed.size(), 3u);
+  for (const auto& m : listed) EXPECT_NE(m["uid"].get<std::string>(), first);
+}
+
 TEST_F(Pop3Api, GenerateBoundsItsCountAndSize) {
   call(api, "POST", "/api/mailboxes", R"({"user": "alice"})");
   EXPECT_EQ(body_of(call(api, "POST", "/api/mailboxes/alice/generate", R"({"count": 0})"))["field"], "count");
