@@ -165,7 +165,7 @@ int run_lab(LabOptions o) {
 
   console::Targets targets{&pop3, &smtp, [&connector] { return connector.run(); },
                            connector.folders().events_file(), connector.folders().log_file(),
-                           o.scenarios.empty() ? runner::default_scenarios_dir() : o.scenarios};
+                           o.scenarios.empty() ? runner::default_scenarios_dir() : o.scenarios, o.root};
   auto control = start_http(o.http, std::move(targets));
   {
     std::optional<Schedule> schedule;

@@ -2,6 +2,7 @@
 
 #include "event_feed.hpp"
 #include "routes.hpp"
+#include "web_assets.hpp"
 
 namespace maillab::console {
 
@@ -14,6 +15,17 @@ struct Api::Impl {
 };
 
 namespace {
+
+// The web console's page and files; nullptr for anything else.
+const WebAsset* web_asset(const Request& request) {
+  if (request.method != "GET" && request.method != "HEAD") return nullptr;
+  std::string_view path = request.target;
+  path = path.substr(0, path.find('?'));
+  if (path == "/" || path == "/console" || path == "/console/") path = "/console/index.html";
+  for (const auto& asset : web_assets())
+    if (asset.path == path) return &asset;
+  return nullptr;
+}
 
 bool authorized(const ApiOptions& options, const Request& request) {
   return options.token.empty() || request.authorization == "Bearer " + options.token;
@@ -48,6 +60,12 @@ Api::Api(Targets targets, ApiOptions options) : impl_(std::make_unique<Impl>(std
 Api::~Api() = default;
 
 Response Api::handle(const Request& request) {
+  if (const auto* asset = web_asset(request)) {
+    Response r;
+    r.body = std::string(asset->body);
+    r.content_type = std::string(asset->content_type);
+    return r;
+  }
   if (!authorized(impl_->options, request)) {
     auto r = error_response(401, "a bearer token is required (Authorization: Bearer TOKEN, as given to --http-token)");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "maillab/connector/config.hpp"
+#include "maillab/connector/folders.hpp"
 #include "maillab/runner/catalog.hpp"
 #include "maillab/runner/report.hpp"
 #include "maillab/runner/runner.hpp"
@@ -117,8 +118,24 @@ void add_scenario_routes(Router& router, Context c) {
 
 }  // namespace
 
+namespace {
+
+std::size_t messages_in(const std::string& folder) {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".eml") ++n;
+  return n;
+}
+
+}  // namespace
+
 json status_of(const Targets& t) {
   json out = json::object();
+  if (!t.connector_root.empty()) {
+    connector::Folders folders{t.connector_root.string()};
+    out["connector"] = json{{"incoming", messages_in(folders.incoming())}, {"failed", messages_in(folders.failed())}};
+  }
   if (t.pop3) {
     json boxes = json::object();
     for (const auto& md : t.pop3->mailboxes().all()) boxes[md->user()] = md->snapshot().size();

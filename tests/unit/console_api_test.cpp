@@ -23,7 +23,7 @@ json body_of(const console::Response& r) { return json::parse(r.body); }
 class SmtpApi : public ::testing::Test {
  protected:
   testing::SmtpServer smtp;
-  console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}}};
+  console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}, {}}};
 };
 
 TEST_F(SmtpApi, PostedFaultIsInstalledBeforeTheReplyAndDeleteRemovesIt) {
@@ -119,17 +119,30 @@ TEST_F(SmtpApi, StreamRouteAsksTheShellToStream) {
 
 TEST(ConsoleApi, TokenIsRequiredWhenSet) {
   testing::SmtpServer smtp;
-  console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}}, console::ApiOptions{"s3cret"}};
+  console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}, {}}, console::ApiOptions{"s3cret"}};
   auto denied = call(api, "GET", "/api/faults");
   EXPECT_EQ(denied.status, 401);
   EXPECT_EQ(call(api, "GET", "/api/faults", "", "Bearer wrong").status, 401);
   EXPECT_EQ(call(api, "GET", "/api/faults", "", "Bearer s3cret").status, 200);
 }
 
+TEST(ConsoleApi, TheWebConsoleIsBuiltInAndNeedsNoToken) {
+  testing::SmtpServer smtp;
+  console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}, {}}, console::ApiOptions{"s3cret"}};
+  auto page = call(api, "GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_THAT(page.body, HasSubstr("<script src=\"/console/console.js\"></script>"));
+  auto script = call(api, "GET", "/console/console.js");
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_THAT(script.body, HasSubstr("/api/stream"));
+  EXPECT_EQ(call(api, "GET", "/console/missing.js").status, 401);  // not a file: the API's rules
+}
+
 class Pop3Api : public ::testing::Test {
  protected:
   testing::Pop3Server pop3;
-  console::Api api{console::Targets{&pop3.server(), nullptr, {}, {}, {}, {}}};
+  console::Api api{console::Targets{&pop3.server(), nullptr, {}, {}, {}, {}, {}}};
 };
 
 TEST_F(Pop3Api, MailboxesAndMessagesAreAddedGeneratedListedAndDeleted) {
@@ -179,7 +192,7 @@ TEST_F(Pop3Api, FaultsGoToThePop3Table) {
 TEST(ConsoleApiLab, AFaultGoesToTheServerWhosePresetItIsOrTheNamedOne) {
   testing::Pop3Server pop3;
   testing::SmtpServer smtp;
-  console::Api api{console::Targets{&pop3.server(), &smtp.server(), {}, {}, {}, {}}};
+  console::Api api{console::Targets{&pop3.server(), &smtp.server(), {}, {}, {}, {}, {}}};
   EXPECT_EQ(call(api, "POST", "/api/faults", R"({"spec": "sender-denied"})").status, 201);
   EXPECT_EQ(smtp.server().faults().list().size(), 1u);
   auto both = call(api, "POST", "/api/faults", R"({"spec": "disconnect,on=QUIT"})");

@@ -42,7 +42,7 @@ class OpenApi : public ::testing::Test {
   testing::SmtpServer smtp;
   console::Api api{console::Targets{&pop3.server(), &smtp.server(), [] { return connector::CycleReport{}; },
                                     "/nonexistent/events.jsonl", "/nonexistent/log.txt",
-                                    runner::default_scenarios_dir()}};
+                                    runner::default_scenarios_dir(), "/nonexistent"}};
 };
 
 TEST_F(OpenApi, EveryRouteOfTheLabIsDocumented) {

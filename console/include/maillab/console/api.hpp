@@ -44,6 +44,7 @@ struct Targets {
   std::filesystem::path connector_events;  // the connector's events.jsonl
   std::filesystem::path connector_log;     // its diagnostic log
   std::string scenarios_dir;               // empty: no catalog
+  std::filesystem::path connector_root;    // its folders (Incoming Mail, Failed Mail), counted
 };
 
 struct ApiOptions {
@@ -58,7 +59,8 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // Thread-safe: the HTTP shell calls it from several threads at once.
+  // Thread-safe: the HTTP shell calls it from several threads at once. GET / and
+  // /console/* are the web console's files (no token needed: they hold no data).
   Response handle(const Request& request);
   // "GET /api/faults", "DELETE /api/faults/{id}" ...: every route this process serves.
   std::vector<std::string> routes() const;
