@@ -1,6 +1,7 @@
 // What only some processes have: the servers' transcripts, the connector (lab), its
 // events and log, the scenario catalog; and the counts the status and the stream show.
 #include <fstream>
+#include <mutex>
 
 #include "maillab/connector/config.hpp"
 #include "maillab/connector/folders.hpp"
@@ -88,7 +89,13 @@ runner::Scenario find_scenario(const Targets& t, const std::string& id) {
   throw ApiError(404, "no scenario '" + id + "' (GET /api/scenarios lists them)");
 }
 
+// One run at a time: a run holds an HTTP thread for its seconds, and the API must keep
+// answering meanwhile.
+std::mutex scenario_running;
+
 Response run_scenario(Context c, const Call& call) {
+  std::unique_lock running(scenario_running, std::try_to_lock);
+  if (!running.owns_lock()) throw ApiError(409, "a scenario is running; try again when it has finished");
   auto scenario = find_scenario(c.targets, call.param("id"));
   auto profile = scenario.profiles.front();
   auto named = call.text_or("profile", "");

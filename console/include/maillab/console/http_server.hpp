@@ -20,7 +20,7 @@ struct HttpConfig {
   std::size_t max_header = 16 * 1024;
   std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};  // a whole request
   std::size_t max_connections = 64;  // streams included
-  unsigned threads = 2;
+  unsigned threads = 4;  // a connector cycle or a scenario run holds one while it runs
   std::chrono::milliseconds stream_interval{std::chrono::milliseconds(200)};
 };
 
