@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import pathlib
+import poplib
 import re
 import signal
 import smtplib
@@ -239,6 +240,31 @@ def test_lab_lists_and_runs_a_scenario(lab):
     scenarios = lab.call("GET", "/api/scenarios")[1]["scenarios"]
     assert "SD-sender-denied" in [s["id"] for s in scenarios]
     status, report, _ = lab.call("POST", "/api/scenarios/SD-sender-denied/run", {"profile": "robust"})
-    assert status == 200, report
+    assert status == 200 and report[0]["id"] == "SD-sender-denied" and report[0]["passed"], report
     status, body, _ = lab.call("POST", "/api/scenarios/NO-such/run")
     assert status == 404 and body["error"] == "no scenario 'NO-such' (GET /api/scenarios lists them)"
+
+
+def test_pop3d_faults_and_messages_change_the_next_session():
+    pop3d = Process("pop3d", "--listen", "127.0.0.1:0", "--generate", "bob:secret:2:1K")
+    try:
+        def stat():
+            client = poplib.POP3("127.0.0.1", pop3d.ports["pop3d"], timeout=10)
+            try:
+                client.user("bob")
+                client.pass_("secret")
+                return client.stat()[0]
+            finally:
+                client.quit()
+        assert stat() == 2
+        status, body, _ = pop3d.call("POST", "/api/faults", {"spec": "bad-password"})
+        assert status == 201 and body["added"][0]["id"] == "pop3-1"
+        with pytest.raises(poplib.error_proto):
+            stat()
+        assert pop3d.call("DELETE", "/api/faults/1")[0] == 200
+        assert pop3d.call("POST", "/api/mailboxes/bob/messages", {"text": MESSAGE})[0] == 201
+        assert stat() == 3
+        assert pop3d.call("GET", "/api/mailboxes")[1]["mailboxes"][0]["messages"] == 3
+        assert pop3d.call("GET", "/api/placements")[0] == 404  # smtpd's, not pop3d's
+    finally:
+        assert pop3d.stop() == 0
