@@ -65,9 +65,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->body_limit(shared_.config.max_body);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.config.max_header));
     timed_out_ = false;
+    read_done_ = false;
     deadline_.expires_after(shared_.config.read_timeout);
-    deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return;
+    // A deadline that fired just as the read completed is stale: its read is answered.
+    deadline_.async_wait([self = shared_from_this(), read = ++reads_](boost::system::error_code ec) {
+      if (ec || read != self->reads_ || self->read_done_) return;
       self->timed_out_ = true;
       boost::system::error_code ignored;
       self->stream_.socket().cancel(ignored);
@@ -77,6 +79,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void on_read(boost::system::error_code ec) {
+    read_done_ = true;
     deadline_.cancel();
     if (timed_out_)
       return reply(408, error_json(408, "the request did not arrive within the read deadline"), false);
@@ -163,6 +166,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool timed_out_ = false;
+  bool read_done_ = false;
+  std::uint64_t reads_ = 0;
   bool keep_alive_ = false;
   Api::StreamCursor cursor_;
   unsigned idle_polls_ = 0;
