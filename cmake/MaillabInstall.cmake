@@ -1,5 +1,5 @@
 # The installed package: find_package(maillab CONFIG) gives maillab::base, faults, net,
-# pop3, smtp, connector, runner and testing, the maillab program, and the scenario catalog
+# pop3, smtp, connector, runner, console and testing, the maillab program, and the scenario catalog
 # with its fixtures under share/maillab.
 include(CMakePackageConfigHelpers)
 set(MAILLAB_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/maillab)

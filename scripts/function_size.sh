@@ -11,7 +11,7 @@ config='{CheckOptions: [{key: readability-function-size.LineThreshold, value: 60
   {key: readability-function-size.StatementThreshold, value: 1000000},
   {key: readability-function-size.BranchThreshold, value: 1000000}]}'
 mapfile -t files < <(ls base/src/*.cpp simulators/*/src/*.cpp simulators/*/src/*/*.cpp connector/src/*.cpp \
-  runner/src/*.cpp doctor/src/*.cpp apps/maillab/*.cpp python/module/*.cpp 2>/dev/null)
+  runner/src/*.cpp doctor/src/*.cpp console/src/*.cpp apps/maillab/*.cpp python/module/*.cpp 2>/dev/null)
 out=$(printf '%s\n' "${files[@]}" | xargs -P 2 -n 4 clang-tidy -p "$build" --quiet -checks='-*,readability-function-size' \
   -config="$config" 2>/dev/null | grep -E "^/.*warning: function" | sed "s|$PWD/||" | sort -u || true)
 if [ -n "$out" ]; then

@@ -13,5 +13,6 @@ Run add_scenario(CLI::App& app);
 Run add_report(CLI::App& app);
 Run add_crash_sweep(CLI::App& app);
 Run add_doctor(CLI::App& app);
+Run add_lab(CLI::App& app);
 
 }  // namespace maillab::app

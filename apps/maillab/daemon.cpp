@@ -29,11 +29,26 @@ int list_presets(const faults::PresetRegistry& presets) {
   return 0;
 }
 
-void wait_for_signal() {
+namespace {
+
+struct Signals {
   boost::asio::io_context io;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([](boost::system::error_code, int) {});
-  io.run();
+  boost::asio::signal_set set{io, SIGINT, SIGTERM};
+};
+
+Signals& signals() {
+  static Signals s;
+  return s;
+}
+
+}  // namespace
+
+void catch_signals() { signals(); }
+
+void wait_for_signal() {
+  auto& s = signals();
+  s.set.async_wait([](boost::system::error_code, int) {});
+  s.io.run();
 }
 
 void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts) {

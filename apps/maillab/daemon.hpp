@@ -15,6 +15,9 @@ faults::FaultList load_faults(const std::vector<std::string>& specs, const std::
 int list_presets(const faults::PresetRegistry& presets);
 // The primitive fault kinds, their keys, what each does (from the registry).
 int list_kinds();
+// From here on SIGINT/SIGTERM are held for wait_for_signal() instead of ending the process,
+// so a script that stops the daemon as soon as it printed its last line stops it cleanly.
+void catch_signals();
 void wait_for_signal();
 void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts);
 

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "daemon.hpp"
 #include "tls_options.hpp"
+#include "http_option.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/pop3/presets.hpp"
@@ -34,6 +35,7 @@ struct Pop3dOptions {
   bool list_presets = false;
   bool list_kinds = false;
   TlsOptions tls;
+  HttpOptions http;
 };
 
 // USER:PASSWORD:REST... — the user is split at the first colon and the `back` trailing
@@ -72,7 +74,8 @@ pop3::ServerConfig server_config(const Pop3dOptions& o) {
   config.session.max_errors = o.max_errors;
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
-  config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
+  // The control API shows transcripts, so a server it runs in keeps them.
+  config.transcripts_kept = o.print_transcripts || !o.http.address.empty() ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
   config.session.tls = tls_mode(o.tls, "stls");
@@ -114,6 +117,7 @@ int run_pop3d(const Pop3dOptions& o) {
   const auto& presets = pop3::presets();
   if (o.list_presets) return list_presets(presets);
   if (o.list_kinds) return list_kinds();
+  if (!o.http.address.empty()) http_config(o.http);  // a bad --http changes nothing
   pop3::Server server(server_config(o));
   server.mailboxes().wire_cache()->set_budget(std::uint64_t{o.cache_mb} << 20);
   add_directories(server.mailboxes(), o);
@@ -129,7 +133,11 @@ int run_pop3d(const Pop3dOptions& o) {
     std::cout << "maillab pop3d: --mailbox directories are served read-only (deleted mail is hidden until exit; "
                  "--in-place deletes the files)"
               << std::endl;
+  console::Targets targets;
+  targets.pop3 = &server;
+  auto control = start_http(o.http, targets);
   wait_for_signal();
+  control.stop();
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
   return 0;
@@ -168,6 +176,7 @@ Run add_pop3d(CLI::App& app) {
   add_tls_options(app, o->tls, "stls");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
+  add_http_options(app, o->http);
   app.footer("Exit codes: 0 stopped by SIGINT/SIGTERM (or a --list option), 2 bad arguments, a bad fault, or the "
              "address cannot be listened on (the message names it).");
   return [o] { return run_pop3d(*o); };

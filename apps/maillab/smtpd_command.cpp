@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "daemon.hpp"
 #include "tls_options.hpp"
+#include "http_option.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/base/yaml.hpp"
 #include "maillab/faults/fault_spec.hpp"
@@ -37,6 +38,7 @@ struct SmtpdOptions {
   bool list_presets = false;
   bool list_kinds = false;
   TlsOptions tls;
+  HttpOptions http;
 };
 
 smtp::MailboxConfig mailbox_option(const std::string& spec) {
@@ -93,7 +95,8 @@ smtp::ServerConfig server_config(const SmtpdOptions& o) {
   config.session.max_errors = o.max_errors;
   config.idle_timeout = std::chrono::milliseconds(static_cast<long long>(o.idle_timeout * 1000));
   config.max_sessions = o.max_sessions;
-  config.transcripts_kept = o.print_transcripts ? net::kTranscriptsWhenAsked : 0;
+  // The control API shows transcripts, so a server it runs in keeps them.
+  config.transcripts_kept = o.print_transcripts || !o.http.address.empty() ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
   config.session.tls = tls_mode(o.tls, "starttls");
@@ -112,6 +115,7 @@ int run_smtpd(const SmtpdOptions& o) {
   const auto& presets = smtp::presets();
   if (o.list_presets) return list_presets(presets);
   if (o.list_kinds) return list_kinds();
+  if (!o.http.address.empty()) http_config(o.http);  // a bad --http changes nothing
   auto world = world_from(o);
   auto config = server_config(o);
   if (!o.store.empty()) std::filesystem::create_directories(o.store);
@@ -123,7 +127,11 @@ int run_smtpd(const SmtpdOptions& o) {
   auto tls_note = write_tls_ca(o.tls, server.tls_identity(), "smtpd", server.port());
   std::cout << "maillab smtpd listening on " << server.endpoint().str() << std::endl;
   if (!tls_note.empty()) std::cout << tls_note << std::endl;
+  console::Targets targets;
+  targets.smtp = &server;
+  auto control = start_http(o.http, targets);
   wait_for_signal();
+  control.stop();
   server.stop();
   if (o.print_transcripts) print_transcripts(server.transcripts());
   // One write: std::cerr is unbuffered, and a load run leaves millions of these.
@@ -170,6 +178,7 @@ Run add_smtpd(CLI::App& app) {
   add_tls_options(app, o->tls, "starttls");
   app.add_flag("--list-presets", o->list_presets, "list the named faults and exit");
   app.add_flag("--list-kinds", o->list_kinds, "list the primitive fault kinds (what presets are built of) and exit");
+  add_http_options(app, o->http);
   app.footer("Exit codes: 0 stopped by SIGINT/SIGTERM (or a --list option), 2 bad arguments, a bad fault, or the "
              "address cannot be listened on (the message names it).");
   return [o] { return run_smtpd(*o); };
