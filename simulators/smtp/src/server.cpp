@@ -46,22 +46,30 @@ Server::~Server() { stop(); }
 
 std::uint16_t Server::start() {
   auto port = tcp_.start();
-  if (pickup_ && config_.pickup_interval.count() > 0) poller_ = std::thread([this] { poll_pickup(); });
+  if (pickup_ && config_.pickup_interval.count() > 0) {
+    // What waits in PickUp when the service starts is taken before start() returns, so a
+    // caller that waited for the listening server sees the first pass done.
+    pickup_pass();
+    poller_ = std::thread([this] { poll_pickup(); });
+  }
   return port;
+}
+
+void Server::pickup_pass() {
+  try {
+    pickup_->poll();
+  } catch (const std::exception& e) {
+    // The service goes on: the next pass tries again.
+    std::fprintf(stderr, "maillab smtpd: pickup pass failed: %s\n", e.what());
+  }
 }
 
 void Server::poll_pickup() {
   std::unique_lock lock(poller_mutex_);
-  while (!stopping_) {
+  while (!poller_wake_.wait_for(lock, config_.pickup_interval, [this] { return stopping_; })) {
     lock.unlock();
-    try {
-      pickup_->poll();
-    } catch (const std::exception& e) {
-      // The service goes on: the next pass tries again.
-      std::fprintf(stderr, "maillab smtpd: pickup pass failed: %s\n", e.what());
-    }
+    pickup_pass();
     lock.lock();
-    poller_wake_.wait_for(lock, config_.pickup_interval, [this] { return stopping_; });
   }
 }
 

@@ -47,6 +47,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // Listens, and with a pickup interval takes one pickup pass, before it returns.
   std::uint16_t start();
   void stop();
 
@@ -63,6 +64,7 @@ class Server {
 
  private:
   void poll_pickup();
+  void pickup_pass();
 
   ServerConfig config_;
   faults::FaultTable faults_;
