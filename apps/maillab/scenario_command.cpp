@@ -1,5 +1,6 @@
 // maillab scenario list | show ID... | run ID...|--all: the catalog of scenarios/ from the command line
 // (the README's main job). Each run gets a fresh sandbox and its own simulators on port 0.
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -7,6 +8,7 @@
 
 #include "commands.hpp"
 #include "maillab/runner/catalog.hpp"
+#include "maillab/runner/html_report.hpp"
 #include "maillab/runner/parallel_runs.hpp"
 #include "maillab/runner/selection.hpp"
 #include "maillab/runner/report.hpp"
@@ -25,7 +27,7 @@ struct ScenarioOptions {
   std::vector<std::string> tags;
   std::string shard;
   unsigned jobs = 1;
-  std::string junit, json, work;
+  std::string junit, json, html, work;
   bool keep = false, verbose = false;
 };
 
@@ -103,6 +105,10 @@ int run(const ScenarioOptions& o) {
     print_run(finished, plan.size(), r, o.verbose);
   });
   std::cout << "\n" << rn::summary_table(results);
+  if (!o.html.empty()) {
+    rn::write_html_report(o.html, results, catalog);
+    std::cout << "HTML report: " << (std::filesystem::path(o.html) / "index.html").string() << "\n";
+  }
   if (!o.junit.empty()) write_file(o.junit, rn::junit_xml(results));
   if (!o.json.empty()) write_file(o.json, rn::json_report(results));
   return std::all_of(results.begin(), results.end(), [](auto& r) { return r.passed; }) ? 0 : 1;
@@ -136,6 +142,9 @@ Run add_scenario(CLI::App& app) {
       ->capture_default_str()->check(CLI::Range(1, 64));
   run_cmd->add_option("--junit", o->junit, "write JUnit XML here");
   run_cmd->add_option("--json", o->json, "write every check as JSON here");
+  run_cmd->add_option("--html", o->html,
+                      "write a static HTML report into this directory: index.html and a page per run (the "
+                      "JUnit file links each run's page)");
   run_cmd->add_option("--work", o->work, "where the sandboxes go (default: the temporary directory)");
   run_cmd->add_flag("--keep", o->keep, "keep each sandbox for inspection");
   run_cmd->add_flag("-v,--verbose", o->verbose, "print each run's steps and telnet sessions");

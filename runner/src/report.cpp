@@ -78,6 +78,11 @@ Totals totals(const std::vector<RunResult>& results) {
 std::string junit_case(const RunResult& r) {
   std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.3f}\">",
                                 xml_escape(r.id), profile(r), xml_escape(r.file), r.seconds);
+  // CI tools show a test case's properties and attachments; either way the page is one click away.
+  if (!r.html.empty())
+    out += fmt::format("\n      <properties><property name=\"html\" value=\"{0}\"/></properties>"
+                       "\n      <system-out>[[ATTACHMENT|{0}]]</system-out>",
+                       xml_escape(r.html));
   if (!r.passed) {
     std::string body;
     for (auto& f : r.failures()) body += f + "\n";

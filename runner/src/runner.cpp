@@ -2,6 +2,8 @@
 
 #include "maillab/base/files.hpp"
 #include "maillab/runner/runner.hpp"
+#include "maillab/runner/scenario_run.hpp"
+#include "step_recorder.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -72,26 +74,60 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
   return out;
 }
 
+}  // namespace
+
+namespace detail {
+
 class Run {
  public:
   Run(const Scenario& sc, cn::Profile profile, const RunOptions& options)
-      : sc_(sc), profile_(profile), options_(options), fsf_(posix_) {
+      : sc_(sc), profile_(profile), options_(options), fsf_(posix_), started_(std::chrono::steady_clock::now()) {
     result_.id = sc.id;
     result_.file = sc.file;
     result_.profile = profile;
-  }
-
-  RunResult go() {
-    auto started = std::chrono::steady_clock::now();
+    for (const auto* list : {&sc.steps, &sc.remedy_steps})
+      for (const auto& s : *list)
+        if (!s.profile || *s.profile == profile) plan_.push_back(&s);
     try {
       setup();
-      steps(sc_.steps);
-      steps(sc_.remedy_steps);
     } catch (const std::exception& e) {
-      result_.error = (current_ ? sc_.file + ":" + std::to_string(current_->line) + ": " + current_->field + ": "
-                                : sc_.file + ": set-up: ") +
-                      e.what();
+      result_.error = sc_.file + ": set-up: " + e.what();
     }
+  }
+
+  std::size_t total() const { return plan_.size(); }
+  std::size_t taken() const { return taken_; }
+  bool done() const { return !result_.error.empty() || taken_ >= plan_.size(); }
+  const Step& upcoming() const { return *plan_.at(taken_); }
+
+  const StepRecord& next() {
+    if (done()) throw std::logic_error("the run has no step left");
+    const Step& s = *plan_[taken_++];
+    StepRecord record;
+    record.step = s.field;
+    record.line = s.line;
+    record.action = describe_action(s.action);
+    record.checks_begin = result_.checks.size();
+    auto notes = result_.transcript.size();
+    try {
+      current_ = &s;
+      std::visit([&](const auto& action) { act(s, action); }, s.action);
+    } catch (const std::exception& e) {
+      record.error = result_.error = sc_.file + ":" + std::to_string(s.line) + ": " + s.field + ": " + e.what();
+    }
+    current_ = nullptr;
+    record.checks_end = result_.checks.size();
+    record.notes.assign(result_.transcript.begin() + static_cast<std::ptrdiff_t>(notes), result_.transcript.end());
+    record_after(record);
+    result_.steps.push_back(std::move(record));
+    return result_.steps.back();
+  }
+
+  // Stops the simulators and removes the sandbox (unless kept) without running the rest.
+  void abandon() { teardown(); }
+
+  RunResult finish() {
+    while (!done()) next();
     try {
       if (pop3_ && smtp_) conservation();
     } catch (const std::exception& e) {
@@ -100,7 +136,7 @@ class Run {
     teardown();
     result_.passed = result_.error.empty() &&
                      std::all_of(result_.checks.begin(), result_.checks.end(), [](auto& c) { return c.passed; });
-    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     return std::move(result_);
   }
 
@@ -198,15 +234,6 @@ class Run {
   }
 
   // ---- steps ------------------------------------------------------------------------
-
-  void steps(const std::vector<Step>& list) {
-    for (const auto& s : list) {
-      if (s.profile && *s.profile != profile_) continue;
-      current_ = &s;
-      std::visit([&](const auto& action) { act(s, action); }, s.action);
-    }
-    current_ = nullptr;
-  }
 
   void note(std::string text) { result_.transcript.push_back(std::move(text)); }
 
@@ -612,41 +639,50 @@ class Run {
 
   // Where every tracked message is now.
   std::vector<Sighting> sightings() {
+    using N = FlowNode;
     std::vector<Sighting> seen;
-    auto look = [&](const fs::path& dir, const std::string& place) {
+    auto look = [&](const fs::path& dir, const std::string& place, N node) {
       for (auto& f : files_in(dir))
-        for (auto i : messages_in(contents(f), tracked_)) seen.push_back({i, PlaceKind::Holding, place, ""});
+        for (auto i : messages_in(contents(f), tracked_)) seen.push_back({i, PlaceKind::Holding, place, "", node});
     };
     for (auto& md : pop3_->mailboxes().all()) {
       for (auto& m : md->snapshot())
         for (auto i : messages_in(m.text(), tracked_))
-          seen.push_back({i, PlaceKind::Source, "the POP3 server (" + md->user() + ")", ""});
+          seen.push_back({i, PlaceKind::Source, "the POP3 server (" + md->user() + ")", "", N::Pop3Server});
       for (auto& d : md->departures()) {
         auto it = by_uid_.find(md->user() + "\n" + d.uid);
         if (it == by_uid_.end()) continue;
         if (d.reason == pop3::DepartureReason::CompetingClient)
-          seen.push_back({it->second, PlaceKind::Gone, "taken by a competing client", ""});
+          seen.push_back({it->second, PlaceKind::Gone, "taken by a competing client", "", N::Gone});
         else if (d.reason == pop3::DepartureReason::Removed)
-          seen.push_back({it->second, PlaceKind::Gone, "deleted at the provider", ""});
+          seen.push_back({it->second, PlaceKind::Gone, "deleted at the provider", "", N::Gone});
       }
     }
-    look(root_ / cn::kIncomingMail, "Incoming Mail");
-    look(root_ / cn::kFailedMail, "Failed Mail");
-    look(pickup_, "PickUp");
+    look(root_ / cn::kIncomingMail, "Incoming Mail", N::IncomingMail);
+    look(root_ / cn::kFailedMail, "Failed Mail", N::FailedMail);
+    look(pickup_, "PickUp", N::PickUp);
     // A file the pickup service could not store, set aside as IIS does (NAME.bad; NAME.bdr
     // holds only the reason, never the message).
-    look(pickup_.parent_path() / "Badmail", "the pickup's Badmail");
-    look(aside_, "Set Aside");
+    look(pickup_.parent_path() / "Badmail", "the pickup's Badmail", N::Badmail);
+    look(aside_, "Set Aside", N::SetAside);
     for (auto& r : smtp_->pickup()->deleted_by_antivirus())
-      for (auto i : messages_in(r.message_id, tracked_)) seen.push_back({i, PlaceKind::Removed, "removed by the scanner", ""});
+      for (auto i : messages_in(r.message_id, tracked_))
+        seen.push_back({i, PlaceKind::Removed, "removed by the scanner", "", N::Removed});
     for (auto& p : smtp_->placements()) {
-      std::string place = p.where == smtp::Destination::Mailbox   ? "mailbox " + p.target + "/" + p.folder
-                          : p.where == smtp::Destination::Forward ? "forwarded to " + p.target
-                          : p.where == smtp::Destination::Ndr     ? "an NDR to " + p.target
-                                                                  : "Badmail";
-      for (auto i : messages_in(contents(p.file), tracked_)) seen.push_back({i, PlaceKind::Final, place, p.target});
+      auto [place, node] = final_place(p);
+      for (auto i : messages_in(contents(p.file), tracked_)) seen.push_back({i, PlaceKind::Final, place, p.target, node});
     }
     return seen;
+  }
+
+  static std::pair<std::string, FlowNode> final_place(const smtp::Placement& p) {
+    switch (p.where) {
+      case smtp::Destination::Mailbox: return {"mailbox " + p.target + "/" + p.folder, FlowNode::Mailbox};
+      case smtp::Destination::Forward: return {"forwarded to " + p.target, FlowNode::Forwarded};
+      case smtp::Destination::Ndr: return {"an NDR to " + p.target, FlowNode::Ndr};
+      case smtp::Destination::Badmail: break;
+    }
+    return {"Badmail", FlowNode::Badmail};
   }
 
   void conservation() {
@@ -672,11 +708,23 @@ class Run {
               expected);
   }
 
+  // The step's picture, events and sessions, once it ran.
+  void record_after(StepRecord& r) {
+    if (!pop3_ || !smtp_) return;
+    r.picture = picture_of(sightings());
+    r.events = recorder_.new_events(cn::Folders{config_.root}.events_file());
+    r.transcripts = recorder_.new_sessions("pop3", pop3_->transcripts());
+    for (auto& t : recorder_.new_sessions("smtp", smtp_->transcripts())) r.transcripts.push_back(std::move(t));
+  }
+
   const Scenario& sc_;
   cn::Profile profile_;
   RunOptions options_;
   RunResult result_;
   const Step* current_ = nullptr;
+  std::vector<const Step*> plan_;  // this profile's steps, remedy included
+  std::size_t taken_ = 0;
+  StepRecorder recorder_;
 
   fs::path sandbox_, root_, pickup_, store_, aside_;
   std::vector<TrackedMessage> tracked_;
@@ -697,12 +745,34 @@ class Run {
   cn::CycleReport last_;
   std::unique_ptr<pop3::Server> pop3_;
   std::unique_ptr<smtp::Server> smtp_;
+  std::chrono::steady_clock::time_point started_;
 };
 
-}  // namespace
+}  // namespace detail
 
 RunResult run_scenario(const Scenario& scenario, cn::Profile profile, const RunOptions& options) {
-  return Run(scenario, profile, options).go();
+  return detail::Run(scenario, profile, options).finish();
+}
+
+ScenarioRun::ScenarioRun(Scenario scenario, cn::Profile profile, const RunOptions& options)
+    : scenario_(std::move(scenario)), profile_(profile),
+      run_(std::make_unique<detail::Run>(scenario_, profile, options)) {}
+ScenarioRun::~ScenarioRun() {
+  if (run_) run_->abandon();
+}
+std::size_t ScenarioRun::total() const { return run_->total(); }
+std::size_t ScenarioRun::taken() const { return run_->taken(); }
+bool ScenarioRun::done() const { return !run_ || run_->done(); }
+const Step& ScenarioRun::upcoming() const { return run_->upcoming(); }
+const StepRecord& ScenarioRun::next() {
+  if (!run_) throw std::logic_error("the run has finished");
+  return run_->next();
+}
+RunResult ScenarioRun::finish() {
+  if (!run_) throw std::logic_error("the run has finished");
+  auto result = run_->finish();
+  run_.reset();
+  return result;
 }
 
 }  // namespace maillab::runner

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "maillab/runner/picture.hpp"
+
 namespace maillab::runner {
 
 enum class PlaceKind {
@@ -26,6 +28,7 @@ struct Sighting {
   PlaceKind kind = PlaceKind::Holding;
   std::string place;   // "Incoming Mail", "mailbox bob@contoso.local/Inbox" ...
   std::string target;  // for Final: the address it reached
+  FlowNode node = FlowNode::Pop3Server;  // where the mail-flow picture shows it
 };
 
 struct ConservationRules {
@@ -38,6 +41,9 @@ struct ConservationRules {
 // the scanner"): a scenario may expect it as a documented loss, never pass it silently.
 std::vector<std::string> check_conservation(const std::vector<TrackedMessage>& messages,
                                             const std::vector<Sighting>& sightings, const ConservationRules& rules);
+
+// The messages counted per place, for the mail-flow picture.
+Picture picture_of(const std::vector<Sighting>& sightings);
 
 // Which tracked messages a file's text holds (by Message-ID).
 std::vector<std::size_t> messages_in(const std::string& text, const std::vector<TrackedMessage>& messages);

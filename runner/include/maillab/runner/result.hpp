@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "maillab/connector/config.hpp"
+#include "maillab/connector/events.hpp"
+#include "maillab/runner/picture.hpp"
 
 namespace maillab::runner {
 
@@ -14,6 +16,20 @@ struct CheckResult {
   std::string what;  // "events 1046", "folders.Incoming Mail", "telnet pop3" ...
   bool passed = false;
   std::string detail;  // expected and found
+};
+
+// What one step did, as the HTML report and the console's player show it: the picture when
+// it ended, its checks, and the events and sessions it caused.
+struct StepRecord {
+  std::string step;    // "steps[3]", "remedy.steps[1]"
+  int line = 0;        // in the scenario file
+  std::string action;  // "cycle", "add_faults: smtp sender-denied", "expect" ...
+  std::size_t checks_begin = 0, checks_end = 0;  // its checks: RunResult::checks[begin, end)
+  Picture picture;
+  std::vector<connector::Event> events;  // logged during the step, as events.jsonl holds them
+  std::vector<std::string> transcripts;  // "pop3 session 3:\nC: USER bob\nS: +OK ..." per session
+  std::vector<std::string> notes;        // the runner's notes (cycle counts, telnet) of the step
+  std::string error;                     // the step threw: the run stops here
 };
 
 struct RunResult {
@@ -27,6 +43,8 @@ struct RunResult {
   std::string error;                   // the run could not go on (set-up, a step threw)
   std::vector<std::string> transcript;  // telnet sessions and notes, for the reader
   std::string sandbox;                  // kept only when asked
+  std::vector<StepRecord> steps;        // one per step run, in order
+  std::string html;                     // the run's page of an HTML report, when one was written
 
   // "file:line: what: detail" for every failed check, and the error.
   std::vector<std::string> failures() const;
