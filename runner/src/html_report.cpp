@@ -66,7 +66,7 @@ Stage stage_of(const connector::Event& e) {
     case EventId::RetrieveFromQueueFailed:
     case EventId::FolderRecreated: case EventId::CorruptMessage: case EventId::UnreadableFile:
       return Stage::Cdo;
-    // 1048 alone: the hand-over failed; beside 1046 the CDO stage is marked already.
+    // 1048 alone: the hand-over failed (beside 1046 it belongs to the CDO stage: see picture_html).
     case EventId::DeliveryCompletedWithErrors:
     case EventId::RecipientPolicy: case EventId::Pop3TransactionError: case EventId::PermanentRejection:
     case EventId::TransientRejection: case EventId::NoValidRecipient: case EventId::SmtpUnreachable:
@@ -101,8 +101,10 @@ std::string node_html(const NodeView& v, const Picture& picture, const std::vect
 }
 
 std::string picture_html(const Picture& picture, const std::vector<connector::Event>& events) {
+  bool cdo = std::any_of(events.begin(), events.end(), [](auto& e) { return e.id == 1046; });
   std::vector<Stage> failing;
-  for (const auto& e : events) failing.push_back(stage_of(e));
+  for (const auto& e : events)
+    if (!(cdo && e.id == 1048)) failing.push_back(stage_of(e));
   static const std::array<NodeView, 5> kMain{{
       {"ISP POP3 server", {FlowNode::Pop3Server}},
       {"POP3 Connector", {}, Stage::Download},
