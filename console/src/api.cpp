@@ -55,6 +55,7 @@ Api::Api(Targets targets, ApiOptions options) : impl_(std::make_unique<Impl>(std
   if (impl_->targets.pop3) add_mailbox_routes(impl_->router, context);
   if (impl_->targets.smtp) add_smtp_routes(impl_->router, context);
   add_lab_routes(impl_->router, context);
+  if (!impl_->targets.scenarios_dir.empty()) add_scenario_routes(impl_->router, context);
 }
 
 Api::~Api() = default;

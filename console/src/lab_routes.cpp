@@ -1,13 +1,9 @@
 // What only some processes have: the servers' transcripts, the connector (lab), its
-// events and log, the scenario catalog; and the counts the status and the stream show.
+// events and log; and the counts the status and the stream show.
 #include <fstream>
-#include <mutex>
 
 #include "maillab/connector/config.hpp"
 #include "maillab/connector/folders.hpp"
-#include "maillab/runner/catalog.hpp"
-#include "maillab/runner/report.hpp"
-#include "maillab/runner/runner.hpp"
 #include "routes.hpp"
 
 namespace maillab::console {
@@ -74,55 +70,6 @@ Response run_connector(Context c) {
   return json_response(200, report);
 }
 
-json scenario_json(const runner::Scenario& s) {
-  json profiles = json::array();
-  for (auto p : s.profiles) profiles.push_back(std::string(connector::profile_name(p)));
-  return json{{"id", s.id},         {"title", s.title},       {"source", s.source},
-              {"fault", s.fault},   {"symptoms", s.symptoms}, {"remedy", s.remedy},
-              {"tags", s.tags},     {"profiles", profiles},   {"steps", s.steps.size()},
-              {"remedy_steps", s.remedy_steps.size()}};
-}
-
-runner::Scenario find_scenario(const Targets& t, const std::string& id) {
-  for (auto& s : runner::load_catalog(t.scenarios_dir))
-    if (s.id == id) return s;
-  throw ApiError(404, "no scenario '" + id + "' (GET /api/scenarios lists them)");
-}
-
-// One run at a time: a run holds an HTTP thread for its seconds, and the API must keep
-// answering meanwhile.
-std::mutex scenario_running;
-
-Response run_scenario(Context c, const Call& call) {
-  std::unique_lock running(scenario_running, std::try_to_lock);
-  if (!running.owns_lock()) throw ApiError(409, "a scenario is running; try again when it has finished");
-  auto scenario = find_scenario(c.targets, call.param("id"));
-  auto profile = scenario.profiles.front();
-  auto named = call.text_or("profile", "");
-  if (!named.empty()) {
-    try {
-      profile = connector::parse_profile(named);
-    } catch (const std::exception& e) {
-      throw ApiError(400, std::string("body: field 'profile': ") + e.what(), "profile");
-    }
-  }
-  auto result = runner::run_scenario(scenario, profile);
-  auto report = json::parse(runner::json_report({result}));
-  c.feed.publish("scenario", json{{"id", result.id}, {"passed", result.passed}}.dump());
-  return json_response(200, report);
-}
-
-void add_scenario_routes(Router& router, Context c) {
-  router.add("GET", "/api/scenarios", [c](const Call&) {
-    json out = json::array();
-    for (const auto& s : runner::load_catalog(c.targets.scenarios_dir)) out.push_back(scenario_json(s));
-    return json_response(200, json{{"scenarios", out}});
-  });
-  router.add("GET", "/api/scenarios/{id}",
-             [c](const Call& call) { return json_response(200, scenario_json(find_scenario(c.targets, call.param("id")))); });
-  router.add("POST", "/api/scenarios/{id}/run", [c](const Call& call) { return run_scenario(c, call); });
-}
-
 }  // namespace
 
 namespace {
@@ -169,7 +116,6 @@ void add_lab_routes(Router& router, Context c) {
       return json_response(200, json{{"lines", tail(c.targets.connector_log, limit_of(call))}});
     });
   }
-  if (!c.targets.scenarios_dir.empty()) add_scenario_routes(router, c);
 }
 
 }  // namespace maillab::console

@@ -194,6 +194,52 @@ async function runScenario() {
   } catch (e) { say(e.message, true); }
 }
 
+// The player's stepped run: its own sandbox and simulators, one step per click.
+let stepping = null;
+const stepsPath = (id) => "/api/scenarios/" + encodeURIComponent(id) + "/steps";
+
+function showStep(data) {
+  const r = data.record;
+  const next = data.next ? " — next: " + data.next.action : " — done";
+  $("step-state").textContent = `Step ${data.taken} of ${data.total}: ${r.action} (${r.step}, line ${r.line})${next}`;
+  const picture = $("step-picture");
+  picture.replaceChildren();
+  for (const p of r.picture) text(picture, "li", p.place + ": " + p.count).dataset.node = p.node;
+  const list = $("checks");
+  for (const e of r.events) text(list, "li", `${r.step}: event ${e.id} ${e.type} — ${e.description}`, "event " + e.type);
+  for (const c of r.checks) text(list, "li", `${r.step}: ${c.what} — ${c.detail}`, c.passed ? "pass" : "fail");
+  if (r.error) text(list, "li", r.error, "fail");
+}
+
+async function stepScenario() {
+  const id = $("scenario").value;
+  try {
+    if (stepping !== id) {
+      if (stepping) await endScenario();
+      await api("POST", stepsPath(id), {profile: $("profile").value});
+      stepping = id;
+      $("checks").replaceChildren();
+      $("end-scenario").disabled = false;
+    }
+    const data = await api("POST", stepsPath(id) + "/next");
+    showStep(data);
+    if (data.done) {
+      stepping = null;
+      $("end-scenario").disabled = true;
+      say(id + (data.result.passed ? " passed" : " failed"), !data.result.passed);
+    } else {
+      say(id + ": step " + data.taken + " of " + data.total);
+    }
+  } catch (e) { say(e.message, true); }
+}
+
+async function endScenario() {
+  const id = stepping || $("scenario").value;
+  stepping = null;
+  $("end-scenario").disabled = true;
+  try { await api("DELETE", stepsPath(id)); say(id + ": stepped run ended"); } catch (e) { say(e.message, true); }
+}
+
 async function refresh() {
   try {
     renderStatus(await api("GET", "/api/status"));
@@ -209,6 +255,8 @@ function soon() {
 async function start() {
   $("run-connector").onclick = runConnector;
   $("run-scenario").onclick = runScenario;
+  $("step-scenario").onclick = stepScenario;
+  $("end-scenario").onclick = endScenario;
   await loadPresets().catch((e) => say(e.message, true));
   await loadScenarios();
   await refresh();

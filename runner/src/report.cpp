@@ -1,4 +1,5 @@
 #include "maillab/runner/report.hpp"
+#include "maillab/runner/step_json.hpp"
 
 #include <fmt/format.h>
 
@@ -123,7 +124,8 @@ std::string json_report(const std::vector<RunResult>& results) {
                    {"started", r.started},
                    {"error", r.error},
                    {"checks", checks},
-                   {"transcript", r.transcript}});
+                   {"transcript", r.transcript},
+                   {"steps", steps_json(r)}});
   }
   // Invalid UTF-8 (8-bit protocol lines) is replaced rather than refused.
   return arr.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

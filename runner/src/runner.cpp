@@ -96,6 +96,7 @@ class Run {
   }
 
   std::size_t total() const { return plan_.size(); }
+  const RunResult& result() const { return result_; }
   std::size_t taken() const { return taken_; }
   bool done() const { return !result_.error.empty() || taken_ >= plan_.size(); }
   const Step& upcoming() const { return *plan_.at(taken_); }
@@ -764,6 +765,10 @@ std::size_t ScenarioRun::total() const { return run_->total(); }
 std::size_t ScenarioRun::taken() const { return run_->taken(); }
 bool ScenarioRun::done() const { return !run_ || run_->done(); }
 const Step& ScenarioRun::upcoming() const { return run_->upcoming(); }
+const RunResult& ScenarioRun::so_far() const {
+  if (!run_) throw std::logic_error("the run has finished");
+  return run_->result();
+}
 const StepRecord& ScenarioRun::next() {
   if (!run_) throw std::logic_error("the run has finished");
   return run_->next();

@@ -37,6 +37,8 @@ class ScenarioRun {
   const Step& upcoming() const;
   // Runs the next step and returns its record. Throws std::logic_error when done().
   const StepRecord& next();
+  // The checks and step records so far (passed and seconds are set by finish()).
+  const RunResult& so_far() const;
   // Runs what is left, then the conservation check; stops the simulators. Once.
   RunResult finish();
 
