@@ -203,5 +203,43 @@ TEST(ConsoleApiLab, AFaultGoesToTheServerWhosePresetItIsOrTheNamedOne) {
   EXPECT_EQ(call(api, "DELETE", "/api/faults/1").status, 404);  // ambiguous without its server
 }
 
+TEST(ConsoleApiPlayer, AStepByStepRunIsStartedSteppedToItsEndAndReported) {
+  console::Api api{console::Targets{nullptr, nullptr, {}, {}, {}, MAILLAB_SOURCE_DIR "/scenarios", {}}};
+  const std::string steps = "/api/scenarios/SD-sender-denied/steps";
+  auto started = call(api, "POST", steps, R"({"profile": "sbs2003"})");
+  ASSERT_EQ(started.status, 201) << started.body;
+  EXPECT_EQ(body_of(started)["total"], 8);
+  EXPECT_EQ(body_of(started)["next"]["action"], "cycle");
+  // One stepped run at a time; the error names the way out.
+  auto second = call(api, "POST", "/api/scenarios/CDO-corrupt-eml/steps", "{}");
+  EXPECT_EQ(second.status, 409);
+  EXPECT_THAT(body_of(second)["error"].get<std::string>(), HasSubstr("DELETE /api/scenarios/SD-sender-denied/steps"));
+  auto first = body_of(call(api, "POST", steps + "/next"));
+  EXPECT_EQ(first["taken"], 1);
+  EXPECT_EQ(first["record"]["action"], "cycle");
+  EXPECT_EQ(first["record"]["events"][0]["id"], 1048);
+  EXPECT_EQ(body_of(call(api, "GET", steps))["records"].size(), 1u);
+  json last;
+  for (int i = 0; i < 7; ++i) last = body_of(call(api, "POST", steps + "/next"));
+  EXPECT_TRUE(last["done"].get<bool>());
+  EXPECT_TRUE(last["result"]["passed"].get<bool>()) << last["result"].dump();
+  EXPECT_EQ(last["result"]["steps"].size(), 8u);
+  // Done: the run is gone, and another may start.
+  EXPECT_EQ(call(api, "GET", steps).status, 404);
+  EXPECT_EQ(call(api, "POST", "/api/scenarios/CDO-corrupt-eml/steps", "{}").status, 201);
+  EXPECT_EQ(call(api, "DELETE", steps).status, 404);  // not the run under way
+  EXPECT_EQ(call(api, "DELETE", "/api/scenarios/CDO-corrupt-eml/steps").status, 200);
+  EXPECT_EQ(call(api, "POST", "/api/scenarios/CDO-corrupt-eml/steps/next").status, 404);
+}
+
+TEST(ConsoleApiPlayer, ABadProfileOrScenarioStartsNothing) {
+  console::Api api{console::Targets{nullptr, nullptr, {}, {}, {}, MAILLAB_SOURCE_DIR "/scenarios", {}}};
+  auto bad = call(api, "POST", "/api/scenarios/SD-sender-denied/steps", R"({"profile": "exchange"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(body_of(bad)["field"], "profile");
+  EXPECT_EQ(call(api, "POST", "/api/scenarios/NO-such/steps", "{}").status, 404);
+  EXPECT_EQ(call(api, "POST", "/api/scenarios/SD-sender-denied/steps", "{}").status, 201);
+}
+
 }  // namespace
 }  // namespace maillab
