@@ -27,8 +27,16 @@ const WebAsset* web_asset(const Request& request) {
   return nullptr;
 }
 
+// The header, or, for the stream alone, ?access_token= (RFC 6750, section 2.3): a browser's
+// EventSource cannot send a header, and the console would otherwise have to poll.
 bool authorized(const ApiOptions& options, const Request& request) {
-  return options.token.empty() || request.authorization == "Bearer " + options.token;
+  if (options.token.empty() || request.authorization == "Bearer " + options.token) return true;
+  std::string_view target = request.target;
+  auto q = target.find('?');
+  if (request.method != "GET" || q == std::string_view::npos || target.substr(0, q) != "/api/stream") return false;
+  auto query = parse_query(target.substr(q + 1));
+  auto it = query.find("access_token");
+  return it != query.end() && it->second == options.token;
 }
 
 void add_core_routes(Router& router, const Targets& targets) {

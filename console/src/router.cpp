@@ -38,8 +38,6 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-namespace {
-
 std::map<std::string, std::string> parse_query(std::string_view query) {
   std::map<std::string, std::string> out;
   while (!query.empty()) {
@@ -52,6 +50,8 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
   }
   return out;
 }
+
+namespace {
 
 bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
            std::map<std::string, std::string>& params) {

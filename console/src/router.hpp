@@ -60,6 +60,7 @@ class Router {
 
 // "%2F" -> "/", "+" stays "+" (paths), "a=b&c" -> {a: b, c: ""}.
 std::string percent_decode(std::string_view text);
+std::map<std::string, std::string> parse_query(std::string_view query);
 std::vector<std::string> split_path(std::string_view path);
 
 }  // namespace maillab::console

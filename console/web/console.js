@@ -260,8 +260,9 @@ async function start() {
   await loadPresets().catch((e) => say(e.message, true));
   await loadScenarios();
   await refresh();
-  if (!token && window.EventSource) {
-    const stream = new EventSource("/api/stream");
+  if (window.EventSource) {
+    // EventSource cannot send the Authorization header: the stream takes the token in its URL.
+    const stream = new EventSource("/api/stream" + (token ? "?access_token=" + encodeURIComponent(token) : ""));
     stream.addEventListener("status", (e) => { renderStatus(JSON.parse(e.data)); soon(); });
     for (const type of ["faults", "messages", "mailboxes", "scenario"]) stream.addEventListener(type, soon);
     stream.addEventListener("connector", (e) => { markStage(JSON.parse(e.data)); soon(); });

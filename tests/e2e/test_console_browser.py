@@ -136,3 +136,29 @@ def test_a_catalog_report_loads_and_shows_each_step(browser, tmp_path):
     assert not browser.find_elements(By.CSS_SELECTOR, "tr.fail")
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / "report-sender-denied-1280.png"))
+
+
+def test_under_a_token_the_console_asks_once_and_stays_live(browser, tmp_path):
+    lab = Process("lab", "--generate", "2", "--root", str(tmp_path / "connector"), "--http-token", "s3 cret")
+    try:
+        browser.get(lab.url("/"))
+        alert = WebDriverWait(browser, 10).until(lambda d: _alert(d), message="the token prompt")
+        alert.send_keys("s3 cret")
+        alert.accept()
+        # The stream takes the token in its URL (EventSource sends no header): live, not polling.
+        wait(browser, lambda d: text_of(d, "state") == "live", "the live stream under the token")
+        switch = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, 'input[data-preset="sender-denied"]'),
+                      "the fault switches")[0]
+        switch.click()
+        wait(browser, lambda d: "554 5.1.0 Sender denied" in text_of(d, "faults"), "the fault in the installed list")
+        status, body, _ = lab.call("GET", "/api/faults", headers={"Authorization": "Bearer s3 cret"})
+        assert status == 200 and len(body["faults"]) == 1
+    finally:
+        assert lab.stop() == 0
+
+
+def _alert(driver):
+    try:
+        return driver.switch_to.alert
+    except Exception:  # no alert yet
+        return None

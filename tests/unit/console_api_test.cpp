@@ -126,6 +126,17 @@ TEST(ConsoleApi, TokenIsRequiredWhenSet) {
   EXPECT_EQ(call(api, "GET", "/api/faults", "", "Bearer s3cret").status, 200);
 }
 
+TEST(ConsoleApi, TheStreamAloneTakesTheTokenInItsQuery) {
+  testing::SmtpServer smtp;
+  console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}, {}}, console::ApiOptions{"s3 cret"}};
+  EXPECT_TRUE(call(api, "GET", "/api/stream?access_token=s3%20cret").stream);
+  EXPECT_EQ(call(api, "GET", "/api/stream?access_token=s3%20cret").status, 200);
+  EXPECT_EQ(call(api, "GET", "/api/stream?access_token=wrong").status, 401);
+  EXPECT_EQ(call(api, "GET", "/api/stream").status, 401);
+  EXPECT_EQ(call(api, "GET", "/api/faults?access_token=s3%20cret").status, 401);
+  EXPECT_EQ(call(api, "DELETE", "/api/faults?access_token=s3%20cret").status, 401);
+}
+
 TEST(ConsoleApi, TheWebConsoleIsBuiltInAndNeedsNoToken) {
   testing::SmtpServer smtp;
   console::Api api{console::Targets{nullptr, &smtp.server(), {}, {}, {}, {}, {}}, console::ApiOptions{"s3cret"}};
