@@ -77,6 +77,7 @@ class Inference {
   Model m_;
   Session pop3_, smtp_;
   std::map<std::pair<Protocol, std::string>, int> occurrences_;
+  Pending last_pop3_;  // the POP3 command answered last
   int handed_on_ = 0;  // the delivery stage's files so far (Moved, corrupt, Sending)
   bool ehlo_read_ = false;
 };
@@ -151,6 +152,7 @@ void Inference::received(Protocol p, const std::string& reply, int line) {
     return;
   }
   s.greeted = to.verb != "QUIT";
+  if (p == Protocol::Pop3) last_pop3_ = to;
   add_reply(p, to, reply, line);
 }
 
@@ -195,9 +197,12 @@ void Inference::counts(LineKind kind, const std::string& text) {
     m_.user = m[2];
     pop3_ = {};
   }
-  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded)");
-  if (kind == LineKind::CycleCompleted && !m_.message_count && std::regex_search(text, m, completed))
-    m_.message_count = std::stoi(m[1]);
+  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded, .* (\d+) left)");
+  if (kind == LineKind::CycleCompleted && std::regex_search(text, m, completed)) {
+    if (!m_.message_count) m_.message_count = std::stoi(m[1]);
+    m_.left = std::stoi(m[2]);
+    m_.delivery_blocked = m_.left > 0 && handed_on_ == 0;
+  }
   if (kind == LineKind::Sending) ++handed_on_;
   if (kind == LineKind::Sending && std::regex_match(text, m, sending)) {
     std::string list = m[1];
@@ -234,6 +239,10 @@ void Inference::download_problem(const std::string& text, int line) {
     add_reply(Protocol::Pop3, {"PASS", 0, 1}, text.substr(7), line);
   if (text.starts_with("greeting: ") && !has_reply(Protocol::Pop3, {"connect"}))
     add_reply(Protocol::Pop3, {"connect", 0, 1}, text.substr(10), line);
+  if (text.starts_with("connection closed by the server") || text.starts_with("connection lost: ")) {
+    if (!pop3_.pending.empty()) m_.pop3_drop = Model::Drop{pop3_.pending.front().verb, pop3_.pending.front().message, false};
+    else if (!last_pop3_.verb.empty()) m_.pop3_drop = Model::Drop{last_pop3_.verb, last_pop3_.message, true};
+  }
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ LineKind line_kind(std::string_view t) {
   if (t.starts_with("Downloading message ")) return LineKind::Downloading;
   if (t.starts_with("Sending message ")) return LineKind::Sending;
   if (t.starts_with("Could not open a connection to the POP3 server ")) return LineKind::ConnectFailed;
-  if (t.starts_with("logon: ") || t.starts_with("greeting: ") || t.starts_with("The POP3 session on "))
+  if (t.starts_with("logon: ") || t.starts_with("greeting: ") || t.starts_with("The POP3 session on ") ||
+      t.starts_with("connection closed by the server") || t.starts_with("connection lost: "))
     return LineKind::DownloadProblem;
   if (failure_block(t)) return LineKind::FailureBlock;
   if (t.starts_with("Moved message ") || t.starts_with("Message file ") || t.starts_with("Message "))

@@ -90,7 +90,9 @@ Plan message_plan(const Model& m) {
     }
     plan.messages.push_back(p);
   }
-  const bool generated_only = std::ranges::all_of(plan.messages, [](const MessagePlan& p) { return p.fixture.empty(); });
+  // A corrupt message is served at its corrupted size, so LIST's octets cannot be planned.
+  const bool generated_only = m.corrupt.empty() &&
+                              std::ranges::all_of(plan.messages, [](const MessagePlan& p) { return p.fixture.empty(); });
   if (m.total_octets && count > 0 && generated_only) {
     const auto each = *m.total_octets / static_cast<std::uint64_t>(count);
     const auto last = *m.total_octets - each * static_cast<std::uint64_t>(count - 1);
@@ -197,6 +199,10 @@ std::vector<ScenarioFault> faults_for(const Model& m) {
     if (r.protocol == Protocol::Pop3 && r.verb == "LIST" && m.total_octets && !message_plan(m).sizes_exact)
       out.push_back({Protocol::Pop3, reply_fault(r, "")});
   ehlo_faults(m, out);
+  if (m.pop3_drop)
+    out.push_back({Protocol::Pop3, fmt::format("disconnect,on={}{}{}", m.pop3_drop->verb,
+                                               m.pop3_drop->message ? fmt::format(",message={}", m.pop3_drop->message) : "",
+                                               m.pop3_drop->after_reply ? ",bytes=1024" : "")});
   for (auto p : {Protocol::Pop3, Protocol::Smtp}) {
     std::vector<std::string> verbs;  // in the order of their first reply
     for (const auto& r : m.replies)
@@ -228,7 +234,9 @@ std::string write_scenario(const Model& m, const std::string& id, const std::str
   write_faults(smtp, faults, Protocol::Smtp);
   if (!smtp.empty()) out += "smtp:\n" + smtp;
   write_connector(out, m);
-  out += "\nsteps:\n  - cycle\n";
+  out += "\nsteps:\n";
+  if (m.delivery_blocked) out += "  - damage_component: Inetcomm.dll\n";
+  out += "  - cycle\n";
   return out;
 }
 

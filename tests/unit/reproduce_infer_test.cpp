@@ -103,6 +103,39 @@ TEST(ReproduceInfer, BelowMaximumTheWordsOfTheLogSayWhatHappened) {
   EXPECT_EQ(timeout.connect_timeout_ms, 300);
 }
 
+TEST(ReproduceInfer, WhatTheDeliveryStageAndTheEhloListSay) {
+  const auto m = infer_text(stamped({
+      "(POP3) [TX] LIST", "(POP3) [RX] +OK 3 messages (12235 octets)",
+      "Moved message 1796013245127233-0030-05caa6f4-u31.eml to the pickup folder.",
+      "Message file 1796013245133302-0031-05caa6f4-u32.eml is corrupt: bare LF line ends.",
+      "Message file 1796013245133302-0032-05caa6f4-u33.eml is corrupt: broken MIME boundary (never closed: truncated?).",
+      "(POP3) [TX] RETR 4", "(POP3) [RX] +OK", "connection closed by the server",
+      "Retrieval cycle completed: 3 downloaded, 1 delivered, 0 failed, 2 left."}));
+  EXPECT_TRUE(m.pickup);
+  EXPECT_FALSE(m.delivery_blocked);
+  EXPECT_EQ(m.total_octets, 12235u);
+  // The corrupt files are served corrupted, so LIST's octets are replayed as they were.
+  EXPECT_THAT(specs(m), ElementsAre("pop3: corrupt,kind=bare-lf,message=2", "pop3: corrupt,kind=truncated,message=3",
+                                    "pop3: reply,on=LIST,text=+OK 3 messages (12235 octets)",
+                                    "pop3: disconnect,on=RETR,message=4,bytes=1024"));
+  const auto text = write_scenario(m, "X", "x.log");
+  EXPECT_THAT(text, HasSubstr("  delivery: pickup\n"));
+  EXPECT_THAT(text, HasSubstr("        - fixture: messages/002-multipart.eml\n"));  // MIME parts to cut short
+
+  const auto blocked = infer_text(stamped({"(POP3) [TX] LIST", "(POP3) [RX] +OK 2 messages (8200 octets)",
+                                           "Retrieval cycle completed: 2 downloaded, 0 delivered, 0 failed, 2 left."}));
+  EXPECT_TRUE(blocked.delivery_blocked);
+  EXPECT_THAT(specs(blocked), ElementsAre());
+  const auto scenario = write_scenario(blocked, "X", "x.log");
+  EXPECT_THAT(scenario, HasSubstr("        - generate: {count: 2, size: 4100}\n"));  // LIST's octets, exactly
+  EXPECT_THAT(scenario, HasSubstr("steps:\n  - damage_component: Inetcomm.dll\n  - cycle\n"));
+
+  const auto ehlo = infer_text(stamped({"(SMTP) [TX] EHLO sbs", "(SMTP) [RX] 250-mail1.example.com Hello [127.0.0.1]",
+                                        "(SMTP) [RX] 250-TURN", "(SMTP) [RX] 250-SIZE 524288", "(SMTP) [RX] 250 OK"}));
+  EXPECT_THAT(ehlo.ehlo, ElementsAre("TURN", "SIZE 524288"));
+  EXPECT_THAT(specs(ehlo), ElementsAre("smtp: world,set=profile,value=iis", "smtp: world,set=size-limit,value=524288"));
+}
+
 TEST(ReproduceInfer, OnlyTheFirstCycleIsModelled) {
   const auto m = infer_text(stamped({"Retrieval cycle started.", "(POP3) [RX] -ERR first", "Retrieval cycle started.",
                                      "(POP3) [RX] -ERR second"}));

@@ -48,6 +48,19 @@ struct Model {
   // it went out with BODY=8BITMIME (8-bit text).
   std::map<int, std::string> corrupt;
   std::set<int> eightbit;
+  // The POP3 server closed the connection ("connection closed by the server"): at which
+  // command, and whether its reply's first line had come (a RETR cut off mid-message).
+  struct Drop {
+    std::string verb;
+    int message = 0;
+    bool after_reply = false;
+  };
+  std::optional<Drop> pop3_drop;
+  // The delivery stage could not open the message files (events 1046 and 1048, files left
+  // in Incoming Mail and none handed on): a MIME component it cannot load (CDO step 5)
+  // gives exactly that.
+  bool delivery_blocked = false;
+  int left = 0;                            // "Retrieval cycle completed: ... N left."
   std::vector<std::string> ehlo;           // the EHLO reply's keywords, "SIZE 5242880" (not the hello line)
   std::vector<ObservedReply> replies;      // in log order
   Level level = Level::Minimum;            // the least level that writes every line seen
