@@ -35,7 +35,7 @@ def test_seed_004_matches_and_robust_fixes_it(tmp_path):
     assert "1052 x6" in run.stdout
     assert "problem: SD-sender-denied" in run.stdout
     # The written scenario runs as any other.
-    again = subprocess.run([str(DEFAULT_BINARY), "scenario", "run", "--scenarios", tmp_path, "seed004"],
+    again = subprocess.run([str(DEFAULT_BINARY), "scenario", "--scenarios", tmp_path, "run", "seed004"],
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
 
