@@ -91,9 +91,9 @@ void Inference::entry(const doctor::LogEntry& e) {
     case LineKind::Connecting:
     case LineKind::OnServer:
     case LineKind::Downloading:
-    case LineKind::Sending: counts(kind, e.text); break;
-    case LineKind::Delivery: delivery(e.text); break;
+    case LineKind::Sending:
     case LineKind::CycleCompleted: counts(kind, e.text); break;
+    case LineKind::Delivery: delivery(e.text); break;
     case LineKind::ConnectFailed: connect_failed(e.text, e.line); break;
     case LineKind::DownloadProblem: download_problem(e.text, e.line); break;
     case LineKind::Other: m_.notes.push_back(fmt::format("line {}: not modelled: {}", e.line, e.text)); break;
