@@ -42,6 +42,7 @@ void event_replies(const doctor::EventRecord& e, Model& m) {
     m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
   if (e.id == 1070 && !reply.empty() && !has_reply(m, Protocol::Smtp, {"RCPT"}))
     m.replies.push_back({Protocol::Smtp, "RCPT", 0, 0, reply, 0});
+  if (e.id == 1054) m.no_recipient = true;
   if (e.id == 12050 && m.connect_failure == ConnectFailure::None) read_connect_failure(e.description, m);
 }
 

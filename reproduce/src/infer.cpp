@@ -189,7 +189,7 @@ void Inference::counts(LineKind kind, const std::string& text) {
   static const std::regex on_server(R"(^(\d+) messages on the server, )");
   static const std::regex connecting(R"(^Connecting to (.+):\d+ for user (.+)\.$)");
   // The ellipsis as its UTF-8 bytes: std::regex reads bytes.
-  static const std::regex sending("^Sending message \\d+ to the SMTP recipient (.+)\u2026$");
+  static const std::regex sending("^Sending message (\\d+) to the SMTP recipient (.+)\u2026$");
   std::smatch m;
   if (kind == LineKind::Downloading && std::regex_search(text, m, downloading)) m_.message_count = std::stoi(m[1]);
   if (kind == LineKind::OnServer && std::regex_search(text, m, on_server)) m_.message_count = std::stoi(m[1]);
@@ -205,7 +205,8 @@ void Inference::counts(LineKind kind, const std::string& text) {
   }
   if (kind == LineKind::Sending) ++handed_on_;
   if (kind == LineKind::Sending && std::regex_match(text, m, sending)) {
-    std::string list = m[1];
+    std::string list = m[2];
+    m_.recipient_of[std::stoi(m[1])] = lower(list.substr(0, list.find(", ")));
     for (std::size_t at = 0; at <= list.size();) {
       auto comma = std::min(list.find(", ", at), list.size());
       auto address = lower(list.substr(at, comma - at));

@@ -60,6 +60,23 @@ int message_count(const Model& m) {
   return most;
 }
 
+constexpr const char* kAdmin = "administrator@contoso.local";
+
+// A global mailbox routes each message by its To/Cc: messages to different recipients, or
+// one without any (event 1054), come from one. Its routed mail goes to the first recipient
+// that is not the administrator mailbox (where the unresolved mail goes).
+bool global_mailbox(const Model& m) {
+  std::set<std::string> distinct;
+  for (const auto& [n, r] : m.recipient_of) distinct.insert(r);
+  return m.no_recipient || distinct.size() > 1;
+}
+
+std::string routed_to(const Model& m) {
+  for (const auto& [n, r] : m.recipient_of)
+    if (r != kAdmin) return r;
+  return m.user + "@contoso.local";
+}
+
 // One message of the scenario: a fixture where the log needs what a synthetic message
 // lacks (MIME parts to break, 8-bit text), else generated at a size.
 struct MessagePlan {
@@ -72,24 +89,37 @@ struct Plan {
   bool sizes_exact = false;  // LIST's octets come out as the log shows them
 };
 
+// The fixture a global mailbox's message n needs: one to an address no routing knows when
+// it went to the administrator mailbox, one without To/Cc when it was never sent (and not
+// corrupt) and event 1054 says so; nullptr when a generated message will do.
+const char* routing_fixture(const Model& m, int n) {
+  if (!global_mailbox(m)) return nullptr;
+  auto to = m.recipient_of.find(n);
+  if (to != m.recipient_of.end()) return to->second == kAdmin ? "messages/005-unrouted.eml" : nullptr;
+  return m.no_recipient && !m.corrupt.contains(n) ? "messages/006-no-recipient.eml" : nullptr;
+}
+
+const char* content_fixture(const Model& m, int n) {
+  if (const char* routing = routing_fixture(m, n)) return routing;
+  auto corrupt = m.corrupt.find(n);
+  if (corrupt != m.corrupt.end() && (corrupt->second == "truncated" || corrupt->second == "broken-boundary"))
+    return "messages/002-multipart.eml";  // MIME parts to break
+  if (m.eightbit.contains(n)) return "messages/003-8bit.eml";
+  return nullptr;
+}
+
+// A fixture is used once: the loader refuses a Message-ID twice.
 Plan message_plan(const Model& m) {
   Plan plan;
-  const int count = message_count(m);
-  std::vector<std::string> multipart{"messages/004-attachments.eml", "messages/002-multipart.eml"};
-  bool eightbit_used = false;
-  for (int n = 1; n <= count; ++n) {
+  std::set<std::string> used;
+  for (int n = 1, count = message_count(m); n <= count; ++n) {
     MessagePlan p;
-    auto corrupt = m.corrupt.find(n);
-    if (corrupt != m.corrupt.end() && (corrupt->second == "truncated" || corrupt->second == "broken-boundary") &&
-        !multipart.empty()) {
-      p.fixture = multipart.back();
-      multipart.pop_back();
-    } else if (m.eightbit.contains(n) && !eightbit_used) {
-      p.fixture = "messages/003-8bit.eml";
-      eightbit_used = true;
-    }
+    std::string fixture = content_fixture(m, n) ? content_fixture(m, n) : "";
+    if (fixture == "messages/002-multipart.eml" && used.contains(fixture)) fixture = "messages/004-attachments.eml";
+    if (!fixture.empty() && used.insert(fixture).second) p.fixture = fixture;
     plan.messages.push_back(p);
   }
+  const int count = message_count(m);
   // A corrupt message is served at its corrupted size, so LIST's octets cannot be planned.
   const bool generated_only = m.corrupt.empty() &&
                               std::ranges::all_of(plan.messages, [](const MessagePlan& p) { return p.fixture.empty(); });
@@ -161,9 +191,13 @@ void write_connector(std::string& out, const Model& m) {
   if (m.language != Language::En) out += fmt::format("  language: {}\n", language_name(m.language));
   if (m.connect_failure == ConnectFailure::TimedOut)
     out += fmt::format("  timeouts: {{connect: {}ms}}\n", m.connect_timeout_ms > 0 ? m.connect_timeout_ms : 250);
-  const auto deliver_to = m.recipients.empty() ? m.user + "@contoso.local" : m.recipients.front();
-  out += fmt::format("  mailboxes:\n    - user: {}\n      password: secret\n      deliver_to: {}\n", quoted(m.user),
-                     deliver_to);
+  out += fmt::format("  mailboxes:\n    - user: {}\n      password: secret\n", quoted(m.user));
+  if (global_mailbox(m)) {
+    // The generated messages are to USER@fabrikam.com (pop3::synthetic_message).
+    out += fmt::format("      global: true\n      routing: {{{}@fabrikam.com: {}}}\n", m.user, routed_to(m));
+  } else {
+    out += fmt::format("      deliver_to: {}\n", m.recipients.empty() ? m.user + "@contoso.local" : m.recipients.front());
+  }
   if (m.connect_failure == ConnectFailure::HostUnknown) out += fmt::format("      host: {}\n", m.pop3_host);
 }
 

@@ -136,6 +136,26 @@ TEST(ReproduceInfer, WhatTheDeliveryStageAndTheEhloListSay) {
   EXPECT_THAT(specs(ehlo), ElementsAre("smtp: world,set=profile,value=iis", "smtp: world,set=size-limit,value=524288"));
 }
 
+TEST(ReproduceInfer, AGlobalMailboxRoutesByTheMessagesAddresses) {
+  const auto routed = infer_text(stamped({"(POP3) [TX] USER info", "Downloading message 1 of 2.",
+                                          "Sending message 1 to the SMTP recipient bob@contoso.local\u2026",
+                                          "Sending message 2 to the SMTP recipient administrator@contoso.local\u2026"}));
+  auto text = write_scenario(routed, "X", "x.log");
+  EXPECT_THAT(text, HasSubstr("      global: true\n      routing: {info@fabrikam.com: bob@contoso.local}\n"));
+  EXPECT_THAT(text, HasSubstr("        - generate: {count: 1, size: 4096}\n        - fixture: messages/005-unrouted.eml\n"));
+  // Message 2 was never sent, and event 1054 says a message had no recipient.
+  const auto unroutable = infer_text(stamped({"Downloading message 1 of 2.",
+                                              "Sending message 1 to the SMTP recipient bob@contoso.local\u2026"}),
+                                     R"({"id":1054,"description":"The message file x.eml has no valid recipient address and was moved to Failed Mail."})"
+                                     "\n");
+  text = write_scenario(unroutable, "X", "x.log");
+  EXPECT_THAT(text, HasSubstr("      global: true\n"));
+  EXPECT_THAT(text, HasSubstr("        - fixture: messages/006-no-recipient.eml\n"));
+  // One recipient and no 1054: a user mailbox.
+  EXPECT_THAT(write_scenario(infer_text(stamped({"Sending message 1 to the SMTP recipient bla@test.de\u2026"})), "X", "x"),
+              HasSubstr("      deliver_to: bla@test.de\n"));
+}
+
 TEST(ReproduceInfer, OnlyTheFirstCycleIsModelled) {
   const auto m = infer_text(stamped({"Retrieval cycle started.", "(POP3) [RX] -ERR first", "Retrieval cycle started.",
                                      "(POP3) [RX] -ERR second"}));

@@ -42,6 +42,8 @@ struct Model {
   std::optional<int> message_count;        // "Downloading message n of N", "N messages on the server"
   std::optional<std::uint64_t> total_octets;  // LIST's "+OK N messages (M octets)"
   std::vector<std::string> recipients;     // "Sending message n to the SMTP recipient A…", in order met
+  std::map<int, std::string> recipient_of;  // message n's (first) recipient, from "Sending message n"
+  bool no_recipient = false;               // event 1054: a global mailbox's message without To/Cc
   bool pickup = false;                     // "Moved message F to the pickup folder.": delivery into PickUp
   // Per message, in the order the delivery stage took them (the download order): the
   // corruption the connector named ("NUL bytes in the message" -> nul), and whether
