@@ -14,5 +14,6 @@ Run add_report(CLI::App& app);
 Run add_crash_sweep(CLI::App& app);
 Run add_doctor(CLI::App& app);
 Run add_lab(CLI::App& app);
+Run add_reproduce(CLI::App& app);
 
 }  // namespace maillab::app

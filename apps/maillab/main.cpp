@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   commands[crash] = maillab::app::add_crash_sweep(*crash);
   auto* doctor = app.add_subcommand("doctor", "Walk KB 885685's troubleshooting procedure against live servers, folders, events and log");
   commands[doctor] = maillab::app::add_doctor(*doctor);
+  auto* reproduce = app.add_subcommand("reproduce", "Turn a customer's diagnostic log and events into a scenario, replay it, compare the logs");
+  commands[reproduce] = maillab::app::add_reproduce(*reproduce);
   auto* lab = app.add_subcommand("lab", "Both simulators, the connector and the catalog in one process, driven over the control API (--http)");
   commands[lab] = maillab::app::add_lab(*lab);
   auto* report = app.add_subcommand("report", "Join the reports of a sharded catalog run");

@@ -1,0 +1,78 @@
+#include "event_clues.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <string>
+
+namespace maillab::reproduce {
+namespace {
+
+// Seed 003's Japanese has kana in every description; seed 000's German source is
+// "POP3-Connector" (docs/events.md, "Languages").
+Language language_of(const doctor::EventRecord& e) {
+  if (e.source == "POP3-Connector") return Language::De;
+  const auto& d = e.description;
+  for (std::size_t i = 0; i + 1 < d.size(); ++i)
+    if (static_cast<unsigned char>(d[i]) == 0xE3 && (static_cast<unsigned char>(d[i + 1]) & 0xFC) == 0x80) return Language::Ja;
+  return Language::En;
+}
+
+bool has_reply(const Model& m, Protocol p, std::initializer_list<const char*> verbs) {
+  return std::ranges::any_of(m.replies, [&](const ObservedReply& r) {
+    return r.protocol == p && std::ranges::any_of(verbs, [&](const char* v) { return r.verb == v; });
+  });
+}
+
+// The reply an event quotes: from "-ERR" to the end, or the "(5xx ...)" in parentheses.
+std::string quoted_reply(const std::string& d) {
+  if (auto at = d.find("-ERR"); at != std::string::npos) return d.substr(at);
+  static const std::regex smtp(R"(\(([45]\d\d [^)]*)\))");
+  std::smatch m;
+  return std::regex_search(d, m, smtp) ? m[1].str() : "";
+}
+
+void event_replies(const doctor::EventRecord& e, Model& m) {
+  const auto reply = quoted_reply(e.description);
+  if (e.id == 12053 && !reply.empty() && !has_reply(m, Protocol::Pop3, {"USER", "PASS", "APOP", "AUTH"}))
+    m.replies.push_back({Protocol::Pop3, "PASS", 0, 1, reply, 0});
+  if (e.id == 12051 && !reply.empty() && !has_reply(m, Protocol::Pop3, {"connect"}))
+    m.replies.push_back({Protocol::Pop3, "connect", 0, 1, reply, 0});
+  // Error 86: anonymous access is off; the event quotes no reply, so it is the simulator's 530.
+  if (e.id == 12052 && !has_reply(m, Protocol::Smtp, {"MAIL"}))
+    m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
+  if (e.id == 1070 && !reply.empty() && !has_reply(m, Protocol::Smtp, {"RCPT"}))
+    m.replies.push_back({Protocol::Smtp, "RCPT", 0, 0, reply, 0});
+  if (e.id == 1054) m.no_recipient = true;
+  if (e.id == 12050 && m.connect_failure == ConnectFailure::None) read_connect_failure(e.description, m);
+}
+
+}  // namespace
+
+// The words of event 12050 and of the log's line are the same (docs/connector.md, "Host names").
+bool read_connect_failure(const std::string& why, Model& m) {
+  static const std::regex unknown(R"(the host name (\S+) could not be resolved)");
+  static const std::regex within(R"(within (\d+) ms)");
+  std::smatch found;
+  if (std::regex_search(why, found, unknown)) {
+    m.connect_failure = ConnectFailure::HostUnknown;
+    m.pop3_host = found[1];
+  } else if (why.find("timed out") != std::string::npos) {
+    m.connect_failure = ConnectFailure::TimedOut;
+    if (std::regex_search(why, found, within)) m.connect_timeout_ms = std::stoi(found[1]);
+  } else if (why.find("refused") != std::string::npos) {
+    m.connect_failure = ConnectFailure::Refused;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void apply_events(const std::vector<doctor::EventRecord>& events, Model& model) {
+  for (const auto& e : events) {
+    model.event_ids.push_back(e.id);
+    if (const auto lang = language_of(e); lang != Language::En) model.language = lang;
+    event_replies(e, model);
+  }
+}
+
+}  // namespace maillab::reproduce

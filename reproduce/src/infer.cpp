@@ -1,0 +1,273 @@
+// Reads the customer's log as the connector writes it: each "[TX]" is a command, each
+// "[RX]" the reply to the oldest command still unanswered (robust pipelines RETR and
+// DELE, so several may be), a reply with no command before it the greeting.
+#include "maillab/reproduce/infer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <map>
+#include <regex>
+
+#include "event_clues.hpp"
+#include "log_lines.hpp"
+
+namespace maillab::reproduce {
+
+ReadError::ReadError(const std::string& file, int line, const std::string& why)
+    : std::runtime_error(fmt::format("{}:{}: {}", file, line, why)), line_(line) {}
+
+namespace {
+
+struct Pending {
+  std::string verb;
+  int message = 0;
+  int occurrence = 0;
+};
+
+struct Session {
+  std::deque<Pending> pending;
+  bool greeted = false;
+};
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The connector's words for a corrupt file (connector/src/message_file.cpp) to the POP3
+// fault that makes one (docs/faults.md, `corrupt`); "" for words it does not know.
+std::string corruption_kind(const std::string& why) {
+  if (why.starts_with("NUL bytes")) return "nul";
+  if (why.starts_with("bare LF")) return "bare-lf";
+  if (why.starts_with("header line that is not a field")) return "no-separator";
+  if (why.starts_with("8-bit bytes in the header")) return "8bit-header";
+  if (why.find("never closed") != std::string::npos) return "truncated";
+  if (why.starts_with("broken MIME boundary")) return "broken-boundary";
+  return "";
+}
+
+class Inference {
+ public:
+  explicit Inference(std::string file) : file_(std::move(file)) {}
+  void entry(const doctor::LogEntry& e);
+  Model take() { return std::move(m_); }
+
+ private:
+  void traffic(const doctor::LogEntry& e);
+  void sent(Protocol p, const std::string& command);
+  void received(Protocol p, const std::string& reply, int line);
+  void counts(LineKind kind, const std::string& text);
+  void connect_failed(const std::string& text, int line);
+  void download_problem(const std::string& text, int line);
+  void delivery(const std::string& text);
+  void keyword(const std::string& reply);
+  void add_reply(Protocol p, const Pending& to, const std::string& text, int line);
+  bool has_reply(Protocol p, const std::vector<std::string>& verbs) const;
+  Session& session(Protocol p) { return p == Protocol::Pop3 ? pop3_ : smtp_; }
+
+  std::string file_;
+  Model m_;
+  Session pop3_, smtp_;
+  std::map<std::pair<Protocol, std::string>, int> occurrences_;
+  Pending last_pop3_;  // the POP3 command answered last
+  int handed_on_ = 0;  // the delivery stage's files so far (Moved, corrupt, Sending)
+  bool ehlo_read_ = false;
+};
+
+void Inference::entry(const doctor::LogEntry& e) {
+  const auto kind = line_kind(e.text);
+  m_.level = std::max(m_.level, level_of(kind));
+  ++m_.lines_read;
+  switch (kind) {
+    case LineKind::Traffic: traffic(e); break;
+    case LineKind::Connecting:
+    case LineKind::OnServer:
+    case LineKind::Downloading:
+    case LineKind::Sending:
+    case LineKind::CycleCompleted: counts(kind, e.text); break;
+    case LineKind::Delivery: delivery(e.text); break;
+    case LineKind::ConnectFailed: connect_failed(e.text, e.line); break;
+    case LineKind::DownloadProblem: download_problem(e.text, e.line); break;
+    case LineKind::Other: m_.notes.push_back(fmt::format("line {}: not modelled: {}", e.line, e.text)); break;
+    default: break;
+  }
+}
+
+void Inference::traffic(const doctor::LogEntry& e) {
+  static const std::regex shape(R"(^\((POP3|SMTP)\) \[(TX|RX)\]( ([^\n]*))?(\n[\s\S]*)?$)");
+  std::smatch m;
+  if (!std::regex_match(e.text, m, shape))
+    throw ReadError(file_, e.line, fmt::format("expected '(POP3) [TX] ...' or '(SMTP) [RX] ...', not '{}'", e.text));
+  const auto p = m[1] == "POP3" ? Protocol::Pop3 : Protocol::Smtp;
+  std::string text = m[4];
+  // The end of the message text: seed 004's "(SMTP) [TX]" with the dot on the next line
+  // (and whatever message text a hand-written log puts between).
+  if (m[5].matched) {
+    const std::string rest = m[5];
+    text = rest.substr(rest.find_last_of('\n') + 1);
+  }
+  if (m[2] == "TX") sent(p, text);
+  else received(p, text, e.line);
+}
+
+void Inference::sent(Protocol p, const std::string& command) {
+  Pending c;
+  auto space = command.find(' ');
+  c.verb = upper(command.substr(0, space));
+  if (space != std::string::npos && (c.verb == "RETR" || c.verb == "DELE")) c.message = std::atoi(command.c_str() + space + 1);
+  c.occurrence = ++occurrences_[{p, c.verb}];
+  if (p == Protocol::Smtp && c.verb == "MAIL" && upper(command).find("BODY=8BITMIME") != std::string::npos)
+    m_.eightbit.insert(handed_on_);
+  session(p).pending.push_back(c);
+  if (p == Protocol::Pop3 && c.verb == "USER" && space != std::string::npos) m_.user = command.substr(space + 1);
+}
+
+void Inference::received(Protocol p, const std::string& reply, int line) {
+  static const std::regex smtp_reply(R"(^[2-5]\d\d([ -].*)?$)");
+  if (p == Protocol::Pop3 && !reply.starts_with("+OK") && !reply.starts_with("-ERR") && !reply.starts_with("+ "))
+    throw ReadError(file_, line, fmt::format("a POP3 reply must start with +OK or -ERR, not '{}'", reply));
+  if (p == Protocol::Smtp && !std::regex_match(reply, smtp_reply))
+    throw ReadError(file_, line, fmt::format("an SMTP reply must start with a three-digit code, not '{}'", reply));
+  auto& s = session(p);
+  if (p == Protocol::Smtp && reply.size() > 3 && reply[3] == '-') {  // a line of a multi-line reply
+    if (!s.pending.empty() && s.pending.front().verb == "EHLO") keyword(reply);
+    return;
+  }
+  Pending to;
+  if (!s.pending.empty()) {
+    to = s.pending.front();
+    s.pending.pop_front();
+  } else if (!s.greeted) {
+    to = {"connect", 0, ++occurrences_[{p, "connect"}]};
+  } else {
+    m_.notes.push_back(fmt::format("line {}: a reply to no command: {}", line, reply));
+    return;
+  }
+  s.greeted = to.verb != "QUIT";
+  if (p == Protocol::Pop3) last_pop3_ = to;
+  add_reply(p, to, reply, line);
+}
+
+void Inference::add_reply(Protocol p, const Pending& to, const std::string& text, int line) {
+  static const std::regex listing(R"(^\+OK (\d+) messages \((\d+) octets\)$)");
+  std::smatch m;
+  if (p == Protocol::Pop3 && to.verb == "LIST" && std::regex_match(text, m, listing)) {
+    m_.message_count = std::stoi(m[1]);
+    m_.total_octets = std::stoull(m[2]);
+  }
+  if (p == Protocol::Smtp && to.verb == "EHLO") ehlo_read_ = true;
+  m_.replies.push_back({p, to.verb, to.message, to.occurrence, text, line});
+}
+
+// The first EHLO's keywords; the first line of the reply is the server's hello.
+void Inference::keyword(const std::string& reply) {
+  if (ehlo_read_ || reply.find(" Hello ") != std::string::npos) return;
+  m_.ehlo.push_back(reply.substr(4));
+}
+
+void Inference::delivery(const std::string& text) {
+  static const std::regex corrupt(R"(^Message file \S+ is corrupt: (.*)\.$)");
+  std::smatch m;
+  if (text.starts_with("Moved message ") && text.ends_with(" to the pickup folder.")) {
+    m_.pickup = true;
+    ++handed_on_;
+  } else if (std::regex_match(text, m, corrupt)) {
+    m_.corrupt[++handed_on_] = corruption_kind(m[1]);
+  }
+}
+
+void Inference::counts(LineKind kind, const std::string& text) {
+  static const std::regex downloading(R"(^Downloading message \d+ of (\d+)\.)");
+  static const std::regex on_server(R"(^(\d+) messages on the server, )");
+  static const std::regex connecting(R"(^Connecting to (.+):\d+ for user (.+)\.$)");
+  // The ellipsis as its UTF-8 bytes: std::regex reads bytes.
+  static const std::regex sending("^Sending message (\\d+) to the SMTP recipient (.+)\u2026$");
+  std::smatch m;
+  if (kind == LineKind::Downloading && std::regex_search(text, m, downloading)) m_.message_count = std::stoi(m[1]);
+  if (kind == LineKind::OnServer && std::regex_search(text, m, on_server)) m_.message_count = std::stoi(m[1]);
+  if (kind == LineKind::Connecting && std::regex_match(text, m, connecting)) {
+    m_.user = m[2];
+    pop3_ = {};
+  }
+  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded, .* (\d+) left)");
+  if (kind == LineKind::CycleCompleted && std::regex_search(text, m, completed)) {
+    if (!m_.message_count) m_.message_count = std::stoi(m[1]);
+    m_.left = std::stoi(m[2]);
+    m_.delivery_blocked = m_.left > 0 && handed_on_ == 0;
+  }
+  if (kind == LineKind::Sending) ++handed_on_;
+  if (kind == LineKind::Sending && std::regex_match(text, m, sending)) {
+    std::string list = m[2];
+    m_.recipient_of[std::stoi(m[1])] = lower(list.substr(0, list.find(", ")));
+    for (std::size_t at = 0; at <= list.size();) {
+      auto comma = std::min(list.find(", ", at), list.size());
+      auto address = lower(list.substr(at, comma - at));
+      if (!address.empty() && std::ranges::find(m_.recipients, address) == m_.recipients.end())
+        m_.recipients.push_back(address);
+      at = comma + 2;
+    }
+  }
+}
+
+void Inference::connect_failed(const std::string& text, int line) {
+  static const std::regex shape(R"(^Could not open a connection to the POP3 server (.+):\d+ for user ([^:]+): (.*)$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, shape))
+    throw ReadError(file_, line, "expected 'Could not open a connection to the POP3 server HOST:PORT for user U: why'");
+  m_.user = m[2];
+  m_.connect_failure_line = line;
+  if (!read_connect_failure(m[3], m_))
+    m_.notes.push_back(fmt::format("line {}: a connect failure not modelled: {}", line, m[3].str()));
+}
+
+bool Inference::has_reply(Protocol p, const std::vector<std::string>& verbs) const {
+  return std::ranges::any_of(m_.replies, [&](const ObservedReply& r) {
+    return r.protocol == p && std::ranges::find(verbs, r.verb) != verbs.end();
+  });
+}
+
+// Below Maximum the replies are not logged, but a refused logon or greeting is, in words.
+void Inference::download_problem(const std::string& text, int line) {
+  if (text.starts_with("logon: ") && !has_reply(Protocol::Pop3, {"PASS", "USER", "APOP", "AUTH"}))
+    add_reply(Protocol::Pop3, {"PASS", 0, 1}, text.substr(7), line);
+  if (text.starts_with("greeting: ") && !has_reply(Protocol::Pop3, {"connect"}))
+    add_reply(Protocol::Pop3, {"connect", 0, 1}, text.substr(10), line);
+  if (text.starts_with("connection closed by the server") || text.starts_with("connection lost: ")) {
+    if (!pop3_.pending.empty()) m_.pop3_drop = Model::Drop{pop3_.pending.front().verb, pop3_.pending.front().message, false};
+    else if (!last_pop3_.verb.empty()) m_.pop3_drop = Model::Drop{last_pop3_.verb, last_pop3_.message, true};
+  }
+}
+
+}  // namespace
+
+std::vector<doctor::LogEntry> first_cycle(const std::vector<doctor::LogEntry>& log) {
+  std::vector<doctor::LogEntry> out;
+  int starts = 0;
+  for (const auto& e : log) {
+    if (line_kind(e.text) == LineKind::CycleStarted && ++starts == 2) break;
+    out.push_back(e);
+  }
+  return out;
+}
+
+Model infer(const std::vector<doctor::LogEntry>& log, const std::vector<doctor::EventRecord>& events,
+            const std::string& log_file) {
+  if (log.empty()) throw ReadError(log_file, 1, "no line of the connector's log ('[t N] MM/DD/YY, HH:MM:SS: text')");
+  Inference inference(log_file);
+  for (const auto& e : first_cycle(log)) inference.entry(e);
+  auto model = inference.take();
+  apply_events(events, model);
+  model.cycles_seen = static_cast<int>(std::ranges::count_if(
+      log, [](const doctor::LogEntry& e) { return line_kind(e.text) == LineKind::CycleStarted; }));
+  return model;
+}
+
+}  // namespace maillab::reproduce
