@@ -24,6 +24,12 @@ const char* flow_node_name(FlowNode node) {
   return "unknown";
 }
 
+std::optional<FlowNode> flow_node_from_name(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(FlowNode::Removed); ++i)
+    if (name == flow_node_name(static_cast<FlowNode>(i))) return static_cast<FlowNode>(i);
+  return std::nullopt;
+}
+
 Picture picture_of(const std::vector<Sighting>& sightings) {
   std::map<std::pair<FlowNode, std::string>, std::size_t> counts;
   for (const auto& s : sightings) ++counts[{s.node, s.place}];

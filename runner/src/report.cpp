@@ -149,6 +149,7 @@ RunResult result_from_json(const nlohmann::json& j) {
     r.checks.push_back({c.at("step").get<std::string>(), c.at("line").get<int>(), c.at("what").get<std::string>(),
                         c.at("passed").get<bool>(), c.at("detail").get<std::string>()});
   r.transcript = j.value("transcript", std::vector<std::string>{});
+  if (j.contains("steps")) read_steps(r, j.at("steps"));
   return r;
 }
 

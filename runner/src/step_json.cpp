@@ -29,4 +29,36 @@ nlohmann::json steps_json(const RunResult& run) {
   return out;
 }
 
+namespace {
+
+StepRecord step_from_json(const nlohmann::json& j, std::size_t& next_check) {
+  StepRecord s;
+  s.step = j.at("step").get<std::string>();
+  s.line = j.at("line").get<int>();
+  s.action = j.at("action").get<std::string>();
+  s.error = j.value("error", std::string());
+  s.checks_begin = next_check;
+  next_check += j.at("checks").size();
+  s.checks_end = next_check;
+  for (const auto& p : j.at("picture")) {
+    auto node = flow_node_from_name(p.at("node").get<std::string>());
+    if (!node) throw std::invalid_argument("unknown place '" + p.at("node").get<std::string>() + "'");
+    s.picture.push_back({*node, p.at("place").get<std::string>(), p.at("count").get<std::size_t>()});
+  }
+  for (const auto& e : j.at("events"))
+    s.events.push_back({e.value("time", ""), e.value("source", ""), e.value("category", ""), e.at("id").get<int>(),
+                        e.value("type", ""), e.value("description", "")});
+  s.notes = j.value("notes", std::vector<std::string>{});
+  s.transcripts = j.value("transcripts", std::vector<std::string>{});
+  return s;
+}
+
+}  // namespace
+
+void read_steps(RunResult& run, const nlohmann::json& steps) {
+  std::size_t next_check = 0;
+  for (const auto& j : steps) run.steps.push_back(step_from_json(j, next_check));
+  if (next_check > run.checks.size()) throw std::invalid_argument("the steps name more checks than the run has");
+}
+
 }  // namespace maillab::runner

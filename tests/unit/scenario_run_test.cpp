@@ -7,6 +7,7 @@
 
 #include "maillab/runner/catalog.hpp"
 #include "maillab/runner/html_report.hpp"
+#include "maillab/runner/report.hpp"
 #include "maillab/runner/runner.hpp"
 #include "maillab/runner/scenario_run.hpp"
 
@@ -89,6 +90,31 @@ TEST(ScenarioRun, AnAbandonedRunStopsItsServersAndRemovesItsSandbox) {
   }
   EXPECT_TRUE(fs::is_empty(work));
   fs::remove_all(work);
+}
+
+TEST(ScenarioRun, StepRecordsSurviveTheJsonReportSoShardsMergeIntoOneHtmlReport) {
+  auto run = run_scenario(catalog_scenario("SD-sender-denied"), connector::Profile::Robust);
+  auto back = results_from_json(json_report({run}), "shard.json");
+  ASSERT_EQ(back.size(), 1u);
+  ASSERT_EQ(back[0].steps.size(), run.steps.size());
+  for (std::size_t i = 0; i < run.steps.size(); ++i) {
+    EXPECT_EQ(back[0].steps[i].action, run.steps[i].action);
+    EXPECT_EQ(back[0].steps[i].checks_begin, run.steps[i].checks_begin);
+    EXPECT_EQ(back[0].steps[i].checks_end, run.steps[i].checks_end);
+    EXPECT_EQ(back[0].steps[i].picture.size(), run.steps[i].picture.size());
+    EXPECT_EQ(back[0].steps[i].events.size(), run.steps[i].events.size());
+    EXPECT_EQ(back[0].steps[i].transcripts, run.steps[i].transcripts);
+  }
+  EXPECT_EQ(html_run_page(back[0], nullptr), html_run_page(run, nullptr));
+}
+
+TEST(ScenarioRun, AStepRecordNamingAnUnknownPlaceIsRefused) {
+  auto run = run_scenario(catalog_scenario("CHECK-client"), connector::Profile::Robust);
+  auto text = json_report({run});
+  auto at = text.find("\"pop3-server\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 13, "\"pop3-servex\"");
+  EXPECT_THROW(results_from_json(text, "shard.json"), std::invalid_argument);
 }
 
 RunResult two_step_result() {

@@ -4,7 +4,9 @@
 // folders, PickUp, the Exchange side). The HTML report and the console draw it; a step's
 // record keeps one taken when the step ended.
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace maillab::runner {
@@ -24,6 +26,7 @@ enum class FlowNode {
 };
 
 const char* flow_node_name(FlowNode node);  // "pop3-server", "incoming-mail" ...
+std::optional<FlowNode> flow_node_from_name(std::string_view name);
 
 struct PlaceCount {
   FlowNode node = FlowNode::Pop3Server;

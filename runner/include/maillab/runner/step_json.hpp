@@ -10,5 +10,8 @@ namespace maillab::runner {
 // events [{id, type, source, category, description}], notes, transcripts.
 nlohmann::json step_json(const RunResult& run, const StepRecord& step);
 nlohmann::json steps_json(const RunResult& run);
+// The records read back into a run whose checks are read already (a JSON report's "steps":
+// each step's checks follow the previous step's). Throws on a malformed record.
+void read_steps(RunResult& run, const nlohmann::json& steps);
 
 }  // namespace maillab::runner
