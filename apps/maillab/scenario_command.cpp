@@ -104,11 +104,12 @@ int run(const ScenarioOptions& o) {
   auto results = rn::run_all(plan, options, o.jobs, [&](std::size_t finished, const rn::RunResult& r) {
     print_run(finished, plan.size(), r, o.verbose);
   });
-  std::cout << "\n" << rn::summary_table(results);
+  // Before the table, whose last line (the totals) CI scripts read.
   if (!o.html.empty()) {
     rn::write_html_report(o.html, results, catalog);
     std::cout << "HTML report: " << (std::filesystem::path(o.html) / "index.html").string() << "\n";
   }
+  std::cout << "\n" << rn::summary_table(results);
   if (!o.junit.empty()) write_file(o.junit, rn::junit_xml(results));
   if (!o.json.empty()) write_file(o.json, rn::json_report(results));
   return std::all_of(results.begin(), results.end(), [](auto& r) { return r.passed; }) ? 0 : 1;
