@@ -107,6 +107,18 @@ const CauseInfo& info(Cause cause) {
   throw std::logic_error("maillab doctor: a cause without an entry");
 }
 
+std::optional<Cause> cause_by_id(std::string_view id) {
+  for (const auto& c : kCauses)
+    if (id == c.id) return c.cause;
+  return std::nullopt;
+}
+
+std::vector<std::string> cause_ids() {
+  std::vector<std::string> out;
+  for (const auto& c : kCauses) out.emplace_back(c.id);
+  return out;
+}
+
 Lang parse_lang(const std::string& text) {
   if (text == "en") return Lang::En;
   if (text == "de") return Lang::De;

@@ -41,6 +41,13 @@ std::optional<Finding> missing_folders(const FoldersObservation& f) {
   for (const auto* d : {&f.incoming, &f.failed})
     if (*d && !(*d)->exists) gone.push_back((*d)->path);
   if (gone.empty()) return std::nullopt;
+  // Neither folder, no event, no log line: the connector has never run a cycle here, which
+  // creating the folders does not mend; the download stage's step 1 (is its service
+  // started?) comes first.
+  if (f.never_ran)
+    return finding(Cause::MissingFolders, Severity::Note,
+                   "no connector folder, no event, no log line: the connector has not run here (is its service started?)",
+                   gone);
   return finding(Cause::MissingFolders, Severity::Problem, "a connector folder does not exist", gone);
 }
 

@@ -56,6 +56,12 @@ FolderObservation scan(const fs::path& dir) {
   return out;
 }
 
+bool empty_or_missing(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec || size == 0;
+}
+
 }  // namespace
 
 FoldersObservation scan_folders(const std::string& root, const std::string& pickup) {
@@ -66,6 +72,8 @@ FoldersObservation scan_folders(const std::string& root, const std::string& pick
     out.root->files.clear();  // the root's own files (events.jsonl, the log) are read as artefacts
     out.incoming = scan(folders.incoming());
     out.failed = scan(folders.failed());
+    out.never_ran = out.root->exists && !out.incoming->exists && !out.failed->exists &&
+                    empty_or_missing(folders.events_file()) && empty_or_missing(folders.log_file());
   }
   if (!pickup.empty()) out.pickup = scan(pickup);
   return out;

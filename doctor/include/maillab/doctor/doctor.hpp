@@ -2,7 +2,9 @@
 // maillab doctor: KB 885685's procedure (download stage, CDO stage, SMTP stage) and seed
 // 002's verb check, read as a decision procedure over observations. diagnose() is pure;
 // the probes and readers (probes.hpp) collect the observations.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "maillab/doctor/observations.hpp"
@@ -62,6 +64,10 @@ struct CauseInfo {
   const char* remedy;
 };
 const CauseInfo& info(Cause cause);
+// The cause a catalog id names ("DL-bad-password"); nullopt for an id the doctor does not know.
+std::optional<Cause> cause_by_id(std::string_view id);
+// Every catalog id the doctor can name, in the KB's order (for messages).
+std::vector<std::string> cause_ids();
 
 // The KB's section title of a stage, in English, or quoted from seed 000 (de) or 003 (ja).
 enum class Lang { En, De, Ja };

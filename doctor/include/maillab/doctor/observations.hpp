@@ -70,6 +70,9 @@ struct FolderObservation {
 // The connector's root (--root) and the SMTP PickUp folder (--pickup).
 struct FoldersObservation {
   std::optional<FolderObservation> root;  // the root itself (exists or not)
+  // The root exists but holds neither folder, and no event or log line: the connector has
+  // never run a cycle on it.
+  bool never_ran = false;
   std::optional<FolderObservation> incoming, failed, pickup;
   std::uint64_t size_limit = 0;  // bytes a message may have (0: unknown); EHLO SIZE fills it
 };
