@@ -26,6 +26,7 @@
 #include "maillab/runner/bisection.hpp"
 #include "maillab/runner/checks.hpp"
 #include "maillab/runner/conservation.hpp"
+#include "maillab/runner/diagnosis.hpp"
 #include "maillab/runner/file_system_faults.hpp"
 #include "maillab/runner/telnet.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -86,7 +87,9 @@ class Run {
     try {
       setup();
       steps(sc_.steps);
+      doctor_.at_symptom(site(), result_);
       steps(sc_.remedy_steps);
+      doctor_.after_remedy(site(), result_);
     } catch (const std::exception& e) {
       result_.error = (current_ ? sc_.file + ":" + std::to_string(current_->line) + ": " + current_->field + ": "
                                 : sc_.file + ": set-up: ") +
@@ -438,6 +441,7 @@ class Run {
   cn::ServiceControl service() { return cn::ServiceControl(posix_, cn::Folders{config_.root}); }
 
   void cycle() {
+    doctor_.cycle_starts(root_.string());
     auto r = cn::retrieve_now(*connector_, service());
     last_refusal_ = r.refusal;
     if (!r.report) {
@@ -446,11 +450,20 @@ class Run {
       return;
     }
     last_ = *r.report;
+    doctor_.cycle_ran(last_.downloaded);
     note("cycle: " + std::to_string(last_.downloaded) + " downloaded, " + std::to_string(last_.delivered) +
          " delivered, " + std::to_string(last_.failed) + " failed, " + std::to_string(last_.refused) + " refused, " +
          std::to_string(last_.left) + " left, " + std::to_string(last_.errors) + " errors");
     // The SMTP stage: the pickup service takes what the cycle put into PickUp.
     smtp_->pickup()->poll();
+  }
+
+  // What the doctor is given (runner/diagnosis.hpp): the site, never the scenario's faults.
+  DoctorSite site() {
+    const auto& mb = config_.mailboxes.front();
+    DoctorSite s{mb.pop3, mb.user, mb.password, smtp_->endpoint(), {}, root_.string(), pickup_.string(), &hosts_, &channels_};
+    for (const auto& m : config_.mailboxes) s.rcpts.push_back(m.deliver_to);
+    return s;
   }
 
   static void change_mailbox(smtp::WorldConfig& w, const std::string& address, const steps::Exchange& a) {
@@ -697,6 +710,7 @@ class Run {
   cn::CycleReport last_;
   std::unique_ptr<pop3::Server> pop3_;
   std::unique_ptr<smtp::Server> smtp_;
+  RunDoctor doctor_{sc_, profile_};
 };
 
 }  // namespace
