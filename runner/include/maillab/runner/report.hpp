@@ -9,7 +9,7 @@
 namespace maillab::runner {
 
 std::string progress_line(std::size_t index, std::size_t total, const RunResult& r);
-// The table ends with the doctor's accuracy line (doctor_summary).
+// The table ends with the doctor's accuracy line (doctor_summary), then the totals.
 std::string summary_table(const std::vector<RunResult>& results);
 // "doctor: N/M runs diagnosed (H of them healthy), X missed, K false findings, U unobservable".
 std::string doctor_summary(const std::vector<RunResult>& results);
