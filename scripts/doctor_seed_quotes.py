@@ -20,6 +20,8 @@ def q(lines, phrase, name):
     t=re.sub(r"^\d+\.\s+","",t)
     return t, i+1
 M=[
+ ("ServiceStopped","000",["Starten Sie den Dienst \"Microsoft-Connector für POP3-Postfächer\"","Wenn in der Spalte Status nicht Gestartet"],
+   ["Microsoft Connector for POP3 Mailboxes サービスが起動していない場合は"]),
  ("ConnectFailed","000",["Prüfen Sie, ob Sie den richtigen Hostnamen","Vergewissern Sie sich, ob der Anschluss 110","Stellen Sie sicher, dass ausgehender Verkehr an Anschluss 110"],
    ["入力したリモート コンピュータのホスト名","のポート 110 で、送信方向のトラフィック","すべてのファイアウォールとルーターで"]),
  ("BannerNotOk","000",["Hinweis: Dieses Banner sieht eventuell"],["このバナーは接続先の POP3 サーバーの種類"]),

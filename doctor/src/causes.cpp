@@ -9,6 +9,11 @@ namespace maillab::doctor {
 namespace {
 
 const CauseInfo kCauses[] = {
+    {Cause::ServiceStopped, Stage::Download, "DL-service-stopped", "KB 885685, download process, first step",
+     "The service \"Microsoft Connector for POP3 Mailboxes\" is not started: neither the schedule nor "
+     "\"Retrieve now\" downloads anything, and the mail waits on the POP3 server.",
+     "Server Management, Advanced Management, Computer Management, Services and Applications, Services: "
+     "select Microsoft Connector for POP3 Mailboxes and, if its Status is not Started, click Start."},
     {Cause::ConnectFailed, Stage::Download, "DL-connect-failed", "KB 885685, download process, telnet step 2",
      "The POP3 server cannot be reached: a wrong host name or IP address, port 110 closed, or a firewall "
      "dropping outbound traffic to port 110.",

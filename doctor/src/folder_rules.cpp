@@ -6,6 +6,7 @@
 
 #include "maillab/connector/folders.hpp"
 #include "maillab/connector/message_file.hpp"
+#include "maillab/connector/service.hpp"
 #include "rules.hpp"
 
 namespace maillab::doctor {
@@ -118,6 +119,9 @@ void append(Findings& to, Findings from) { to.insert(to.end(), from.begin(), fro
 
 Findings folder_rules(const FoldersObservation& f, const std::vector<EventRecord>& events) {
   Findings out;
+  if (f.service_started && !*f.service_started)
+    out.push_back(finding(Cause::ServiceStopped, Severity::Problem, "the connector's service is not started",
+                          {std::string(cn::kServiceName) + ": Status is not Started (stopped)"}));
   if (auto gone = missing_folders(f)) out.push_back(*gone);
   if (f.incoming && f.incoming->exists) append(out, incoming(*f.incoming, f.size_limit));
   if (f.failed && f.failed->exists) append(out, failed_mail(*f.failed, f.size_limit, events));

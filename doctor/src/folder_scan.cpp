@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "maillab/connector/folders.hpp"
+#include "maillab/connector/service.hpp"
 #include "maillab/doctor/probes.hpp"
 
 namespace maillab::doctor {
@@ -72,6 +73,10 @@ FoldersObservation scan_folders(const std::string& root, const std::string& pick
     out.root->files.clear();  // the root's own files (events.jsonl, the log) are read as artefacts
     out.incoming = scan(folders.incoming());
     out.failed = scan(folders.failed());
+    if (out.root->exists) {
+      connector::PosixFileSystem fs;
+      out.service_started = connector::ServiceControl(fs, folders).state() == connector::ServiceState::Running;
+    }
     out.never_ran = out.root->exists && !out.incoming->exists && !out.failed->exists &&
                     empty_or_missing(folders.events_file()) && empty_or_missing(folders.log_file());
   }

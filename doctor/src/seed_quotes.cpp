@@ -7,6 +7,8 @@ namespace maillab::doctor {
 
 SeedQuote seed_quote(Cause cause) {
   switch (cause) {
+    case Cause::ServiceStopped:  // seed 000 line 106, 110; seed 003 line 105
+      return {"seed 000", R"q(• Starten Sie den Dienst "Microsoft-Connector für POP3-Postfächer", sofern er noch nicht ausgeführt wird. Gehen Sie hierzu folgendermaßen vor: Wenn in der Spalte Status nicht Gestartet angezeigt wird, klicken Sie auf Starten.)q", "seed 003", R"q(• Microsoft Connector for POP3 Mailboxes サービスが起動していない場合は、以下の手順で起動します。)q"};
     case Cause::ConnectFailed:  // seed 000 line 120, 121, 122; seed 003 line 122, 123, 124
       return {"seed 000", R"q(Prüfen Sie, ob Sie den richtigen Hostnamen bzw. die richtige IP-Adresse für den Remotecomputer eingegeben haben. Vergewissern Sie sich, ob der Anschluss 110 des Windows Small Business Server-Computers ausgehenden Verkehr zulässt. Stellen Sie sicher, dass ausgehender Verkehr an Anschluss 110 bei allen Firewalls oder Routern zulässig ist, die zwischen Ihrem Windows Small Business Server-Computer und dem POP3-Remoteserver existieren.)q", "seed 003", R"q(入力したリモート コンピュータのホスト名または IP アドレスが正しいことを確認します。 Windows Small Business Server ベースのコンピュータのポート 110 で、送信方向のトラフィックが許可されていることを確認します。 Windows Small Business Server ベースのコンピュータとリモート POP3 サーバーとの間にあるすべてのファイアウォールとルーターで、ポート 110 での送信方向のトラフィックが許可されていることを確認します。)q"};
     case Cause::BannerNotOk:  // seed 000 line 115; seed 003 line 115

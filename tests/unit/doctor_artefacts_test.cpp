@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "maillab/connector/service.hpp"
 #include "maillab/doctor/doctor.hpp"
 #include "maillab/doctor/probes.hpp"
 #include "temp_dir.hpp"
@@ -307,9 +308,19 @@ TEST(DoctorScan, ReadsWithoutChangingAndFixCreatesTheFolders) {
 TEST(DoctorScan, ARootWithNeitherFolderNorEventNorLogLineNeverRan) {
   test::TempDir dir;
   auto root = dir.path().string();
-  std::ofstream(dir.path() / "service.state") << "stopped";  // the service's own state is no artefact
-  std::ofstream(dir.path() / "events.jsonl");                 // created, nothing written
-  EXPECT_TRUE(scan_folders(root, "").never_ran);
+  connector::PosixFileSystem fs;
+  connector::ServiceControl(fs, connector::Folders{root}).set(connector::ServiceState::Stopped);  // net stop
+  std::ofstream(dir.path() / "events.jsonl");  // created, nothing written
+  auto seen = scan_folders(root, "");
+  EXPECT_TRUE(seen.never_ran);
+  ASSERT_TRUE(seen.service_started);
+  EXPECT_FALSE(*seen.service_started);
+  // The download process's first step: the service is not started (the folders are a note).
+  Observations all;
+  all.folders = seen;
+  EXPECT_THAT(diagnose(all).causes(), ElementsAre(Cause::ServiceStopped));
+  connector::ServiceControl(fs, connector::Folders{root}).set(connector::ServiceState::Running);
+  EXPECT_TRUE(*scan_folders(root, "").service_started);
   std::ofstream(dir.path() / "pop3connector.log") << "[t 0] 07/29/20, 15:49:29: Retrieval cycle started.\n";
   EXPECT_FALSE(scan_folders(root, "").never_ran);
 }

@@ -373,7 +373,7 @@ TEST(ScenarioDiagnosis, AnUnknownIdOrShapeIsRefusedWithFileLineAndField) {
   auto steps = std::string("steps: [cycle]\n");
   auto unknown = error_of(kHead + "diagnosis:\n  - DL-bad-pasword\n" + steps);
   EXPECT_TRUE(unknown.starts_with("scenarios/X-test.yaml:8: field 'diagnosis[0]': 'DL-bad-pasword' is no cause the "
-                                  "doctor names (DL-connect-failed, DL-banner, DL-bad-password"))
+                                  "doctor names (DL-service-stopped, DL-connect-failed, DL-banner, DL-bad-password"))
       << unknown;
   EXPECT_EQ(error_of(kHead + "diagnosis: healthy\n" + steps),
             "scenarios/X-test.yaml:7: field 'diagnosis': must be a list of the doctor's cause ids, or unobservable");

@@ -17,6 +17,7 @@ enum class Stage { Download, Cdo, Smtp };
 // Every cause the doctor can name: one documented case of the seeds each. The scenario
 // catalog's id of each (cause_id) is what a scenario's expected diagnosis names.
 enum class Cause {
+  ServiceStopped,     // download process, first step: the connector's service is not started
   ConnectFailed,      // telnet step 2: refused, timed out, host unknown
   BannerNotOk,        // telnet step 2: the banner must start with +OK
   LogonFailure,       // telnet steps 3-4

@@ -73,6 +73,9 @@ struct FoldersObservation {
   // The root exists but holds neither folder, and no event or log line: the connector has
   // never run a cycle on it.
   bool never_ran = false;
+  // The connector's service as the Service Control Manager records it (the Services
+  // console's Status column); nullopt: not looked at.
+  std::optional<bool> service_started;
   std::optional<FolderObservation> incoming, failed, pickup;
   std::uint64_t size_limit = 0;  // bytes a message may have (0: unknown); EHLO SIZE fills it
 };
