@@ -35,6 +35,8 @@ M=[
  ("FilesStuck","000",["Wenn die E-Mail-Nachrichten erfolgreich übermittelt werden, funktioniert"],["これらの電子メール メッセージが正常に配信される場合は SMTP 配信処理"]),
  ("CorruptFiles","000",["Sehen Sie sich die Dateien im Ordner \"Incoming Mail\" an"],["Incoming Mail フォルダのファイルを表示して"]),
  ("ChangedFiles","000",["Überprüfen Sie bei allen Dateien, die CDO nicht erfolgreich"],["CDO が PickUp フォルダに移動できなかったすべてのファイル"]),
+ ("Components","000",["Benennen Sie alle folgenden Dateien auf dem Windows Small Business Server-Computer um","Registrieren Sie die ersetzten Dateien mithilfe"],
+   ["Windows Small Business Server ベースのコンピュータにある以下のファイルの名前をすべて変更し","置き換えた後のファイルを regsvr32 コマンドで登録します"]),
  ("FailedMail","000",["Wenn Dateien im Ordner \"Failed Mail\" vorhanden sind"],["Failed Mail フォルダにファイルが存在する場合は"]),
  ("UnknownRecipient","000",["Überprüfen Sie, ob die Empfänger existieren"],["受信者であるユーザーが存在し"]),
  ("SmtpStopped","000",["Wenn sich Dateien im Ordner \"PickUp\" befinden und die Anzahl"],["PickUp フォルダにファイルがあり、このフォルダ内のファイル数が増加し続ける"]),

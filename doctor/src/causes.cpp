@@ -58,6 +58,11 @@ const CauseInfo kCauses[] = {
      "\"access denied\" on opening them although the permissions are right.",
      "Check the extensions; open the files in a text editor: if they show, attach them to a new message to the "
      "recipient; if they do not, delete them."},
+    {Cause::Components, Stage::Cdo, "CDO-components", "KB 885685, CDO delivery process, step 5",
+     "A system component CDO needs (Inetcomm.dll, Inetres.dll, Msdart.dll, Msoert2.dll, Oledb32.dll) is damaged "
+     "or missing: no message file can be opened.",
+     "Rename the files and replace them with the ones from the Windows Small Business Server 2003 CD, then "
+     "register each with regsvr32."},
     {Cause::FailedMail, Stage::Cdo, "CDO-failed-mail", "KB 885685, CDO delivery process, step 6",
      "Messages that could not be moved from \"Incoming Mail\" to PickUp are in \"Failed Mail\".",
      "Open each file in \"Failed Mail\" and find out why it could not be delivered, for example whether it has "

@@ -68,8 +68,10 @@ void demote(Findings& findings, Cause cause, const char* why) {
 void explained(Findings& findings) {
   if (found_where(findings, [](Cause c) { return info(c).stage == Stage::Cdo && c != Cause::CdoEvents; }))
     demote(findings, Cause::CdoEvents, " (a CDO step below names the cause)");
+  // A damaged component opens no message file: every file stays (CDO step 5 explains step 2).
   if (found_where(findings, [](Cause c) {
-        return info(c).stage == Stage::Smtp && c != Cause::VerbsMissing && c != Cause::PickupScanner;
+        return c == Cause::Components ||
+               (info(c).stage == Stage::Smtp && c != Cause::VerbsMissing && c != Cause::PickupScanner);
       }))
     demote(findings, Cause::FilesStuck, " (they wait for the SMTP stage, which refuses them: see below)");
 }

@@ -119,6 +119,9 @@ void append(Findings& to, Findings from) { to.insert(to.end(), from.begin(), fro
 
 Findings folder_rules(const FoldersObservation& f, const std::vector<EventRecord>& events) {
   Findings out;
+  if (f.damaged_components && !f.damaged_components->empty())
+    out.push_back(finding(Cause::Components, Severity::Problem, "a MIME component differs from the CD's file",
+                          *f.damaged_components));
   if (f.service_started && !*f.service_started)
     out.push_back(finding(Cause::ServiceStopped, Severity::Problem, "the connector's service is not started",
                           {std::string(cn::kServiceName) + ": Status is not Started (stopped)"}));

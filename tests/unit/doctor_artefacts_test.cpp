@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "maillab/connector/components.hpp"
 #include "maillab/connector/service.hpp"
 #include "maillab/doctor/doctor.hpp"
 #include "maillab/doctor/probes.hpp"
@@ -305,6 +306,28 @@ TEST(DoctorScan, ReadsWithoutChangingAndFixCreatesTheFolders) {
   EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "Failed Mail"));
 }
 
+// CDO step 5: each component compared with the CD's file; files staying in Incoming Mail
+// are then explained (no message file can be opened), not CDO step 2.
+TEST(DoctorScan, AComponentThatDiffersFromTheCdsIsStepFive) {
+  test::TempDir dir;
+  auto root = dir.path().string();
+  EXPECT_FALSE(scan_folders(root, "").damaged_components);  // never loaded: nothing to compare
+  connector::PosixFileSystem fs;
+  connector::register_components(fs, connector::Folders{root});
+  auto seen = scan_folders(root, "");
+  ASSERT_TRUE(seen.damaged_components);
+  EXPECT_TRUE(seen.damaged_components->empty());
+  std::ofstream(dir.path() / "System32" / "Inetcomm.dll", std::ios::app) << "x";
+  std::filesystem::create_directories(dir.path() / "Incoming Mail");
+  std::filesystem::create_directories(dir.path() / "Failed Mail");
+  std::ofstream(dir.path() / "Incoming Mail" / "a.eml", std::ios::binary) << kSound;
+  Observations all;
+  all.folders = scan_folders(root, "");
+  ASSERT_EQ(all.folders.damaged_components->size(), 1u);
+  EXPECT_THAT(all.folders.damaged_components->front(), HasSubstr("Inetcomm.dll: differs from the CD's file"));
+  EXPECT_THAT(diagnose(all).causes(), ElementsAre(Cause::Components));
+}
+
 TEST(DoctorScan, ARootWithNeitherFolderNorEventNorLogLineNeverRan) {
   test::TempDir dir;
   auto root = dir.path().string();
@@ -352,10 +375,12 @@ TEST(DoctorEvents, TheConnectorsOwnIds) {
     seen.events = std::vector<EventRecord>{event};
     EXPECT_THAT(diagnose(seen).causes(), ElementsAre(cause)) << event.id << " " << event.description;
   }
-  Observations quiet;
   // 1056 for a damaged MIME component (robust's text) is CDO step 5, not a scanner (step 4h).
-  quiet.events = std::vector<EventRecord>{{1048, "", "", "e:1"}, {1053, "", "4xx", "e:2"}, {12052, "", "no number", "e:3"},
-                                          {1056, "", "cannot be delivered (the MIME component Inetcomm.dll is damaged)", "e:4"}};
+  Observations component;
+  component.events = std::vector<EventRecord>{{1056, "", "cannot be delivered (the MIME component Inetcomm.dll is damaged)", "e:1"}};
+  EXPECT_THAT(diagnose(component).causes(), ElementsAre(Cause::Components));
+  Observations quiet;
+  quiet.events = std::vector<EventRecord>{{1048, "", "", "e:1"}, {1053, "", "4xx", "e:2"}, {12052, "", "no number", "e:3"}};
   EXPECT_EQ(diagnose(quiet).exit_code(), 0);  // 1048 alone, a transient refusal, 12052 without 86 prove nothing
 }
 

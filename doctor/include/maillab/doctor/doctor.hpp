@@ -29,6 +29,7 @@ enum class Cause {
   FilesStuck,         // CDO step 2
   CorruptFiles,       // CDO step 4
   ChangedFiles,       // CDO step 4h: odd extensions, access denied, locked
+  Components,         // CDO step 5: the MIME components differ from the CD's
   FailedMail,         // CDO step 6
   UnknownRecipient,   // SMTP step 1c
   SmtpStopped,        // SMTP step 2: the SMTP service or virtual server not started
