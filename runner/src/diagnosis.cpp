@@ -33,11 +33,12 @@ class SiteResolver final : public dr::Resolver {
   cn::Resolver& hosts_;
 };
 
-// The simulators answer on loopback within milliseconds; only a fault that stays silent
-// waits this long, so the catalog stays fast.
+// A loopback connection is accepted by the kernel itself (no listener thread needs to run),
+// so only a black hole (a full accept queue) waits out the connect timeout; replies come
+// from the simulators' threads, which a loaded machine may delay, so they get longer.
 dr::ProbeOptions probe_options() {
   dr::ProbeOptions o;
-  o.connect_timeout = std::chrono::milliseconds(300);
+  o.connect_timeout = std::chrono::milliseconds(100);
   o.io_timeout = std::chrono::milliseconds(500);
   return o;
 }
