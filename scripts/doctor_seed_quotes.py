@@ -20,6 +20,8 @@ def q(lines, phrase, name):
     t=re.sub(r"^\d+\.\s+","",t)
     return t, i+1
 M=[
+ ("ServiceStopped","000",["Starten Sie den Dienst \"Microsoft-Connector für POP3-Postfächer\"","Wenn in der Spalte Status nicht Gestartet"],
+   ["Microsoft Connector for POP3 Mailboxes サービスが起動していない場合は"]),
  ("ConnectFailed","000",["Prüfen Sie, ob Sie den richtigen Hostnamen","Vergewissern Sie sich, ob der Anschluss 110","Stellen Sie sicher, dass ausgehender Verkehr an Anschluss 110"],
    ["入力したリモート コンピュータのホスト名","のポート 110 で、送信方向のトラフィック","すべてのファイアウォールとルーターで"]),
  ("BannerNotOk","000",["Hinweis: Dieses Banner sieht eventuell"],["このバナーは接続先の POP3 サーバーの種類"]),
@@ -33,6 +35,8 @@ M=[
  ("FilesStuck","000",["Wenn die E-Mail-Nachrichten erfolgreich übermittelt werden, funktioniert"],["これらの電子メール メッセージが正常に配信される場合は SMTP 配信処理"]),
  ("CorruptFiles","000",["Sehen Sie sich die Dateien im Ordner \"Incoming Mail\" an"],["Incoming Mail フォルダのファイルを表示して"]),
  ("ChangedFiles","000",["Überprüfen Sie bei allen Dateien, die CDO nicht erfolgreich"],["CDO が PickUp フォルダに移動できなかったすべてのファイル"]),
+ ("Components","000",["Benennen Sie alle folgenden Dateien auf dem Windows Small Business Server-Computer um","Registrieren Sie die ersetzten Dateien mithilfe"],
+   ["Windows Small Business Server ベースのコンピュータにある以下のファイルの名前をすべて変更し","置き換えた後のファイルを regsvr32 コマンドで登録します"]),
  ("FailedMail","000",["Wenn Dateien im Ordner \"Failed Mail\" vorhanden sind"],["Failed Mail フォルダにファイルが存在する場合は"]),
  ("UnknownRecipient","000",["Überprüfen Sie, ob die Empfänger existieren"],["受信者であるユーザーが存在し"]),
  ("SmtpStopped","000",["Wenn sich Dateien im Ordner \"PickUp\" befinden und die Anzahl"],["PickUp フォルダにファイルがあり、このフォルダ内のファイル数が増加し続ける"]),

@@ -9,6 +9,11 @@ namespace maillab::doctor {
 namespace {
 
 const CauseInfo kCauses[] = {
+    {Cause::ServiceStopped, Stage::Download, "DL-service-stopped", "KB 885685, download process, first step",
+     "The service \"Microsoft Connector for POP3 Mailboxes\" is not started: neither the schedule nor "
+     "\"Retrieve now\" downloads anything, and the mail waits on the POP3 server.",
+     "Server Management, Advanced Management, Computer Management, Services and Applications, Services: "
+     "select Microsoft Connector for POP3 Mailboxes and, if its Status is not Started, click Start."},
     {Cause::ConnectFailed, Stage::Download, "DL-connect-failed", "KB 885685, download process, telnet step 2",
      "The POP3 server cannot be reached: a wrong host name or IP address, port 110 closed, or a firewall "
      "dropping outbound traffic to port 110.",
@@ -53,6 +58,11 @@ const CauseInfo kCauses[] = {
      "\"access denied\" on opening them although the permissions are right.",
      "Check the extensions; open the files in a text editor: if they show, attach them to a new message to the "
      "recipient; if they do not, delete them."},
+    {Cause::Components, Stage::Cdo, "CDO-components", "KB 885685, CDO delivery process, step 5",
+     "A system component CDO needs (Inetcomm.dll, Inetres.dll, Msdart.dll, Msoert2.dll, Oledb32.dll) is damaged "
+     "or missing: no message file can be opened.",
+     "Rename the files and replace them with the ones from the Windows Small Business Server 2003 CD, then "
+     "register each with regsvr32."},
     {Cause::FailedMail, Stage::Cdo, "CDO-failed-mail", "KB 885685, CDO delivery process, step 6",
      "Messages that could not be moved from \"Incoming Mail\" to PickUp are in \"Failed Mail\".",
      "Open each file in \"Failed Mail\" and find out why it could not be delivered, for example whether it has "
@@ -105,6 +115,18 @@ const CauseInfo& info(Cause cause) {
   for (const auto& c : kCauses)
     if (c.cause == cause) return c;
   throw std::logic_error("maillab doctor: a cause without an entry");
+}
+
+std::optional<Cause> cause_by_id(std::string_view id) {
+  for (const auto& c : kCauses)
+    if (id == c.id) return c.cause;
+  return std::nullopt;
+}
+
+std::vector<std::string> cause_ids() {
+  std::vector<std::string> out;
+  for (const auto& c : kCauses) out.emplace_back(c.id);
+  return out;
 }
 
 Lang parse_lang(const std::string& text) {

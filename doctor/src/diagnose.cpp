@@ -48,6 +48,34 @@ void drop_contradicted(Findings& findings) {
   std::erase_if(findings, [&](const Finding& f) { return f.severity != Severity::Problem && found(f.cause); });
 }
 
+bool found_where(const Findings& findings, bool (*which)(Cause)) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [&](const Finding& f) { return f.severity == Severity::Problem && which(f.cause); });
+}
+
+void demote(Findings& findings, Cause cause, const char* why) {
+  for (auto& f : findings)
+    if (f.cause == cause && f.severity == Severity::Problem) {
+      f.severity = Severity::Note;
+      f.summary += why;
+    }
+}
+
+// A finding that only points the way to a step the doctor took itself: events 1046/1048
+// send the reader through the CDO steps, so a CDO step that names the cause is the
+// diagnosis and the events are its evidence; files staying in Incoming Mail (CDO step 2)
+// are explained by an SMTP stage that refuses them.
+void explained(Findings& findings) {
+  if (found_where(findings, [](Cause c) { return info(c).stage == Stage::Cdo && c != Cause::CdoEvents; }))
+    demote(findings, Cause::CdoEvents, " (a CDO step below names the cause)");
+  // A damaged component opens no message file: every file stays (CDO step 5 explains step 2).
+  if (found_where(findings, [](Cause c) {
+        return c == Cause::Components ||
+               (info(c).stage == Stage::Smtp && c != Cause::VerbsMissing && c != Cause::PickupScanner);
+      }))
+    demote(findings, Cause::FilesStuck, " (they wait for the SMTP stage, which refuses them: see below)");
+}
+
 int rank(Severity s) { return s == Severity::Problem ? 0 : s == Severity::Unchecked ? 1 : s == Severity::Note ? 2 : 3; }
 
 }  // namespace
@@ -56,6 +84,7 @@ Report diagnose(const Observations& seen) {
   Report report;
   report.findings = merged(all_rules(seen));
   drop_contradicted(report.findings);
+  explained(report.findings);
   std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
     auto sa = info(a.cause).stage, sb = info(b.cause).stage;
     if (sa != sb) return sa < sb;

@@ -22,6 +22,9 @@ const IdRule kById[] = {
 };
 
 std::optional<Cause> cause_of(const EventRecord& e) {
+  // 1056 says why the file cannot be delivered: a damaged MIME component is CDO step 5, no
+  // sign of a program changing the file (step 4h).
+  if (e.id == 1056 && e.description.find("MIME component") != std::string::npos) return Cause::Components;
   for (const auto& r : kById)
     if (r.id == e.id) return r.cause;
   if (e.id == 12052) return e.description.find("86") != std::string::npos ? std::optional(Cause::AnonymousDisabled) : std::nullopt;

@@ -6,6 +6,7 @@
 
 #include "maillab/connector/folders.hpp"
 #include "maillab/connector/message_file.hpp"
+#include "maillab/connector/service.hpp"
 #include "rules.hpp"
 
 namespace maillab::doctor {
@@ -41,6 +42,13 @@ std::optional<Finding> missing_folders(const FoldersObservation& f) {
   for (const auto* d : {&f.incoming, &f.failed})
     if (*d && !(*d)->exists) gone.push_back((*d)->path);
   if (gone.empty()) return std::nullopt;
+  // Neither folder, no event, no log line: the connector has never run a cycle here, which
+  // creating the folders does not mend; the download stage's step 1 (is its service
+  // started?) comes first.
+  if (f.never_ran)
+    return finding(Cause::MissingFolders, Severity::Note,
+                   "no connector folder, no event, no log line: the connector has not run here (is its service started?)",
+                   gone);
   return finding(Cause::MissingFolders, Severity::Problem, "a connector folder does not exist", gone);
 }
 
@@ -111,6 +119,12 @@ void append(Findings& to, Findings from) { to.insert(to.end(), from.begin(), fro
 
 Findings folder_rules(const FoldersObservation& f, const std::vector<EventRecord>& events) {
   Findings out;
+  if (f.damaged_components && !f.damaged_components->empty())
+    out.push_back(finding(Cause::Components, Severity::Problem, "a MIME component differs from the CD's file",
+                          *f.damaged_components));
+  if (f.service_started && !*f.service_started)
+    out.push_back(finding(Cause::ServiceStopped, Severity::Problem, "the connector's service is not started",
+                          {std::string(cn::kServiceName) + ": Status is not Started (stopped)"}));
   if (auto gone = missing_folders(f)) out.push_back(*gone);
   if (f.incoming && f.incoming->exists) append(out, incoming(*f.incoming, f.size_limit));
   if (f.failed && f.failed->exists) append(out, failed_mail(*f.failed, f.size_limit, events));

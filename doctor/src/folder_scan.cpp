@@ -10,6 +10,9 @@
 #include <filesystem>
 
 #include "maillab/connector/folders.hpp"
+#include "maillab/base/files.hpp"
+#include "maillab/connector/components.hpp"
+#include "maillab/connector/service.hpp"
 #include "maillab/doctor/probes.hpp"
 
 namespace maillab::doctor {
@@ -56,6 +59,26 @@ FolderObservation scan(const fs::path& dir) {
   return out;
 }
 
+// Each component's file compared with the CD's (read only; nothing is registered).
+std::optional<std::vector<std::string>> compare_components(const connector::Folders& folders) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folders.components(), ec)) return std::nullopt;
+  std::vector<std::string> damaged;
+  for (auto name : connector::kMimeComponents) {
+    const auto path = folders.components() + "/" + std::string(name);
+    auto image = maillab::read_file(path);
+    if (!image) damaged.push_back(path + ": missing or unreadable");
+    else if (*image != connector::component_image(name)) damaged.push_back(path + ": differs from the CD's file");
+  }
+  return damaged;
+}
+
+bool empty_or_missing(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec || size == 0;
+}
+
 }  // namespace
 
 FoldersObservation scan_folders(const std::string& root, const std::string& pickup) {
@@ -66,6 +89,13 @@ FoldersObservation scan_folders(const std::string& root, const std::string& pick
     out.root->files.clear();  // the root's own files (events.jsonl, the log) are read as artefacts
     out.incoming = scan(folders.incoming());
     out.failed = scan(folders.failed());
+    out.damaged_components = compare_components(folders);
+    if (out.root->exists) {
+      connector::PosixFileSystem fs;
+      out.service_started = connector::ServiceControl(fs, folders).state() == connector::ServiceState::Running;
+    }
+    out.never_ran = out.root->exists && !out.incoming->exists && !out.failed->exists &&
+                    empty_or_missing(folders.events_file()) && empty_or_missing(folders.log_file());
   }
   if (!pickup.empty()) out.pickup = scan(pickup);
   return out;

@@ -68,10 +68,11 @@ Findings dot_findings(const std::vector<DotFailure>& failures, const Deleted& de
     evidence.push_back(fmt::format("log line {} (cycle {}): message id {} refused after the final dot: {}", f.line, f.cycle,
                                    f.message_id, f.response));
   for (const auto& [id, cycles] : cycles_of) again = again || cycles.size() > 1;
-  if (again)
-    return {finding(Cause::Slowdown, Severity::Problem,
-                    "the same messages are downloaded and refused after the final dot run after run", evidence)};
   Findings out;
+  // The slowdown is what the refusals do run after run; the refusal itself stays a cause.
+  if (again)
+    out.push_back(finding(Cause::Slowdown, Severity::Problem,
+                          "the same messages are downloaded and refused after the final dot run after run", evidence));
   for (std::size_t k = 0; k < failures.size(); ++k) {
     auto cause = refusal_cause(failures[k].response).value_or(Cause::SenderDenied);
     if (cause == Cause::Quota || cause == Cause::SizeLimit || cause == Cause::SenderDenied)

@@ -32,6 +32,31 @@ CheckResult failed_check(const std::string& file, const std::string& line) {
   return c;
 }
 
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// <properties> of a test case: the doctor's reading (report.cpp writes them).
+DoctorReading doctor_of(const pt::ptree& tc) {
+  DoctorReading d;
+  auto props = tc.get_child_optional("properties");
+  if (!props) return d;
+  for (const auto& [tag, p] : *props) {
+    if (tag != "property") continue;
+    auto name = p.get<std::string>("<xmlattr>.name", "");
+    auto value = p.get<std::string>("<xmlattr>.value", "");
+    if (name == "doctor.verdict") d.verdict = parse_verdict(value);
+    if (name == "doctor.expected") d.expected = words(value);
+    if (name == "doctor.found") d.found = words(value);
+    if (name == "doctor.after_remedy.expected") d.after_remedy_checked = true, d.after_expected = words(value);
+    if (name == "doctor.after_remedy.found") d.after_found = words(value);
+  }
+  return d;
+}
+
 RunResult run_of(const pt::ptree& tc, const std::string& timestamp) {
   RunResult r;
   r.id = tc.get<std::string>("<xmlattr>.classname");
@@ -39,6 +64,7 @@ RunResult run_of(const pt::ptree& tc, const std::string& timestamp) {
   r.file = tc.get<std::string>("<xmlattr>.file", "");
   r.seconds = tc.get<double>("<xmlattr>.time", 0);
   r.started = timestamp;
+  r.doctor = doctor_of(tc);
   auto problem = tc.get_child_optional("failure");
   bool error = !problem && (problem = tc.get_child_optional("error"));
   r.passed = !problem;

@@ -34,7 +34,46 @@ std::string xml_escape(const std::string& raw) {
 
 std::string profile(const RunResult& r) { return std::string(connector::profile_name(r.profile)); }
 
+constexpr std::pair<DoctorVerdict, const char*> kVerdicts[] = {
+    {DoctorVerdict::NotRun, "not-run"},   {DoctorVerdict::Diagnosed, "diagnosed"},
+    {DoctorVerdict::Missed, "missed"},    {DoctorVerdict::False, "false-finding"},
+    {DoctorVerdict::Unobservable, "unobservable"}};
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& s : ids) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
 }  // namespace
+
+const char* verdict_name(DoctorVerdict verdict) {
+  for (const auto& [v, name] : kVerdicts)
+    if (v == verdict) return name;
+  return "not-run";
+}
+
+DoctorVerdict parse_verdict(const std::string& name) {
+  for (const auto& [v, n] : kVerdicts)
+    if (name == n) return v;
+  throw std::invalid_argument("not a doctor verdict: '" + name + "'");
+}
+
+// The doctor's accuracy over the runs that state a diagnosis (docs/doctor.md).
+std::string doctor_summary(const std::vector<RunResult>& results) {
+  std::size_t stated = 0, diagnosed = 0, healthy = 0, missed = 0, wrong = 0, unobservable = 0;
+  for (const auto& r : results) {
+    auto v = r.doctor.verdict;
+    stated += v != DoctorVerdict::NotRun && v != DoctorVerdict::Unobservable;
+    diagnosed += v == DoctorVerdict::Diagnosed;
+    healthy += v == DoctorVerdict::Diagnosed && r.doctor.expected.empty();
+    missed += v == DoctorVerdict::Missed;
+    wrong += v == DoctorVerdict::False;
+    unobservable += v == DoctorVerdict::Unobservable;
+  }
+  return fmt::format("doctor: {}/{} runs diagnosed ({} of them healthy), {} missed, {} false findings, {} unobservable\n",
+                     diagnosed, stated, healthy, missed, wrong, unobservable);
+}
 
 std::string progress_line(std::size_t index, std::size_t total, const RunResult& r) {
   return fmt::format("[{:>3}/{}] {:<26} {:<8} {} {:6.2f} s", index, total, r.id, profile(r), r.passed ? "PASS" : "FAIL",
@@ -53,6 +92,8 @@ std::string summary_table(const std::vector<RunResult>& results) {
     out += fmt::format("{:<26} {:<8} {:<6} {:>6.2f}s  {}\n", r.id, profile(r), r.passed ? "PASS" : "FAIL", r.seconds, why);
   }
   out += std::string(100, '-') + "\n";
+  // The totals stay the last line (CI scripts read it); the doctor's accuracy comes before.
+  out += doctor_summary(results);
   out += fmt::format("{} runs, {} passed, {} failed, {:.2f} s\n", results.size(), results.size() - failed, failed, total);
   return out;
 }
@@ -79,19 +120,33 @@ Totals totals(const std::vector<RunResult>& results) {
 std::string junit_case(const RunResult& r) {
   std::string out = fmt::format("    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.3f}\">",
                                 xml_escape(r.id), profile(r), xml_escape(r.file), r.seconds);
-  // CI tools show a test case's properties and attachments; either way the page is one click away.
-  if (!r.html.empty())
-    out += fmt::format("\n      <properties><property name=\"html\" value=\"{0}\"/></properties>"
-                       "\n      <system-out>[[ATTACHMENT|{0}]]</system-out>",
-                       xml_escape(r.html));
+  // The doctor's reading (so `report merge` of JUnit shards adds it up again) and the run's
+  // page of the HTML report: CI tools show a test case's properties or its attachments.
+  std::string props;
+  auto prop = [&](const char* name, const std::string& value) {
+    props += fmt::format("        <property name=\"{}\" value=\"{}\"/>\n", name, xml_escape(value));
+  };
+  if (!r.html.empty()) prop("html", r.html);
+  if (r.doctor.verdict != DoctorVerdict::NotRun) {
+    prop("doctor.verdict", verdict_name(r.doctor.verdict));
+    prop("doctor.expected", joined(r.doctor.expected));
+    prop("doctor.found", joined(r.doctor.found));
+    if (r.doctor.after_remedy_checked) {
+      prop("doctor.after_remedy.expected", joined(r.doctor.after_expected));
+      prop("doctor.after_remedy.found", joined(r.doctor.after_found));
+    }
+  }
+  if (!props.empty()) out += "\n      <properties>\n" + props + "      </properties>";
   if (!r.passed) {
     std::string body;
     for (auto& f : r.failures()) body += f + "\n";
     // A run that could not go on is an error; one whose checks disagree, a failure.
     const char* kind = r.error.empty() ? "failure" : "error";
-    out += fmt::format("\n      <{0} message=\"{1}\" type=\"{0}\">{2}</{0}>\n    ", kind, xml_escape(r.why()),
+    out += fmt::format("\n      <{0} message=\"{1}\" type=\"{0}\">{2}</{0}>", kind, xml_escape(r.why()),
                        xml_escape(body));
   }
+  if (!r.html.empty()) out += fmt::format("\n      <system-out>[[ATTACHMENT|{}]]</system-out>", xml_escape(r.html));
+  if (!r.passed || !props.empty() || !r.html.empty()) out += "\n    ";
   return out + "</testcase>\n";
 }
 
@@ -110,6 +165,30 @@ std::string junit_xml(const std::vector<RunResult>& results) {
   return out;
 }
 
+namespace {
+
+nlohmann::json doctor_json(const DoctorReading& d) {
+  nlohmann::json j = {{"verdict", verdict_name(d.verdict)}, {"expected", d.expected}, {"found", d.found}};
+  if (d.after_remedy_checked) j["after_remedy"] = {{"expected", d.after_expected}, {"found", d.after_found}};
+  return j;
+}
+
+DoctorReading doctor_from_json(const nlohmann::json& j) {
+  DoctorReading d;
+  if (j.is_null()) return d;
+  d.verdict = parse_verdict(j.at("verdict").get<std::string>());
+  d.expected = j.value("expected", std::vector<std::string>{});
+  d.found = j.value("found", std::vector<std::string>{});
+  if (auto a = j.find("after_remedy"); a != j.end()) {
+    d.after_remedy_checked = true;
+    d.after_expected = a->value("expected", std::vector<std::string>{});
+    d.after_found = a->value("found", std::vector<std::string>{});
+  }
+  return d;
+}
+
+}  // namespace
+
 std::string json_report(const std::vector<RunResult>& results) {
   auto arr = nlohmann::json::array();
   for (const auto& r : results) {
@@ -124,6 +203,7 @@ std::string json_report(const std::vector<RunResult>& results) {
                    {"started", r.started},
                    {"error", r.error},
                    {"checks", checks},
+                   {"doctor", doctor_json(r.doctor)},
                    {"transcript", r.transcript},
                    {"steps", steps_json(r)}});
   }
@@ -149,6 +229,7 @@ RunResult result_from_json(const nlohmann::json& j) {
     r.checks.push_back({c.at("step").get<std::string>(), c.at("line").get<int>(), c.at("what").get<std::string>(),
                         c.at("passed").get<bool>(), c.at("detail").get<std::string>()});
   r.transcript = j.value("transcript", std::vector<std::string>{});
+  r.doctor = doctor_from_json(j.value("doctor", nlohmann::json()));
   if (j.contains("steps")) read_steps(r, j.at("steps"));
   return r;
 }

@@ -28,6 +28,7 @@
 #include "maillab/runner/bisection.hpp"
 #include "maillab/runner/checks.hpp"
 #include "maillab/runner/conservation.hpp"
+#include "maillab/runner/diagnosis.hpp"
 #include "maillab/runner/file_system_faults.hpp"
 #include "maillab/runner/telnet.hpp"
 #include "maillab/smtp/presets.hpp"
@@ -85,9 +86,11 @@ class Run {
     result_.id = sc.id;
     result_.file = sc.file;
     result_.profile = profile;
-    for (const auto* list : {&sc.steps, &sc.remedy_steps})
+    for (const auto* list : {&sc.steps, &sc.remedy_steps}) {
       for (const auto& s : *list)
         if (!s.profile || *s.profile == profile) plan_.push_back(&s);
+      if (list == &sc.steps) symptom_steps_ = plan_.size();
+    }
     try {
       setup();
     } catch (const std::exception& e) {
@@ -113,6 +116,7 @@ class Run {
     try {
       current_ = &s;
       std::visit([&](const auto& action) { act(s, action); }, s.action);
+      diagnose_at_boundary();
     } catch (const std::exception& e) {
       record.error = result_.error = sc_.file + ":" + std::to_string(s.line) + ": " + s.field + ": " + e.what();
     }
@@ -122,6 +126,13 @@ class Run {
     record_after(record);
     result_.steps.push_back(std::move(record));
     return result_.steps.back();
+  }
+
+  // The doctor reads the site where the symptom shows (after the scenario's own steps) and
+  // again after the remedy; its check belongs to the step it follows.
+  void diagnose_at_boundary() {
+    if (taken_ == symptom_steps_) doctor_.at_symptom(site(), result_);
+    if (taken_ == plan_.size()) doctor_.after_remedy(site(), result_);
   }
 
   // Stops the simulators and removes the sandbox (unless kept) without running the rest.
@@ -466,6 +477,7 @@ class Run {
   cn::ServiceControl service() { return cn::ServiceControl(posix_, cn::Folders{config_.root}); }
 
   void cycle() {
+    doctor_.cycle_starts(root_.string());
     auto r = cn::retrieve_now(*connector_, service());
     last_refusal_ = r.refusal;
     if (!r.report) {
@@ -474,11 +486,20 @@ class Run {
       return;
     }
     last_ = *r.report;
+    doctor_.cycle_ran(last_.downloaded);
     note("cycle: " + std::to_string(last_.downloaded) + " downloaded, " + std::to_string(last_.delivered) +
          " delivered, " + std::to_string(last_.failed) + " failed, " + std::to_string(last_.refused) + " refused, " +
          std::to_string(last_.left) + " left, " + std::to_string(last_.errors) + " errors");
     // The SMTP stage: the pickup service takes what the cycle put into PickUp.
     smtp_->pickup()->poll();
+  }
+
+  // What the doctor is given (runner/diagnosis.hpp): the site, never the scenario's faults.
+  DoctorSite site() {
+    const auto& mb = config_.mailboxes.front();
+    DoctorSite s{mb.pop3, mb.user, mb.password, smtp_->endpoint(), {}, root_.string(), pickup_.string(), &hosts_, &channels_};
+    for (const auto& m : config_.mailboxes) s.rcpts.push_back(m.deliver_to);
+    return s;
   }
 
   static void change_mailbox(smtp::WorldConfig& w, const std::string& address, const steps::Exchange& a) {
@@ -724,6 +745,7 @@ class Run {
   RunResult result_;
   const Step* current_ = nullptr;
   std::vector<const Step*> plan_;  // this profile's steps, remedy included
+  std::size_t symptom_steps_ = 0;  // the first ones of plan_, before the remedy
   std::size_t taken_ = 0;
   StepRecorder recorder_;
 
@@ -747,6 +769,7 @@ class Run {
   std::unique_ptr<pop3::Server> pop3_;
   std::unique_ptr<smtp::Server> smtp_;
   std::chrono::steady_clock::time_point started_;
+  RunDoctor doctor_{sc_, profile_};
 };
 
 }  // namespace detail

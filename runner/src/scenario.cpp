@@ -10,6 +10,7 @@
 #include "maillab/base/message_text.hpp"
 #include "maillab/base/units.hpp"
 #include "maillab/connector/components.hpp"
+#include "maillab/doctor/doctor.hpp"
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/faults/fault_yaml.hpp"
 #include "maillab/pop3/maildrop.hpp"
@@ -524,6 +525,68 @@ std::map<cn::Profile, Scenario::Fates> documented_fates(const Field& n) {
   return out;
 }
 
+// One reading: a list of the doctor's catalog ids (`[]`: healthy), or `unobservable` (the
+// cause leaves nothing the doctor can see), or a list starting with `unobservable` and
+// the ids the doctor reads instead (the KB step where its procedure stops).
+ExpectedDiagnosis expected_diagnosis(const Field& n, bool unobservable_allowed) {
+  ExpectedDiagnosis out;
+  const std::string must = unobservable_allowed ? "a list of the doctor's cause ids, or unobservable"
+                                                : "a list of the doctor's cause ids";
+  if (n.is_scalar() && n.str() == "unobservable" && unobservable_allowed) {
+    out.unobservable = true;
+    return out;
+  }
+  if (!n.is_list()) n.fail("must be " + must);
+  auto items = n.items();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto id = items[i].str();
+    if (id == "unobservable" && i == 0 && unobservable_allowed) {
+      out.unobservable = true;
+      continue;
+    }
+    if (!doctor::cause_by_id(id)) {
+      auto ids = doctor::cause_ids();
+      std::vector<std::string_view> known(ids.begin(), ids.end());
+      items[i].fail("'" + id + "' is no cause the doctor names (" + yaml::one_of(known) + ")");
+    }
+    if (std::find(out.causes.begin(), out.causes.end(), id) != out.causes.end()) items[i].fail("'" + id + "' twice");
+    out.causes.push_back(id);
+  }
+  std::sort(out.causes.begin(), out.causes.end());
+  return out;
+}
+
+// A reading for both profiles, or {sbs2003: ..., robust: ...}.
+std::map<cn::Profile, ExpectedDiagnosis> per_profile(const Field& n, bool unobservable_allowed) {
+  std::map<cn::Profile, ExpectedDiagnosis> out;
+  if (!n.is_map()) {
+    auto one = expected_diagnosis(n, unobservable_allowed);
+    for (auto p : {cn::Profile::Sbs2003, cn::Profile::Robust}) out[p] = one;
+    return out;
+  }
+  n.only({"sbs2003", "robust"});
+  for (auto p : {cn::Profile::Sbs2003, cn::Profile::Robust})
+    if (auto f = n[std::string(cn::profile_name(p))]; f.present()) out[p] = expected_diagnosis(f, unobservable_allowed);
+  return out;
+}
+
+// diagnosis: [IDS] | unobservable | {sbs2003: ..., robust: ...} | {symptom: ..., after_remedy: ...}
+std::optional<DiagnosisSpec> diagnosis(const Field& n) {
+  if (!n.present()) return std::nullopt;
+  DiagnosisSpec spec;
+  spec.line = n.line();
+  for (auto p : {cn::Profile::Sbs2003, cn::Profile::Robust}) spec.after_remedy[p] = {};
+  if (n.is_map() && (n["symptom"].present() || n["after_remedy"].present())) {
+    n.only({"symptom", "after_remedy"});
+    spec.symptom = per_profile(n["symptom"].required("what the doctor reads at the symptom"), true);
+    if (n["after_remedy"].present())
+      for (auto& [p, d] : per_profile(n["after_remedy"], false)) spec.after_remedy[p] = d;
+    return spec;
+  }
+  spec.symptom = per_profile(n, true);
+  return spec;
+}
+
 void head(const Field& root, Scenario& sc) {
   auto id = root["id"].required();
   sc.id = id.str();
@@ -535,6 +598,7 @@ void head(const Field& root, Scenario& sc) {
   if (root["symptoms"].present()) sc.symptoms = root["symptoms"].prose();
   sc.tags = tags(root["tags"], sc.id);
   sc.documented_fates = documented_fates(root["conservation"]);
+  sc.diagnosis = diagnosis(root["diagnosis"]);
   if (auto p = root["profiles"]; p.present()) {
     sc.profiles.clear();
     for (const auto& item : p.items()) sc.profiles.push_back(cn::profile(item));
@@ -593,7 +657,7 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
   auto root = yaml::load(text, source);
   if (!root.is_map()) throw ScenarioError(source + ":1: a scenario must be a map (docs/scenarios.md)");
   root.only({"id", "title", "source", "fault", "symptoms", "tags", "remedy", "profiles", "pop3", "smtp", "connector",
-             "conservation", "steps"});
+             "conservation", "diagnosis", "steps"});
   Scenario sc;
   sc.file = source;
   head(root, sc);

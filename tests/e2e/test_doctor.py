@@ -140,14 +140,17 @@ def test_connector_artefacts_sender_denied_run_after_run(tmp_path):
 
 def test_connector_folders_corrupt_file(tmp_path):
     """CDO step 4: a corrupt message blocks Incoming Mail under sbs2003; the doctor reads
-    the files and names the bad one, and the events (1046, 1048) name the CDO stage."""
+    the files and names the bad one; the events (1046, 1048) that point at the CDO stage
+    stay in the report as a note, since step 4 names the cause."""
     root = tmp_path / "root"
     with Pop3d("--mailbox", f"bob:secret:{maildrop(tmp_path)}", "--fault", "corrupt-eml") as pop3, \
             Smtpd("--mailbox", "bob@contoso.local") as smtp:
         run_connector(root, pop3, smtp, "--profile", "sbs2003")
     code, report = doctor("--root", root, "--events", root / "events.jsonl")
     assert code == 1
-    assert report["causes"][:2] == ["CDO-events", "CDO-corrupt-eml"], report["causes"]
+    assert report["causes"] == ["CDO-corrupt-eml"], report["causes"]
+    events = next(f for f in report["findings"] if f["cause_id"] == "CDO-events")
+    assert events["severity"] == "note" and "1046" in events["evidence"][0]
     corrupt = next(f for f in report["findings"] if f["cause_id"] == "CDO-corrupt-eml")
     assert len(corrupt["evidence"]) == 1 and "NUL" in corrupt["evidence"][0]
 

@@ -125,3 +125,32 @@ TEST(Merge, JUnitShardsReadBackToTheSameJUnit) {
   EXPECT_THROW(results_from_junit("<testsuite/>", "x.xml"), std::invalid_argument);
   EXPECT_THROW(results_from_junit("<testsuites", "x.xml"), std::invalid_argument);
 }
+
+// The doctor's reading travels with each run: the summary adds it up, and JSON and JUnit
+// shards carry it so `report merge` adds it up again.
+TEST(Merge, TheDoctorsReadingSurvivesJsonAndJUnitAndIsSummed) {
+  auto diagnosed = result("A", true);
+  diagnosed.doctor = {DoctorVerdict::Diagnosed, {"DL-bad-password"}, {"DL-bad-password"}, true, {}, {}};
+  auto healthy = result("B", true);
+  healthy.doctor.verdict = DoctorVerdict::Diagnosed;
+  auto unobservable = result("C", true);
+  unobservable.doctor.verdict = DoctorVerdict::Unobservable;
+  auto wrong = result("D", false);
+  wrong.doctor = {DoctorVerdict::False, {}, {"CDO-failed-mail"}, false, {}, {}};
+  auto missed = result("E", false);
+  missed.doctor = {DoctorVerdict::Missed, {"SMTP-quota"}, {}, false, {}, {}};
+  std::vector<RunResult> one{diagnosed, healthy, result("F", true)}, two{unobservable, wrong, missed};
+  const std::string line = "doctor: 2/4 runs diagnosed (1 of them healthy), 1 missed, 1 false findings, 1 unobservable\n";
+  auto direct = merge_results({one, two});
+  EXPECT_EQ(doctor_summary(direct), line);
+  EXPECT_THAT(summary_table(direct), HasSubstr(line));
+  auto from_json = merge_results({results_from_json(json_report(one), "1.json"), results_from_json(json_report(two), "2.json")});
+  EXPECT_EQ(doctor_summary(from_json), line);
+  EXPECT_EQ(from_json[0].doctor.found, diagnosed.doctor.found);
+  EXPECT_TRUE(from_json[0].doctor.after_remedy_checked);
+  auto from_junit = merge_results({results_from_junit(junit_xml(one), "1.xml"), results_from_junit(junit_xml(two), "2.xml")});
+  EXPECT_EQ(doctor_summary(from_junit), line);
+  EXPECT_EQ(from_junit[3].doctor.found, wrong.doctor.found);
+  EXPECT_EQ(from_junit[5].doctor.verdict, DoctorVerdict::NotRun);
+  EXPECT_THAT(junit_xml(one), HasSubstr("<property name=\"doctor.verdict\" value=\"diagnosed\"/>"));
+}

@@ -8,6 +8,8 @@
 
 #include <fstream>
 
+#include "maillab/connector/components.hpp"
+#include "maillab/connector/service.hpp"
 #include "maillab/doctor/doctor.hpp"
 #include "maillab/doctor/probes.hpp"
 #include "temp_dir.hpp"
@@ -63,6 +65,45 @@ TEST(DoctorFolders, MissingFoldersAreStepOne) {
 
 TEST(DoctorFolders, SoundFilesStayingAreStepTwo) {
   EXPECT_THAT(of_folders(root_with({file("a.eml", kSound)})).causes(), ElementsAre(Cause::FilesStuck));
+}
+
+// Neither folder, no event, no log line: the connector never ran a cycle there (its service
+// is not started), which creating the folders would not mend.
+TEST(DoctorFolders, ARootTheConnectorNeverRanOnIsANoteNotStepOne) {
+  auto f = root_with({});
+  f.incoming->exists = f.failed->exists = false;
+  f.never_ran = true;
+  auto r = of_folders(f);
+  EXPECT_TRUE(r.causes().empty());
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_EQ(r.findings.front().severity, Severity::Note);
+  EXPECT_THAT(r.findings.front().summary, HasSubstr("has not run here"));
+  f.never_ran = false;
+  EXPECT_THAT(of_folders(f).causes(), ElementsAre(Cause::MissingFolders));
+}
+
+// 1046/1048 send the reader through the CDO steps: the step that names the cause is the
+// diagnosis, and the events stay in the report as a note.
+TEST(DoctorReport, ACdoStepThatNamesTheCauseExplainsEventsTenFortySix) {
+  Observations seen;
+  seen.folders = root_with({file("a.eml", std::string(kSound) + std::string(1, '\0'))});
+  seen.events = std::vector<EventRecord>{{1046, "", "error code -2147467259", "e:1"}, {1048, "", "", "e:2"}};
+  auto r = diagnose(seen);
+  EXPECT_THAT(r.causes(), ElementsAre(Cause::CorruptFiles));
+  EXPECT_THAT(r.findings.front().summary, HasSubstr("a CDO step below names the cause"));
+  seen.folders = root_with({});
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::CdoEvents));  // no step names it: the stage
+}
+
+// Files waiting in Incoming Mail because the SMTP server refuses them are the SMTP stage's
+// problem, not CDO step 2's.
+TEST(DoctorReport, FilesWaitingForARefusingSmtpStageAreNotStepTwo) {
+  Observations seen;
+  seen.folders = root_with({file("a.eml", kSound)});
+  seen.events = std::vector<EventRecord>{{12052, "", "The error is 86.", "e:1"}};
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::AnonymousDisabled));
+  seen.events = std::vector<EventRecord>{{1056, "", "cannot be delivered (access denied)", "e:1"}};
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::FilesStuck, Cause::ChangedFiles));
 }
 
 TEST(DoctorFolders, TheBisectionNamesEachBadFileAndWhy) {
@@ -200,7 +241,8 @@ TEST(DoctorLog, TheSameRefusalRunAfterRunIsTheSlowdown) {
                     "[t 0] 07/29/20, 16:04:29: Retrieval cycle started.\n" + kSeed004;
   Observations seen;
   seen.log = parse_log(two, "two.log");
-  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::Slowdown));
+  // The slowdown, and the refusal that causes it (seed 004: the spam filter's 554).
+  EXPECT_THAT(diagnose(seen).causes(), ElementsAre(Cause::SenderDenied, Cause::Slowdown));
   // A connector that sets the refused message aside and DELEs it does not fetch it again.
   std::string deleting;
   for (int cycle = 0; cycle < 2; ++cycle)
@@ -264,6 +306,48 @@ TEST(DoctorScan, ReadsWithoutChangingAndFixCreatesTheFolders) {
   EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "Failed Mail"));
 }
 
+// CDO step 5: each component compared with the CD's file; files staying in Incoming Mail
+// are then explained (no message file can be opened), not CDO step 2.
+TEST(DoctorScan, AComponentThatDiffersFromTheCdsIsStepFive) {
+  test::TempDir dir;
+  auto root = dir.path().string();
+  EXPECT_FALSE(scan_folders(root, "").damaged_components);  // never loaded: nothing to compare
+  connector::PosixFileSystem fs;
+  connector::register_components(fs, connector::Folders{root});
+  auto seen = scan_folders(root, "");
+  ASSERT_TRUE(seen.damaged_components);
+  EXPECT_TRUE(seen.damaged_components->empty());
+  std::ofstream(dir.path() / "System32" / "Inetcomm.dll", std::ios::app) << "x";
+  std::filesystem::create_directories(dir.path() / "Incoming Mail");
+  std::filesystem::create_directories(dir.path() / "Failed Mail");
+  std::ofstream(dir.path() / "Incoming Mail" / "a.eml", std::ios::binary) << kSound;
+  Observations all;
+  all.folders = scan_folders(root, "");
+  ASSERT_EQ(all.folders.damaged_components->size(), 1u);
+  EXPECT_THAT(all.folders.damaged_components->front(), HasSubstr("Inetcomm.dll: differs from the CD's file"));
+  EXPECT_THAT(diagnose(all).causes(), ElementsAre(Cause::Components));
+}
+
+TEST(DoctorScan, ARootWithNeitherFolderNorEventNorLogLineNeverRan) {
+  test::TempDir dir;
+  auto root = dir.path().string();
+  connector::PosixFileSystem fs;
+  connector::ServiceControl(fs, connector::Folders{root}).set(connector::ServiceState::Stopped);  // net stop
+  std::ofstream(dir.path() / "events.jsonl");  // created, nothing written
+  auto seen = scan_folders(root, "");
+  EXPECT_TRUE(seen.never_ran);
+  ASSERT_TRUE(seen.service_started);
+  EXPECT_FALSE(*seen.service_started);
+  // The download process's first step: the service is not started (the folders are a note).
+  Observations all;
+  all.folders = seen;
+  EXPECT_THAT(diagnose(all).causes(), ElementsAre(Cause::ServiceStopped));
+  connector::ServiceControl(fs, connector::Folders{root}).set(connector::ServiceState::Running);
+  EXPECT_TRUE(*scan_folders(root, "").service_started);
+  std::ofstream(dir.path() / "pop3connector.log") << "[t 0] 07/29/20, 15:49:29: Retrieval cycle started.\n";
+  EXPECT_FALSE(scan_folders(root, "").never_ran);
+}
+
 }  // namespace
 }  // namespace maillab::doctor
 
@@ -291,6 +375,10 @@ TEST(DoctorEvents, TheConnectorsOwnIds) {
     seen.events = std::vector<EventRecord>{event};
     EXPECT_THAT(diagnose(seen).causes(), ElementsAre(cause)) << event.id << " " << event.description;
   }
+  // 1056 for a damaged MIME component (robust's text) is CDO step 5, not a scanner (step 4h).
+  Observations component;
+  component.events = std::vector<EventRecord>{{1056, "", "cannot be delivered (the MIME component Inetcomm.dll is damaged)", "e:1"}};
+  EXPECT_THAT(diagnose(component).causes(), ElementsAre(Cause::Components));
   Observations quiet;
   quiet.events = std::vector<EventRecord>{{1048, "", "", "e:1"}, {1053, "", "4xx", "e:2"}, {12052, "", "no number", "e:3"}};
   EXPECT_EQ(diagnose(quiet).exit_code(), 0);  // 1048 alone, a transient refusal, 12052 without 86 prove nothing

@@ -335,3 +335,82 @@ TEST(ConnectorSection, AMailboxMayNameItsHostAndAUserTheServerLacks) {
 
 }  // namespace
 }  // namespace maillab::runner
+
+namespace maillab::runner {
+namespace {
+
+// `diagnosis:` (docs/scenarios.md): the doctor's catalog ids at the symptom, per profile
+// when they differ, `unobservable` (alone, or before what the doctor reads instead), and
+// after the remedy (healthy unless stated).
+TEST(ScenarioDiagnosis, TheFormsLoad) {
+  auto steps = std::string("steps: [cycle]\n");
+  auto one = parse_scenario(kHead + "diagnosis: [SD-slowdown, SD-sender-denied]\n" + steps, "scenarios/X-test.yaml", kFixtures);
+  ASSERT_TRUE(one.diagnosis);
+  EXPECT_EQ(one.diagnosis->line, 7);
+  for (auto p : {connector::Profile::Sbs2003, connector::Profile::Robust}) {
+    EXPECT_THAT(one.diagnosis->symptom.at(p).causes, ::testing::ElementsAre("SD-sender-denied", "SD-slowdown"));
+    EXPECT_TRUE(one.diagnosis->after_remedy.at(p).causes.empty());
+  }
+  auto per = parse_scenario(kHead +
+                                "diagnosis:\n"
+                                "  symptom: {sbs2003: unobservable, robust: [unobservable, CDO-manual-pickup]}\n"
+                                "  after_remedy: {robust: [CDO-failed-mail]}\n" +
+                                steps,
+                            "scenarios/X-test.yaml", kFixtures);
+  const auto& d = *per.diagnosis;
+  EXPECT_TRUE(d.symptom.at(connector::Profile::Sbs2003).unobservable);
+  EXPECT_TRUE(d.symptom.at(connector::Profile::Sbs2003).causes.empty());
+  EXPECT_TRUE(d.symptom.at(connector::Profile::Robust).unobservable);
+  EXPECT_THAT(d.symptom.at(connector::Profile::Robust).causes, ::testing::ElementsAre("CDO-manual-pickup"));
+  EXPECT_THAT(d.after_remedy.at(connector::Profile::Robust).causes, ::testing::ElementsAre("CDO-failed-mail"));
+  EXPECT_TRUE(d.after_remedy.at(connector::Profile::Sbs2003).causes.empty());
+  auto only = parse_scenario(kHead + "diagnosis: {robust: []}\n" + steps, "scenarios/X-test.yaml", kFixtures);
+  EXPECT_EQ(only.diagnosis->symptom.count(connector::Profile::Sbs2003), 0u);  // not checked under sbs2003
+  EXPECT_FALSE(parse_scenario(kHead + steps, "scenarios/X-test.yaml", kFixtures).diagnosis);
+}
+
+TEST(ScenarioDiagnosis, AnUnknownIdOrShapeIsRefusedWithFileLineAndField) {
+  auto steps = std::string("steps: [cycle]\n");
+  auto unknown = error_of(kHead + "diagnosis:\n  - DL-bad-pasword\n" + steps);
+  EXPECT_TRUE(unknown.starts_with("scenarios/X-test.yaml:8: field 'diagnosis[0]': 'DL-bad-pasword' is no cause the "
+                                  "doctor names (DL-service-stopped, DL-connect-failed, DL-banner, DL-bad-password"))
+      << unknown;
+  EXPECT_EQ(error_of(kHead + "diagnosis: healthy\n" + steps),
+            "scenarios/X-test.yaml:7: field 'diagnosis': must be a list of the doctor's cause ids, or unobservable");
+  EXPECT_EQ(error_of(kHead + "diagnosis: {symptom: [], after_remedy: unobservable}\n" + steps),
+            "scenarios/X-test.yaml:7: field 'diagnosis.after_remedy': must be a list of the doctor's cause ids");
+  EXPECT_EQ(error_of(kHead + "diagnosis: [DL-banner, DL-banner]\n" + steps),
+            "scenarios/X-test.yaml:7: field 'diagnosis[1]': 'DL-banner' twice");
+  auto profile = error_of(kHead + "diagnosis: {win95: []}\n" + steps);
+  EXPECT_TRUE(profile.starts_with("scenarios/X-test.yaml:7: field 'diagnosis.win95'")) << profile;
+}
+
+// The runner runs the doctor on the live site at the symptom and after the remedy; what
+// it names must be what the file states, and a wrong statement fails the run.
+TEST(ScenarioDiagnosis, TheRunnerChecksTheDoctorAtTheSymptomAndAfterTheRemedy) {
+  const std::string body =
+      "  faults: [bad-password]\n"
+      "steps:\n"
+      "  - cycle\n"
+      "remedy:\n"
+      "  steps:\n"
+      "    - clear_faults: pop3\n"
+      "    - cycle\n"
+      "    - expect: {mailboxes: {bob@contoso.local/Inbox: 1}}\n";
+  auto right = parse_scenario(kHead + body + "diagnosis: [DL-bad-password]\n", "scenarios/X-test.yaml", kFixtures);
+  auto r = run_scenario(right, connector::Profile::Robust);
+  EXPECT_TRUE(r.passed) << r.why();
+  EXPECT_EQ(r.doctor.verdict, DoctorVerdict::Diagnosed);
+  EXPECT_THAT(r.doctor.found, ::testing::ElementsAre("DL-bad-password"));
+  EXPECT_TRUE(r.doctor.after_remedy_checked);
+  EXPECT_TRUE(r.doctor.after_found.empty());
+  auto wrong = parse_scenario(kHead + body + "diagnosis: [DL-banner]\n", "scenarios/X-test.yaml", kFixtures);
+  auto w = run_scenario(wrong, connector::Profile::Robust);
+  EXPECT_FALSE(w.passed);
+  EXPECT_EQ(w.doctor.verdict, DoctorVerdict::False);
+  EXPECT_EQ(w.why(), "scenarios/X-test.yaml:15: diagnosis: the doctor at the symptom: named DL-bad-password "
+                     "(expected DL-banner)");
+}
+
+}  // namespace
+}  // namespace maillab::runner

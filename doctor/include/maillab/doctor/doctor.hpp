@@ -2,7 +2,9 @@
 // maillab doctor: KB 885685's procedure (download stage, CDO stage, SMTP stage) and seed
 // 002's verb check, read as a decision procedure over observations. diagnose() is pure;
 // the probes and readers (probes.hpp) collect the observations.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "maillab/doctor/observations.hpp"
@@ -15,6 +17,7 @@ enum class Stage { Download, Cdo, Smtp };
 // Every cause the doctor can name: one documented case of the seeds each. The scenario
 // catalog's id of each (cause_id) is what a scenario's expected diagnosis names.
 enum class Cause {
+  ServiceStopped,     // download process, first step: the connector's service is not started
   ConnectFailed,      // telnet step 2: refused, timed out, host unknown
   BannerNotOk,        // telnet step 2: the banner must start with +OK
   LogonFailure,       // telnet steps 3-4
@@ -26,6 +29,7 @@ enum class Cause {
   FilesStuck,         // CDO step 2
   CorruptFiles,       // CDO step 4
   ChangedFiles,       // CDO step 4h: odd extensions, access denied, locked
+  Components,         // CDO step 5: the MIME components differ from the CD's
   FailedMail,         // CDO step 6
   UnknownRecipient,   // SMTP step 1c
   SmtpStopped,        // SMTP step 2: the SMTP service or virtual server not started
@@ -62,6 +66,10 @@ struct CauseInfo {
   const char* remedy;
 };
 const CauseInfo& info(Cause cause);
+// The cause a catalog id names ("DL-bad-password"); nullopt for an id the doctor does not know.
+std::optional<Cause> cause_by_id(std::string_view id);
+// Every catalog id the doctor can name, in the KB's order (for messages).
+std::vector<std::string> cause_ids();
 
 // The KB's section title of a stage, in English, or quoted from seed 000 (de) or 003 (ja).
 enum class Lang { En, De, Ja };

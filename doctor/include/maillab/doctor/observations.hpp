@@ -70,6 +70,16 @@ struct FolderObservation {
 // The connector's root (--root) and the SMTP PickUp folder (--pickup).
 struct FoldersObservation {
   std::optional<FolderObservation> root;  // the root itself (exists or not)
+  // The root exists but holds neither folder, and no event or log line: the connector has
+  // never run a cycle on it.
+  bool never_ran = false;
+  // The connector's service as the Service Control Manager records it (the Services
+  // console's Status column); nullopt: not looked at.
+  std::optional<bool> service_started;
+  // CDO step 5: each MIME component that differs from the CD's file, with why (the
+  // components folder compared file by file, as a system file check does); nullopt: the
+  // folder does not exist (the connector never loaded them), nothing to compare.
+  std::optional<std::vector<std::string>> damaged_components;
   std::optional<FolderObservation> incoming, failed, pickup;
   std::uint64_t size_limit = 0;  // bytes a message may have (0: unknown); EHLO SIZE fills it
 };

@@ -9,7 +9,10 @@
 namespace maillab::runner {
 
 std::string progress_line(std::size_t index, std::size_t total, const RunResult& r);
+// The table ends with the doctor's accuracy line (doctor_summary), then the totals.
 std::string summary_table(const std::vector<RunResult>& results);
+// "doctor: N/M runs diagnosed (H of them healthy), X missed, K false findings, U unobservable".
+std::string doctor_summary(const std::vector<RunResult>& results);
 std::string junit_xml(const std::vector<RunResult>& results);
 std::string json_report(const std::vector<RunResult>& results);
 // A JSON report read back (`source` names it in errors), and shards' results joined in

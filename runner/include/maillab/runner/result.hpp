@@ -18,6 +18,24 @@ struct CheckResult {
   std::string detail;  // expected and found
 };
 
+// How the doctor read a run against the scenario's `diagnosis:` (docs/doctor.md).
+enum class DoctorVerdict {
+  NotRun,        // the scenario states no diagnosis for this profile (or the run broke off)
+  Diagnosed,     // the causes named are the ones stated (none, for a healthy scenario)
+  Missed,        // a stated cause not named, and nothing else named
+  False,         // a cause named that the scenario does not state (at the symptom or after the remedy)
+  Unobservable,  // the cause leaves nothing the doctor can see, and it named nothing
+};
+const char* verdict_name(DoctorVerdict verdict);
+DoctorVerdict parse_verdict(const std::string& name);  // throws std::invalid_argument
+
+struct DoctorReading {
+  DoctorVerdict verdict = DoctorVerdict::NotRun;
+  std::vector<std::string> expected, found;  // catalog ids at the symptom; expected empty when unobservable
+  bool after_remedy_checked = false;
+  std::vector<std::string> after_expected, after_found;
+};
+
 // What one step did, as the HTML report and the console's player show it: the picture when
 // it ended, its checks, and the events and sessions it caused.
 struct StepRecord {
@@ -45,6 +63,7 @@ struct RunResult {
   std::string sandbox;                  // kept only when asked
   std::vector<StepRecord> steps;        // one per step run, in order
   std::string html;                     // the run's page of an HTML report, when one was written
+  DoctorReading doctor;                 // the doctor's reading at the symptom and after the remedy
 
   // "file:line: what: detail" for every failed check, and the error.
   std::vector<std::string> failures() const;

@@ -185,6 +185,22 @@ struct Step {
   StepAction action;
 };
 
+// What the doctor (docs/doctor.md) must read at one moment of a run: the catalog ids it
+// names, as a set, or `unobservable` (the cause leaves nothing the doctor can see; the
+// doctor must then name nothing).
+struct ExpectedDiagnosis {
+  bool unobservable = false;
+  std::vector<std::string> causes;  // sorted; empty: healthy
+};
+
+// `diagnosis:` (docs/scenarios.md): at the symptom (after the steps, before the remedy)
+// and after the remedy (default: healthy), per profile. A profile missing from `symptom`
+// is not checked.
+struct DiagnosisSpec {
+  int line = 0;
+  std::map<connector::Profile, ExpectedDiagnosis> symptom, after_remedy;
+};
+
 struct ConnectorSpec {
   connector::Config base;  // root, ports and delivery filled in per run
   bool pickup = false;      // deliver into PickUp instead of over SMTP
@@ -213,6 +229,7 @@ struct Scenario {
     std::size_t lost = 0, duplicated = 0;
   };
   std::map<connector::Profile, Fates> documented_fates;
+  std::optional<DiagnosisSpec> diagnosis;  // none: the doctor is not run
 };
 
 // `fixtures` is the directory holding fixtures/messages and fixtures/corrupt.
