@@ -3,6 +3,7 @@ dovecot with POP3S and STLS, and aiosmtpd with STARTTLS or SMTPS (docs/tls.md). 
 peers.py; each picks its ports and stops in every exit path like the plain ones."""
 import pathlib
 import subprocess
+import time
 
 from maillab_tools.peers import Aiosmtpd, Dovecot, free_port, wait_greeting
 
@@ -68,4 +69,64 @@ class TlsAiosmtpd(Aiosmtpd):
         raise RuntimeError("aiosmtpd (SMTPS) did not start")
 
 
-__all__ = ["make_certificates", "TlsDovecot", "TlsAiosmtpd", "wait_greeting"]
+class TlsPostfix:
+    """A private Postfix instance (`postfix -c DIR start-fg`, so no system mail is touched)
+    whose smtpd on 127.0.0.1:.port requires STARTTLS (smtpd_tls_security_level = encrypt)
+    and delivers every recipient in contoso.local into the maildir .maildir (virtual(8), as
+    nobody). Its log is .log. Postfix needs root."""
+
+    def __init__(self, work, cert, key):
+        self.work = pathlib.Path(work)
+        self.port = free_port()
+        self.conf = self.work / "conf"
+        self.maildir = self.work / "mail" / "bob"
+        self.log = self.work / "maillog"
+        for d in (self.conf, self.work / "queue", self.work / "data", self.work / "mail"):
+            d.mkdir(parents=True, exist_ok=True)
+        self.work.chmod(0o755)
+        subprocess.run(["chown", "nobody:nogroup", str(self.work / "mail")], check=True)
+        subprocess.run(["chown", "postfix", str(self.work / "data")], check=True)
+        master = pathlib.Path("/etc/postfix/master.cf").read_text()
+        master = master.replace("smtp      inet  n       -       y       -       -       smtpd",
+                                f"127.0.0.1:{self.port} inet  n       -       n       -       -       smtpd", 1)
+        (self.conf / "master.cf").write_text(master)
+        settings = {
+            "compatibility_level": "3.6", "queue_directory": self.work / "queue",
+            "data_directory": self.work / "data", "maillog_file": "/dev/stdout", "inet_interfaces": "127.0.0.1",
+            "inet_protocols": "ipv4", "myhostname": "localhost", "mydestination": "", "mynetworks": "127.0.0.0/8",
+            "virtual_mailbox_domains": "contoso.local", "virtual_mailbox_base": self.work / "mail",
+            "virtual_mailbox_maps": "static:bob/", "virtual_uid_maps": "static:65534",
+            "virtual_gid_maps": "static:65534", "smtpd_tls_cert_file": cert, "smtpd_tls_key_file": key,
+            "smtpd_tls_security_level": "encrypt", "smtpd_tls_loglevel": "1", "alias_maps": "", "alias_database": "",
+        }
+        (self.conf / "main.cf").write_text("".join(f"{k} = {v}\n" for k, v in settings.items()))
+        subprocess.run(["postconf", "-c", str(self.conf), "-F", "*/*/chroot = n"], check=True)
+
+    def __enter__(self):
+        self._log = open(self.log, "w")
+        self.proc = subprocess.Popen(["postfix", "-c", str(self.conf), "start-fg"], stdout=self._log,
+                                     stderr=subprocess.STDOUT)
+        try:
+            wait_greeting(self.port, b"220", self.proc)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def delivered(self, count, timeout=20):
+        """The messages in .maildir once `count` are there (Postfix delivers after its 250)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            files = sorted((self.maildir / "new").glob("*")) if (self.maildir / "new").is_dir() else []
+            if len(files) >= count:
+                return [f.read_bytes() for f in files]
+            time.sleep(0.05)
+        raise TimeoutError(f"Postfix delivered fewer than {count} messages; its log: {self.log}")
+
+    def __exit__(self, *exc):
+        subprocess.run(["postfix", "-c", str(self.conf), "stop"], capture_output=True)
+        self.proc.wait(timeout=30)
+        self._log.close()
+
+
+__all__ = ["make_certificates", "TlsDovecot", "TlsAiosmtpd", "TlsPostfix", "wait_greeting"]

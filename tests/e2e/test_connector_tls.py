@@ -1,6 +1,6 @@
 """maillab connector over TLS against real servers: Debian's dovecot with POP3S and STLS
-(its certificate signed by a CA made for the test, checked by the connector), aiosmtpd
-with STARTTLS for delivery; and against maillab pop3d/smtpd with --tls. A TLS failure
+(its certificate signed by a CA made for the test, checked by the connector), Postfix
+and aiosmtpd with STARTTLS for delivery; and against maillab pop3d/smtpd with --tls. A TLS failure
 is an event naming the reason, and nothing is fetched or sent in plain text (docs/tls.md)."""
 import email
 import json
@@ -12,8 +12,9 @@ import pytest
 
 from maillab_tools.peers import Aiosmtpd, maildir_messages, write_maildir
 from maillab_tools.server import DEFAULT_BINARY, Pop3d, Smtpd
-from maillab_tools.tls_peers import TlsAiosmtpd, TlsDovecot, make_certificates
+from maillab_tools.tls_peers import TlsAiosmtpd, TlsDovecot, TlsPostfix, make_certificates
 
+needs_postfix = pytest.mark.skipif(not shutil.which("postfix"), reason="postfix is not installed")
 needs_dovecot = pytest.mark.skipif(not shutil.which("dovecot"), reason="dovecot-pop3d is not installed")
 
 
@@ -31,8 +32,9 @@ def events(root):
 
 
 def message(i, size=3000):
+    # With a Date: Postfix adds one to a message without it.
     head = (f"From: sender{i}@fabrikam.com\r\nTo: bob@fabrikam.com\r\nSubject: tls {i}\r\n"
-            f"Message-ID: <{i}@tls.e2e.maillab>\r\n\r\n")
+            f"Date: Mon, 30 Nov 2026 06:00:00 +0000\r\nMessage-ID: <{i}@tls.e2e.maillab>\r\n\r\n")
     line = f".{i} a line that starts with a dot, then text to fill the body\r\n"
     return (head + line * max(1, size // len(line))).encode()
 
@@ -133,6 +135,29 @@ def test_starttls_to_aiosmtpd_delivers_every_message(tmp_path, certs):
         sorted(f"<{i}@tls.e2e.maillab>" for i in range(6))
     log = (root / "pop3connector.log").read_text()
     assert "(SMTP) [TX] STARTTLS" in log and "(SMTP) TLS is on." in log
+
+
+@needs_dovecot
+@needs_postfix
+def test_dovecot_stls_to_postfix_starttls_every_byte(tmp_path, certs):
+    """Both real servers with TLS: dovecot (STLS) to Postfix, which requires STARTTLS."""
+    ca, cert, key = certs
+    messages = dovecot_mailbox(tmp_path, 8)
+    with TlsDovecot(tmp_path / "dovecot", tmp_path / "maildirs", ["bob"], cert, key) as dovecot, \
+            TlsPostfix(tmp_path / "postfix", cert, key) as postfix:
+        root = tmp_path / "root"
+        out = connector("--pop3", f"localhost:{dovecot.port}", "--tls", "stls", "--user", "bob",
+                        "--password", "secret", "--deliver-to", "bob@contoso.local",
+                        "--smtp", f"localhost:{postfix.port}", "--smtp-tls", "starttls", "--ca", ca,
+                        "--root", root, "--once", check=0)
+        assert "8 downloaded, 8 delivered" in out.stdout
+        got = postfix.delivered(8)
+        log = postfix.log.read_text()
+    assert log.count("Anonymous TLS connection established from localhost") >= 1
+    # Postfix puts Return-Path, Delivered-To and Received above the message and stores LF
+    # line ends; below them every byte is the original's.
+    originals = [m.replace(b"\r\n", b"\n") for m in messages]
+    assert sorted(next(o for o in originals if g.endswith(o)) for g in got) == sorted(originals)
 
 
 def test_smtp_server_without_starttls_is_a_downgrade_refused(tmp_path):
