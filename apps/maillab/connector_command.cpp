@@ -20,9 +20,28 @@ struct ConnectorOptions {
   std::string config_file;
   std::string pop3, user, password, auth = "user", deliver_to, smtp, pickup, root;
   std::string profile, lang, logging, admin, interval, service;
+  std::string tls, smtp_tls, tls_verify, ca;
   bool once = false;
   bool leave = false;
 };
+
+// --tls (every mailbox's POP3), --smtp-tls, --tls-verify and --ca override `tls:`.
+void apply_tls_flags(const ConnectorOptions& o, cn::Config& c) {
+  auto mode = [](const std::string& flag, const std::string& value) {
+    try {
+      return cn::parse_tls_mode(value);
+    } catch (const std::invalid_argument& e) {
+      throw cn::ConfigError(flag + ": " + e.what());
+    }
+  };
+  if (!o.tls.empty()) {
+    c.tls.pop3 = mode("--tls", o.tls);
+    for (auto& m : c.mailboxes) m.tls.reset();
+  }
+  if (!o.smtp_tls.empty()) c.tls.smtp = mode("--smtp-tls", o.smtp_tls);
+  if (!o.tls_verify.empty()) c.tls.verify = o.tls_verify == "on";
+  if (!o.ca.empty()) c.tls.ca = o.ca;
+}
 
 cn::Config build_config(const ConnectorOptions& o) {
   cn::Config c;
@@ -66,6 +85,7 @@ cn::Config build_config(const ConnectorOptions& o) {
   if (!o.admin.empty()) c.admin_mailbox = o.admin;
   if (!o.interval.empty()) c.interval = cn::parse_duration(o.interval);
   if (o.leave) c.leave_on_server = true;
+  apply_tls_flags(o, c);
   cn::validate(c);
   return c;
 }
@@ -153,6 +173,13 @@ Run add_connector(CLI::App& app) {
   app.add_option("--logging", o->logging, "None, Minimum, Medium or Maximum");
   app.add_option("--admin", o->admin, "administrator mailbox for undeliverable mail");
   app.add_option("--interval", o->interval, "schedule, e.g. 15m or 30s");
+  app.add_option("--tls", o->tls, "POP3 TLS: off, implicit (POP3S, port 995) or stls (robust only; docs/tls.md)")
+      ->check(CLI::IsMember({"off", "implicit", "stls"}));
+  app.add_option("--smtp-tls", o->smtp_tls, "SMTP delivery TLS: off, implicit (SMTPS) or starttls (robust only)")
+      ->check(CLI::IsMember({"off", "implicit", "starttls", "stls"}));
+  app.add_option("--tls-verify", o->tls_verify, "check the servers' certificates (on, the default) or not (off)")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--ca", o->ca, "PEM file of the CAs trusted for TLS (default: the system's trust store)");
   app.add_flag("--leave-on-server", o->leave, "leave messages on the POP3 server (robust remembers UIDLs)");
   app.add_flag("--once", o->once, "run one cycle (\"Retrieve now\") and exit; non-zero when it had errors");
   app.add_option("--service", o->service, "stop, start or status: the connector service of this root (net stop/start)")

@@ -10,6 +10,13 @@ namespace maillab::connector {
 
 using yaml::Field;
 
+namespace {
+// The 2003 product's property pages had no TLS setting: a configuration asking for it
+// cannot be the 2003 product's (docs/tls.md).
+constexpr std::string_view kNoTlsInSbs2003 =
+    "the sbs2003 profile has no TLS (the SBS 2003 POP3 Connector offered none); use profile robust, or TLS off";
+}  // namespace
+
 Profile profile(const Field& field) {
   return field.choice<Profile>({{"sbs2003", Profile::Sbs2003}, {"robust", Profile::Robust}});
 }
@@ -73,6 +80,32 @@ std::map<std::string, std::string> hosts_table(const Field& field) {
   return out;
 }
 
+TlsConfig tls_config(const Field& t) {
+  t.only({"pop3", "smtp", "verify", "ca"});
+  TlsConfig out;
+  auto mode = [](const Field& f, const char* upgrade) {
+    return f.choice<TlsMode>({{"off", TlsMode::Off}, {"implicit", TlsMode::Implicit}, {upgrade, TlsMode::Upgrade}});
+  };
+  if (t["pop3"].present()) out.pop3 = mode(t["pop3"], "stls");
+  if (t["smtp"].present()) out.smtp = mode(t["smtp"], "starttls");
+  if (t["verify"].present()) out.verify = t["verify"].boolean();
+  if (t["ca"].present()) out.ca = t["ca"].str();
+  return out;
+}
+
+TlsSettings pop3_tls(const Config& c, const MailboxConfig& m) {
+  return TlsSettings{m.tls.value_or(c.tls.pop3), c.tls.verify, c.tls.ca};
+}
+
+TlsSettings smtp_tls(const Config& c) { return TlsSettings{c.tls.smtp, c.tls.verify, c.tls.ca}; }
+
+bool uses_tls(const Config& c) {
+  if (c.tls.smtp != TlsMode::Off) return true;
+  for (auto& m : c.mailboxes)
+    if (pop3_tls(c, m).mode != TlsMode::Off) return true;
+  return false;
+}
+
 Profile parse_profile(std::string_view text) {
   if (text == "sbs2003") return Profile::Sbs2003;
   if (text == "robust") return Profile::Robust;
@@ -84,7 +117,7 @@ std::string_view profile_name(Profile p) { return p == Profile::Sbs2003 ? "sbs20
 namespace {
 
 MailboxConfig mailbox(const Field& node) {
-  node.only({"name", "pop3", "user", "password", "auth", "global", "deliver_to", "routing"});
+  node.only({"name", "pop3", "user", "password", "auth", "global", "deliver_to", "routing", "tls"});
   MailboxConfig m;
   m.pop3 = node["pop3"].required("HOST:PORT of the POP3 server").host_port();
   m.user = node["user"].required().str();
@@ -95,6 +128,8 @@ MailboxConfig mailbox(const Field& node) {
   if (!m.global && m.deliver_to.empty())
     node["deliver_to"].fail("a user mailbox needs the local address it delivers to");
   if (node["routing"].present()) m.routing = routing_table(node["routing"]);
+  if (node["tls"].present())
+    m.tls = node["tls"].choice<TlsMode>({{"off", TlsMode::Off}, {"implicit", TlsMode::Implicit}, {"stls", TlsMode::Upgrade}});
   m.name = node["name"].present() ? node["name"].str() : m.user + "@" + m.pop3.host;
   return m;
 }
@@ -138,7 +173,7 @@ void mailboxes(const Field& list, Config& c) {
 Config read_config(const Field& root) {
   if (!root.is_map()) throw yaml::Error(root.source() + ":1: the configuration must be a mapping");
   root.only({"profile", "language", "root", "schedule", "logging", "admin_mailbox", "max_message_size",
-             "leave_on_server", "timeouts", "batch", "hosts", "delivery", "mailboxes"});
+             "leave_on_server", "timeouts", "batch", "hosts", "delivery", "mailboxes", "tls"});
   Config c;
   c.source = root.source();
   if (root["profile"].present())
@@ -149,6 +184,8 @@ Config read_config(const Field& root) {
   if (root["hosts"].present()) c.hosts = hosts_table(root["hosts"]);
   c.delivery = delivery(root["delivery"]);
   mailboxes(root["mailboxes"], c);
+  if (root["tls"].present()) c.tls = tls_config(root["tls"]);
+  if (c.profile == Profile::Sbs2003 && uses_tls(c)) root["profile"].fail(std::string(kNoTlsInSbs2003));
   bool any_global = false;
   for (auto& m : c.mailboxes) any_global = any_global || m.global;
   if (any_global && c.admin_mailbox.empty())
@@ -177,6 +214,7 @@ std::chrono::milliseconds cycle_deadline(const Config& c) {
 }
 
 void validate(const Config& c) {
+  if (c.profile == Profile::Sbs2003 && uses_tls(c)) throw ConfigError(c.source + ": " + std::string(kNoTlsInSbs2003));
   if (c.root.empty()) throw ConfigError(c.source + ": the folder root is missing (--root)");
   if (!c.delivery.smtp && c.delivery.pickup.empty())
     throw ConfigError(c.source + ": no delivery path (--smtp HOST:PORT or --pickup DIR)");

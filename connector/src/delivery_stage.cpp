@@ -297,11 +297,20 @@ bool DeliveryStage::ensure_smtp() {
     ChannelOptions options;
     options.connect_timeout = config_.connect_timeout;
     options.io_timeout = config_.io_timeout;
+    options.tls = policy_.tls(smtp_tls(config_));
     channel_ = s_.channels.connect(to, options);
     smtp_ = std::make_unique<SmtpClient>(*channel_, s_.log, 0, policy_.smtp_style());
     smtp_->open(config_.delivery.helo);
+    if (options.tls.mode == TlsMode::Upgrade) smtp_->start_tls(config_.delivery.helo);
     if (!config_.delivery.auth_user.empty()) smtp_->authenticate(config_.delivery.auth_user, config_.delivery.auth_password);
     return true;
+  } catch (const TlsError& e) {
+    // Given up, never continued in plain text: the files wait in Incoming Mail.
+    drop_smtp();
+    smtp_down_ = true;
+    ++errors_;
+    if (!std::exchange(unreachable_reported_, true)) s_.events.report(EventId::SmtpTlsFailed, {to.str(), e.what()});
+    return false;
   } catch (const std::exception& e) {
     drop_smtp();
     ++errors_;

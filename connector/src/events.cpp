@@ -91,6 +91,12 @@ const Text kTexts[] = {
     {EventId::DuplicateUidl, Category::Download, EventType::Warning,
      "The POP3 server {} gives user {} the UIDL {} for more than one message ({}); they are told apart by their size and never deleted unread, so one may arrive twice.",
      "Der POP3-Server {} vergibt für den Benutzer {} die UIDL {} an mehr als eine Nachricht ({}); sie werden an ihrer Größe unterschieden und nie ungelesen gelöscht, eine kann also doppelt ankommen."},
+    {EventId::Pop3TlsFailed, Category::Download, EventType::Error,
+     "TLS with the POP3 server {} for user {} failed: {}. Nothing was sent in plain text; the mail stays on the server.",
+     "TLS mit dem POP3-Server {} für den Benutzer {} ist fehlgeschlagen: {}. Nichts wurde unverschlüsselt gesendet; die Nachrichten bleiben auf dem Server."},
+    {EventId::SmtpTlsFailed, Category::Delivery, EventType::Error,
+     "TLS with the SMTP server {} failed: {}. Nothing was sent in plain text; messages stay in Incoming Mail.",
+     "TLS mit dem SMTP-Server {} ist fehlgeschlagen: {}. Nichts wurde unverschlüsselt gesendet; die Nachrichten bleiben in \"Incoming Mail\"."},
 };
 
 // The words of a language around the descriptions: the event source, the categories and

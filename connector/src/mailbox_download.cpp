@@ -63,12 +63,14 @@ std::unique_ptr<Channel> MailboxDownload::connect() {
   options.connect_timeout = config_.connect_timeout;
   options.io_timeout = config_.io_timeout;
   options.deadline = Deadline::after(DeadlineKind::Session, session_deadline(config_));
+  options.tls = cycle_.policy.tls(pop3_tls(config_, m_));
   s_.log.line(LogLevel::Medium, thread_, fmt::format("Connecting to {} for user {}.", m_.pop3.str(), m_.user));
   return s_.channels.connect(m_.pop3, options);
 }
 
 void MailboxDownload::run() {
   std::unique_ptr<Channel> channel;
+  tls_upgrade_ = cycle_.policy.tls(pop3_tls(config_, m_)).mode == TlsMode::Upgrade;
   try {
     channel = connect();
   } catch (const ChannelError& e) {
@@ -79,6 +81,7 @@ void MailboxDownload::run() {
     Pop3Client pop3(*channel, s_.log, thread_);
     pop3.greet();
     pop3.capabilities();
+    if (tls_upgrade_) pop3.start_tls();
     pop3.login(m_.user, m_.password, m_.auth);
     auto entries = pop3.listing();
     fetch(pop3, plan(entries), entries.size());
@@ -101,9 +104,11 @@ void MailboxDownload::run() {
   channel->close();
 }
 
-// A passed deadline has its own event; the session is closed by the caller.
+// A passed deadline and a failed TLS have their own events; the session is closed by the
+// caller. Nothing more is said on a connection whose TLS failed.
 void MailboxDownload::channel_problem(const ChannelError& e, EventId otherwise) {
   if (e.kind() == ChannelError::Kind::Deadline) problem(EventId::DeadlinePassed, e.what(), e.what());
+  else if (e.kind() == ChannelError::Kind::Tls) problem(EventId::Pop3TlsFailed, e.what(), std::string("TLS: ") + e.what());
   else problem(otherwise, e.what(), e.what());
 }
 

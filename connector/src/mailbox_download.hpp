@@ -45,6 +45,7 @@ class MailboxDownload {
   const int thread_;
   IncomingWriter writer_;
   std::shared_ptr<OutcomeTracker> outcomes_;
+  bool tls_upgrade_ = false;  // STLS after the greeting (the policy's TLS for this mailbox)
 };
 
 }  // namespace maillab::connector

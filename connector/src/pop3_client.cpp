@@ -48,6 +48,7 @@ void Pop3Client::greet() {
 }
 
 void Pop3Client::capabilities() {
+  pipelining_ = sasl_plain_ = stls_ = false;
   auto status = command("CAPA");
   if (!status.ok) return;
   for (;;) {
@@ -56,8 +57,21 @@ void Pop3Client::capabilities() {
     if (pop3_body_line(raw, body)) break;
     auto cap = ascii::upper(body);
     if (cap == "PIPELINING") pipelining_ = true;
+    if (cap == "STLS") stls_ = true;
     if (cap.starts_with("SASL") && cap.find(" PLAIN") != std::string::npos) sasl_plain_ = true;
   }
+}
+
+// RFC 2595 section 4: STLS only when CAPA lists it (anything else is a downgrade, refused
+// rather than gone on with in plain text), and CAPA again once TLS is on, forgetting what
+// the plain-text CAPA said.
+void Pop3Client::start_tls() {
+  if (!stls_) throw TlsError(TlsFailure::NotOffered, "CAPA does not list STLS");
+  auto status = command("STLS");
+  if (!status.ok) throw TlsError(TlsFailure::Refused, status.line);
+  channel_.start_tls();
+  log_.line(LogLevel::Maximum, thread_, "(POP3) TLS is on.");
+  capabilities();
 }
 
 void Pop3Client::login(const std::string& user, const std::string& password, Pop3Auth auth) {

@@ -45,6 +45,10 @@ class ProfilePolicy {
   // Before any download or delivery starts.
   virtual void begin_cycle(CycleReport& report) = 0;
 
+  // --- connections
+  // The TLS a connection is opened with, given what the configuration asks for.
+  virtual TlsSettings tls(const TlsSettings& configured) const = 0;
+
   // --- a mailbox's download session
   virtual DownloadPlan plan(const MailboxConfig& m, const std::vector<Pop3Entry>& entries) = 0;
   virtual std::size_t batch() const = 0;

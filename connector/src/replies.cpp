@@ -92,6 +92,7 @@ SmtpExtensions SmtpExtensions::from_ehlo(const SmtpReply& reply) {
     else if (keyword == "DSN") e.dsn = true;
     else if (keyword == "8BITMIME") e.eightbit = true;
     else if (keyword == "ENHANCEDSTATUSCODES") e.enhanced = true;
+    else if (keyword == "STARTTLS") e.starttls = true;
     else if (keyword == "SIZE") {
       e.size = true;
       std::string limit;

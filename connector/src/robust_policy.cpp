@@ -25,6 +25,10 @@ class RobustPolicy final : public ProfilePolicy {
   }
   void begin_cycle(CycleReport& report) override;
 
+  // As configured: certificates are checked unless verify is off, and a connection whose
+  // TLS fails is given up (events 12058, 1059), never continued in plain text.
+  TlsSettings tls(const TlsSettings& configured) const override { return configured; }
+
   DownloadPlan plan(const MailboxConfig& m, const std::vector<Pop3Entry>& entries) override;
   std::size_t batch() const override { return c_.batch; }
   bool pipeline() const override { return true; }

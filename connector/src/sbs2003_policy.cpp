@@ -20,6 +20,11 @@ class Sbs2003Policy final : public ProfilePolicy {
   }
   void begin_cycle(CycleReport&) override {}
 
+  // The 2003 product spoke plain text only (a configuration asking for TLS is refused
+  // before a cycle runs: validate()). An ISP that requires TLS refuses its logon: the
+  // -ERR reaches event 12053, a 530 from the SMTP side event 12052.
+  TlsSettings tls(const TlsSettings&) const override { return {}; }
+
   DownloadPlan plan(const MailboxConfig&, const std::vector<Pop3Entry>& entries) override { return {entries, {}}; }
   std::size_t batch() const override { return 1; }
   bool pipeline() const override { return false; }

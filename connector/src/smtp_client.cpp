@@ -52,6 +52,21 @@ void SmtpClient::open(const std::string& domain) {
   ext_ = {};
 }
 
+// RFC 3207: STARTTLS only when EHLO lists it (else a downgrade, refused), then EHLO
+// again, forgetting what the plain-text EHLO said (section 4.2).
+void SmtpClient::start_tls(const std::string& domain) {
+  if (!ext_.starttls) throw TlsError(TlsFailure::NotOffered, "EHLO does not list STARTTLS");
+  send_line("STARTTLS");
+  auto reply = read_reply();
+  if (reply.code != 220) throw TlsError(TlsFailure::Refused, reply.first_line());
+  channel_.start_tls();
+  log_.line(LogLevel::Maximum, thread_, "(SMTP) TLS is on.");
+  send_line("EHLO " + domain);
+  reply = read_reply();
+  if (reply.code != 250) throw SmtpError("SMTP EHLO refused after STARTTLS: " + reply.first_line(), reply, "SMTP_EHLO");
+  ext_ = SmtpExtensions::from_ehlo(reply);
+}
+
 void SmtpClient::authenticate(const std::string& user, const std::string& password) {
   bool plain = std::find(ext_.auth.begin(), ext_.auth.end(), "PLAIN") != ext_.auth.end();
   bool login = std::find(ext_.auth.begin(), ext_.auth.end(), "LOGIN") != ext_.auth.end();

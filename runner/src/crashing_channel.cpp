@@ -22,6 +22,10 @@ class CrashingChannel final : public cn::Channel {
     plan_.before(Seam::Channel, server_ + " read " + std::to_string(++reads_) + " after " + last_write_);
     return inner_->read_line();
   }
+  void start_tls() override {
+    plan_.before(Seam::Channel, server_ + " start_tls after " + last_write_);
+    inner_->start_tls();
+  }
   void close() override {
     plan_.before(Seam::Channel, server_ + " close", false);  // TcpChannel's close reports nothing
     inner_->close();

@@ -173,6 +173,8 @@ class Run {
     pc.listen = HostPort{"127.0.0.1", 0};
     pc.idle_timeout = std::chrono::seconds(10);
     pc.transcripts_kept = net::kTranscriptsWhenAsked;  // the `transcript:` checks read them
+    const ServerTls server_tls(sc_.tls, {sc_.pop3_hostname, sc_.world.hostname});
+    server_tls.apply(pc);
     pop3_ = std::make_unique<pop3::Server>(pc);
     for (const auto& a : sc_.accounts) {
       auto md = std::make_shared<pop3::Maildrop>(a.user, a.password);
@@ -186,6 +188,7 @@ class Run {
     scfg.idle_timeout = std::chrono::seconds(10);
     scfg.transcripts_kept = net::kTranscriptsWhenAsked;
     scfg.pickup = pickup_;
+    server_tls.apply(scfg);
     smtp_ = std::make_unique<smtp::Server>(scfg, sc_.world, store_);
     add_faults(Server::Smtp, sc_.smtp_faults);
     pop3_->start();
@@ -209,6 +212,7 @@ class Run {
     // Where the Exchange side keeps its message tracking log, when the world tracks.
     if (sc_.world.message_tracking)
       config_.delivery.message_tracking = (store_ / (smtp_->world().hostname() + ".log")).string();
+    configure_connector_tls(sc_.tls, *pop3_, *smtp_, sandbox_, config_);
     make_connector();
   }
 

@@ -657,12 +657,13 @@ Scenario parse_checked(const std::string& text, const std::string& source, const
   auto root = yaml::load(text, source);
   if (!root.is_map()) throw ScenarioError(source + ":1: a scenario must be a map (docs/scenarios.md)");
   root.only({"id", "title", "source", "fault", "symptoms", "tags", "remedy", "profiles", "pop3", "smtp", "connector",
-             "conservation", "diagnosis", "steps"});
+             "conservation", "diagnosis", "steps", "tls"});
   Scenario sc;
   sc.file = source;
   head(root, sc);
   pop3_server(root["pop3"], sc, fixtures);
   smtp_server(root["smtp"], sc);
+  if (root["tls"].present()) sc.tls = read_scenario_tls(root["tls"]);
   connector_defaults(sc);
   if (root["connector"].present()) connector(root["connector"], sc);
   default_mailboxes(sc);

@@ -170,7 +170,7 @@ TEST(ConnectorConfig, LoadsAndNamesFileLineAndField) {
             "bad.yaml:2: field 'logging': logging level must be None, Minimum, Medium or Maximum, not 'loud'");
   EXPECT_EQ(error(head + "  - pop3: h:1\n    user: bob\n    deliver_to: b@c\n    colour: red\n"),
             "bad.yaml:8: field 'mailboxes[0].colour': unknown (known: name, pop3, user, password, auth, global, "
-            "deliver_to, routing)");
+            "deliver_to, routing, tls)");
   EXPECT_EQ(error("root: /r\ndelivery:\n  smtp: h:1\n  pickup: /p\nmailboxes: []\n"),
             "bad.yaml:3: field 'delivery': smtp and pickup are alternatives; name one");
   EXPECT_EQ(error(head + "  - pop3: h:1\n    user: bob\n    global: true\n    routing: {info: bob@c.d}\n"),

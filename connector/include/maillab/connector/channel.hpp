@@ -9,25 +9,13 @@
 #include <string_view>
 
 #include "maillab/base/endpoint.hpp"
+#include "maillab/connector/channel_error.hpp"
 #include "maillab/connector/deadline.hpp"
+#include "maillab/connector/tls.hpp"
 
 namespace maillab::connector {
 
 class Resolver;
-
-class ChannelError : public std::runtime_error {
- public:
-  enum class Kind { Connect, Timeout, Closed, LineTooLong, Deadline };
-  ChannelError(Kind kind, int socket_error, const std::string& what)
-      : std::runtime_error(what), kind_(kind), socket_error_(socket_error) {}
-  Kind kind() const { return kind_; }
-  // The Winsock number the original's log prints as dwSocketError (10061 refused ...).
-  int socket_error() const { return socket_error_; }
-
- private:
-  Kind kind_;
-  int socket_error_;
-};
 
 class Channel {
  public:
@@ -42,6 +30,12 @@ class Channel {
   // pieces (only its last piece ends with '\n'), so a message's lines have no length
   // limit; the limit stays for status and reply lines. The default serves whole lines.
   virtual std::string_view read_text() { return read_line(); }
+  // After the server's yes to STLS/STARTTLS: the TLS handshake, on the settings the
+  // channel was opened with (ChannelOptions::tls). Bytes that came in plain text after
+  // that reply are discarded unread, never taken for the TLS session's (the injection
+  // RFC 3207 section 4.2 warns of). Throws TlsError; a channel opened without TLS
+  // settings refuses (TlsFailure::Handshake).
+  virtual void start_tls() { throw TlsError(TlsFailure::Handshake, "this channel has no TLS"); }
   virtual void close() = 0;
 };
 
@@ -53,6 +47,8 @@ struct ChannelOptions {
   std::size_t max_line = 1 << 20;
   // Every wait (connect included) ends by this; then ChannelError(Deadline) names it.
   Deadline deadline;
+  // Implicit: the handshake before connect() returns; Upgrade: at start_tls().
+  TlsSettings tls;
 };
 
 // A line without its terminator.
@@ -84,7 +80,8 @@ class DeadlineChannelFactory final : public ChannelFactory {
   Deadline deadline_;
 };
 
-// Asio TCP. Host names go through `resolver` (resolver.hpp): the system's by default, a
+// Asio TCP, with TLS (OpenSSL through Asio's ssl::stream) when options.tls asks for it:
+// the certificate is checked against the host name given to connect(). Host names go through `resolver` (resolver.hpp): the system's by default, a
 // hosts table of the caller's own where no query may leave the machine.
 class TcpChannelFactory final : public ChannelFactory {
  public:

@@ -16,6 +16,7 @@
 #include "maillab/connector/diag_log.hpp"
 #include "maillab/connector/events.hpp"
 #include "maillab/connector/pop3_client.hpp"
+#include "maillab/connector/tls.hpp"
 
 namespace maillab::yaml {
 class Field;
@@ -39,6 +40,16 @@ struct MailboxConfig {
   bool global = false;
   std::string deliver_to;
   std::map<std::string, std::string> routing;  // external address -> local mailbox
+  std::optional<TlsMode> tls;  // this mailbox's POP3 TLS; none: Config::tls.pop3
+};
+
+// `tls:` (robust only; docs/tls.md): how the connector speaks TLS to the POP3 servers and
+// to the SMTP server, and whether (against what) it checks their certificates.
+struct TlsConfig {
+  TlsMode pop3 = TlsMode::Off;
+  TlsMode smtp = TlsMode::Off;
+  bool verify = true;
+  std::string ca;  // PEM file of the CAs trusted; empty: the system's trust store
 };
 
 struct DeliveryConfig {
@@ -75,7 +86,14 @@ struct Config {
   std::map<std::string, std::string> hosts;
   DeliveryConfig delivery;
   std::vector<MailboxConfig> mailboxes;
+  TlsConfig tls;
 };
+
+// The TLS a mailbox's POP3 connection and the SMTP delivery ask for.
+TlsSettings pop3_tls(const Config& c, const MailboxConfig& m);
+TlsSettings smtp_tls(const Config& c);
+// Whether any connection of the configuration asks for TLS.
+bool uses_tls(const Config& c);
 
 // The session deadline: `timeouts.session`, or 15 io timeouts (75 s with io: 5s, 15 min
 // with the default 60 s), so a server that answers a byte per io timeout is given up.
@@ -110,5 +128,7 @@ void read_common_settings(const yaml::Field& section, Config& config);
 void read_timeouts(const yaml::Field& timeouts, Config& config);
 // `hosts: {NAME: ADDRESS}`: each value an IPv4 or IPv6 address literal.
 std::map<std::string, std::string> hosts_table(const yaml::Field& field);
+// `tls: {pop3, smtp, verify, ca}`.
+TlsConfig tls_config(const yaml::Field& field);
 
 }  // namespace maillab::connector

@@ -33,6 +33,7 @@ enum class EventId : int {
   SmtpUnreachable = 1055,
   UnreadableFile = 1056,
   AlreadyDelivered = 1058,
+  SmtpTlsFailed = 1059,
   ConnectFailed = 12050,
   BadGreeting = 12051,
   LogonFailure = 12053,
@@ -40,6 +41,7 @@ enum class EventId : int {
   MessageTooLarge = 12055,
   DeadlinePassed = 12056,
   DuplicateUidl = 12057,
+  Pop3TlsFailed = 12058,
 };
 
 enum class EventType { Information, Warning, Error };

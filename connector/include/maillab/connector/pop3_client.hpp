@@ -59,6 +59,9 @@ class Pop3Client {
   void greet();
   // CAPA; a server without it (-ERR) is fine.
   void capabilities();
+  // STLS and the handshake (Channel::start_tls), then CAPA again. Throws TlsError when
+  // CAPA did not list STLS or the server refuses it.
+  void start_tls();
   void login(const std::string& user, const std::string& password, Pop3Auth auth);
   // UIDL (when the server has it) and LIST, merged by message number.
   std::vector<Pop3Entry> listing();
@@ -72,6 +75,7 @@ class Pop3Client {
 
   bool offers_pipelining() const { return pipelining_; }
   bool offers_uidl() const { return uidl_; }
+  bool offers_stls() const { return stls_; }
 
  private:
   Pop3Status command(std::string_view line, std::string_view logged = {});
@@ -83,7 +87,7 @@ class Pop3Client {
   DiagLog& log_;
   int thread_;
   std::string timestamp_;  // APOP's <...> from the greeting
-  bool pipelining_ = false, uidl_ = true, sasl_plain_ = false;
+  bool pipelining_ = false, uidl_ = true, sasl_plain_ = false, stls_ = false;
 };
 
 }  // namespace maillab::connector

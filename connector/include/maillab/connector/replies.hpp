@@ -45,7 +45,7 @@ class SmtpReplyReader {
 
 // The EHLO keywords a client cares about, from a 250 reply.
 struct SmtpExtensions {
-  bool pipelining = false, size = false, dsn = false, eightbit = false, enhanced = false;
+  bool pipelining = false, size = false, dsn = false, eightbit = false, enhanced = false, starttls = false;
   std::uint64_t size_limit = 0;
   std::vector<std::string> auth;  // mechanisms, upper case
   static SmtpExtensions from_ehlo(const SmtpReply& reply);

@@ -49,6 +49,9 @@ class SmtpClient {
 
   // Greeting and EHLO (HELO after a 5xx to EHLO); throws SmtpError.
   void open(const std::string& domain);
+  // After open(): STARTTLS, the handshake (Channel::start_tls) and EHLO again. Throws
+  // TlsError when EHLO did not list STARTTLS or the server refuses it (454 ...).
+  void start_tls(const std::string& domain);
   // AUTH PLAIN, or LOGIN when PLAIN is not offered; throws SmtpError on refusal.
   void authenticate(const std::string& user, const std::string& password);
   // One transaction for `message` (CRLF text, no envelope); dot-stuffing happens here,

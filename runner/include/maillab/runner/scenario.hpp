@@ -15,6 +15,7 @@
 
 #include "maillab/connector/config.hpp"
 #include "maillab/runner/file_system_faults.hpp"
+#include "maillab/runner/scenario_tls.hpp"
 #include "maillab/smtp/world.hpp"
 
 namespace maillab::runner {
@@ -221,6 +222,7 @@ struct Scenario {
   smtp::WorldConfig world;
   FaultNodes smtp_faults;
   ConnectorSpec connector;
+  ScenarioTls tls;  // `tls:` (scenario_tls.hpp)
   std::vector<Step> steps;
   std::vector<Step> remedy_steps;
   // A loss or duplicate the documents give as a profile's behaviour (NET-drop-mid-retr under
