@@ -51,6 +51,14 @@ void wait_for_signal() {
   s.io.run();
 }
 
+void add_busy_poll_option(CLI::App& app, unsigned& microseconds) {
+  app.add_option("--busy-poll", microseconds,
+                 "microseconds an I/O thread keeps polling after its last event before it sleeps: the next "
+                 "reply goes out without a wake-up, for that much CPU after each burst (0: sleep at once)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+}
+
 void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts) {
   for (const auto& t : transcripts) std::cerr << "--- session " << t->session() << "\n" << t->str();
 }

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "maillab/faults/fault_spec.hpp"
 #include "maillab/net/transcript.hpp"
 
@@ -19,6 +21,11 @@ int list_kinds();
 // so a script that stops the daemon as soon as it printed its last line stops it cleanly.
 void catch_signals();
 void wait_for_signal();
+// --busy-poll MICROSECONDS (net::TcpServerConfig::busy_poll). The daemons default to
+// kDaemonBusyPoll: a fake server is there to answer fast; the in-process servers default
+// to 0, so the test suite's many servers do not spin beside each other.
+inline constexpr unsigned kDaemonBusyPoll = 50;
+void add_busy_poll_option(CLI::App& app, unsigned& microseconds);
 void print_transcripts(const std::vector<std::shared_ptr<net::Transcript>>& transcripts);
 
 }  // namespace maillab::app

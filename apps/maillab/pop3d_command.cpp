@@ -29,6 +29,7 @@ struct Pop3dOptions {
   std::size_t max_sessions = 4096;
   unsigned max_errors = 10;
   unsigned threads = 1;
+  unsigned busy_poll = kDaemonBusyPoll;
   std::size_t cache_mb = 32;
   bool print_transcripts = false;
   bool show_secrets = false;
@@ -78,6 +79,7 @@ pop3::ServerConfig server_config(const Pop3dOptions& o) {
   config.transcripts_kept = o.print_transcripts || !o.http.address.empty() ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
+  config.busy_poll = std::chrono::microseconds(o.busy_poll);
   config.session.tls = tls_mode(o.tls, "stls");
   config.tls_context = given_tls_context(o.tls);
   return config;
@@ -168,6 +170,7 @@ Run add_pop3d(CLI::App& app) {
   app.add_option("--max-errors", o->max_errors, "protocol errors before a session is closed")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+  add_busy_poll_option(app, o->busy_poll);
   app.add_option("--cache-mb", o->cache_mb, "memory for messages read from --mailbox directories")
       ->capture_default_str()->check(CLI::Range(0, 1 << 20));
   app.add_flag("--transcripts", o->print_transcripts,

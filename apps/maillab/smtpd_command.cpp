@@ -33,6 +33,7 @@ struct SmtpdOptions {
   std::size_t max_sessions = 4096;
   unsigned max_errors = 10;
   unsigned threads = 1;
+  unsigned busy_poll = kDaemonBusyPoll;
   bool print_transcripts = false;
   bool show_secrets = false;
   bool list_presets = false;
@@ -99,6 +100,7 @@ smtp::ServerConfig server_config(const SmtpdOptions& o) {
   config.transcripts_kept = o.print_transcripts || !o.http.address.empty() ? net::kTranscriptsWhenAsked : 0;
   config.session.transcript.show_secrets = o.show_secrets;
   config.threads = o.threads;
+  config.busy_poll = std::chrono::microseconds(o.busy_poll);
   config.session.tls = tls_mode(o.tls, "starttls");
   config.tls_context = given_tls_context(o.tls);
   config.pickup = o.pickup;
@@ -172,6 +174,7 @@ Run add_smtpd(CLI::App& app) {
   app.add_option("--max-errors", o->max_errors, "protocol errors before 421 and close")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   app.add_option("--threads", o->threads, "I/O threads")->capture_default_str()->check(CLI::Range(1, 64));
+  add_busy_poll_option(app, o->busy_poll);
   app.add_flag("--transcripts", o->print_transcripts,
                "keep the last sessions' transcripts and print them to stderr on exit (none are kept otherwise)");
   app.add_flag("--show-secrets", o->show_secrets, "transcripts show passwords and SASL responses (masked as **** otherwise)");

@@ -96,6 +96,24 @@ TEST_F(ServerTest, StartReturnsTheBoundPortAndServes) {
   EXPECT_EQ(bob->snapshot().size(), 2u);
 }
 
+// Busy polling changes only how the I/O thread waits: the same dialog, also after the
+// thread went to sleep between two sessions, and stop() ends the polling loop.
+TEST_F(ServerTest, BusyPollingServesAndStops) {
+  config.busy_poll = std::chrono::microseconds(200);
+  start();
+  for (int session = 0; session < 2; ++session) {
+    Client c(server->port());
+    EXPECT_EQ(c.line(), reply::kBanner);
+    c.send("USER bob\r\nPASS secret\r\nSTAT\r\nQUIT\r\n");
+    EXPECT_EQ(c.line(), "+OK");
+    EXPECT_EQ(c.line(), reply::kLogonOk);
+    EXPECT_EQ(c.line().substr(0, 6), "+OK 3 ");
+    EXPECT_EQ(c.line(), reply::kQuit);
+  }
+  server->stop();
+  EXPECT_FALSE(server->listening());
+}
+
 TEST_F(ServerTest, BindErrorIsRethrown) {
   start();
   ServerConfig clash = config;

@@ -1,5 +1,7 @@
 #include "maillab/net/tcp_server.hpp"
 
+#include "io_loop.hpp"
+
 #include <array>
 #include <utility>  // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 #include <atomic>
@@ -449,7 +451,7 @@ std::uint16_t TcpServer::start() {
   // first connection could be accepted.
   s.update_listener();
   if (s.acceptor.is_open()) s.accept();
-  for (unsigned i = 0; i < std::max(1u, s.config.threads); ++i) s.threads.emplace_back([&s] { s.io.run(); });
+  for (unsigned i = 0; i < std::max(1u, s.config.threads); ++i) s.threads.emplace_back([&s] { run_io(s.io, s.config.busy_poll); });
   return s.bound.port();
 }
 

@@ -14,6 +14,7 @@ net::TcpServerConfig tcp_config(const ServerConfig& c) {
   t.idle_timeout = c.idle_timeout;
   t.max_sessions = c.max_sessions;
   t.threads = c.threads;
+  t.busy_poll = c.busy_poll;
   t.transcripts_kept = c.transcripts_kept;
   t.transcript_bytes_kept = c.transcript_bytes_kept;
   t.too_many_sessions = std::string(reply::kTooManySessions) + "\r\n";

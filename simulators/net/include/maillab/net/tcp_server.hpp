@@ -27,6 +27,9 @@ struct TcpServerConfig {
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
   std::size_t max_sessions = 4096;
   unsigned threads = 1;
+  // After its last event an I/O thread keeps polling this long before it sleeps (0: it
+  // sleeps at once). Trades CPU for the latency of the next reply (src/io_loop.hpp).
+  std::chrono::microseconds busy_poll{0};
   // Transcripts of the most recent sessions kept for transcripts(): none unless asked,
   // and never more text than transcript_bytes_kept over all of them (oldest go first).
   std::size_t transcripts_kept = 0;

@@ -22,6 +22,7 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};  // RFC 1939's minimum
   std::size_t max_sessions = 4096;
   unsigned threads = 1;
+  std::chrono::microseconds busy_poll{0};  // net::TcpServerConfig::busy_poll
   // Transcripts of the last sessions kept for transcripts(); none unless asked.
   std::size_t transcripts_kept = 0;
   std::size_t transcript_bytes_kept = std::size_t{16} << 20;  // over all kept sessions

@@ -23,6 +23,7 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // RFC 5321 4.5.3.2.7
   std::size_t max_sessions = 4096;
   unsigned threads = 1;
+  std::chrono::microseconds busy_poll{0};  // net::TcpServerConfig::busy_poll
   // Transcripts of the last sessions kept for transcripts(); none unless asked.
   std::size_t transcripts_kept = 0;
   std::size_t transcript_bytes_kept = std::size_t{16} << 20;  // over all kept sessions
