@@ -90,10 +90,14 @@ def test_a_failure_quoting_an_8bit_line_still_gives_valid_junit(tmp_path):
         "        +OK*\n        > user bob\n        +OK\n        > pass secret\n        +OK*\n"
         "        > top 1 1\n        +OK*\n" + "        *\n" * 9 + "        not the body line\n")
     xml = tmp_path / "out.xml"
-    r = subprocess.run([BIN, "scenario", "--scenarios", str(scenarios), "run", "--all", "--junit", str(xml)],
-                       capture_output=True, timeout=120)
+    r = subprocess.run([BIN, "scenario", "--scenarios", str(scenarios), "run", "--all", "--junit", str(xml),
+                        "--html", str(tmp_path / "html")], capture_output=True, timeout=120)
     assert r.returncode == 1, r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace")
     root = ET.parse(xml).getroot()
     assert root.find("testsuite/testcase/failure") is not None or root.find("testsuite/testcase/error") is not None
+    # The failed run's page is linked (after the failure, where the schema puts system-out) and written.
+    page = root.find("testsuite/testcase/properties/property[@name='html']").get("value")
+    assert root.find("testsuite/testcase/system-out").text == f"[[ATTACHMENT|{page}]]"
+    assert "FAILED" in pathlib.Path(page).read_text()
     if shutil.which("xmllint"):
         subprocess.run(["xmllint", "--noout", "--schema", str(SCHEMA), str(xml)], check=True, capture_output=True)

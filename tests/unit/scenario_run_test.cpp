@@ -157,6 +157,14 @@ TEST(HtmlReport, APageShowsEachStepEscapedWithTheFailingStageMarked) {
   EXPECT_THAT(page, HasSubstr("FAILED"));
 }
 
+TEST(HtmlReport, EightBitBytesOfASessionBecomeValidUtf8) {
+  auto r = two_step_result();
+  r.steps[0].transcripts = {"pop3 session 1:\nS: Gr\xfc\xdf Gott \xc3\xbc\n"};
+  auto page = html_run_page(r, nullptr);
+  EXPECT_THAT(page, HasSubstr("S: Gr\\xFC\\xDF Gott \xc3\xbc"));  // ü as sent in UTF-8 stays
+  EXPECT_THAT(page, Not(HasSubstr("\xfc")));
+}
+
 TEST(HtmlReport, TheIndexLinksEveryRunAndTheJunitFileLinksThePages) {
   auto dir = fs::temp_directory_path() / ("maillab-html-" + std::to_string(::getpid()));
   fs::remove_all(dir);
