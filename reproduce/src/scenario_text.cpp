@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <set>
 
+#include "maillab/smtp/replies.hpp"
+
 namespace maillab::reproduce {
 namespace {
 
@@ -221,6 +223,20 @@ void ehlo_faults(const Model& m, std::vector<ScenarioFault>& out) {
       out.push_back({Protocol::Smtp, "world,set=size-limit,value=" + k.substr(5)});
 }
 
+bool offers_starttls(const Model& m) { return std::ranges::find(m.ehlo, "STARTTLS") != m.ehlo.end(); }
+
+// An SMTP server that offers STARTTLS and answers MAIL with RFC 3207's 530 requires TLS: the
+// simulator started that way gives the 530 itself (to a connector without TLS, as sbs2003 is).
+bool requires_starttls(const Model& m) {
+  return offers_starttls(m) && std::ranges::any_of(m.replies, [](const ObservedReply& r) {
+           return r.protocol == Protocol::Smtp && r.verb == "MAIL" && r.text == smtp::reply::kMustStartTls;
+         });
+}
+
+void write_tls(std::string& out, const Model& m) {
+  if (offers_starttls(m)) out += fmt::format("tls:\n  smtp: {}\n", requires_starttls(m) ? "required" : "starttls");
+}
+
 }  // namespace
 
 std::vector<ScenarioFault> faults_for(const Model& m) {
@@ -241,10 +257,12 @@ std::vector<ScenarioFault> faults_for(const Model& m) {
     std::vector<std::string> verbs;  // in the order of their first reply
     for (const auto& r : m.replies)
       if (r.protocol == p && std::ranges::find(verbs, r.verb) == verbs.end()) verbs.push_back(r.verb);
+    const bool tls_required = requires_starttls(m);  // the simulator's own 530 (write_tls)
     for (const auto& verb : verbs) {
       std::vector<const ObservedReply*> all;
       for (const auto& r : m.replies)
-        if (r.protocol == p && r.verb == verb) all.push_back(&r);
+        if (r.protocol == p && r.verb == verb && !(tls_required && verb == "MAIL" && r.text == smtp::reply::kMustStartTls))
+          all.push_back(&r);
       faults_of_verb(all, out);
     }
   }
@@ -259,6 +277,7 @@ std::string write_scenario(const Model& m, const std::string& id, const std::str
                      quoted(summary(faults)),
                      quoted(fmt::format("{} log lines read at level {}, {} events", m.lines_read, level_name(m.level),
                                         m.event_ids.size())));
+  write_tls(out, m);
   out += "pop3:\n";
   write_faults(out, faults, Protocol::Pop3);
   out += fmt::format("  accounts:\n    - user: {}\n      password: secret\n      messages:", quoted(m.user));

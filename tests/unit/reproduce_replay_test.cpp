@@ -101,7 +101,7 @@ TEST_P(ReproduceRoundTrip, TheReproducedScenarioGivesTheSameLog) {
 INSTANTIATE_TEST_SUITE_P(Catalog, ReproduceRoundTrip,
                          ::testing::Values("SD-sender-denied", "DL-bad-password", "SMTP-anonymous-disabled",
                                            "DL-connect-failed", "SMTP-recipient-policy", "CDO-corrupt-eml",
-                                           "CDO-failed-mail", "NET-drop-mid-retr", "EX-verbs-missing"),
+                                           "CDO-failed-mail", "NET-drop-mid-retr", "EX-verbs-missing", "TLS-smtp-starttls"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::erase(name, '-');
