@@ -74,7 +74,9 @@ Run add_doctor(CLI::App& app) {
   app.add_option("--sender", o->sender, "MAIL FROM of the probes (default <>, as the connector sends)");
   app.add_option("--helo", o->helo, "the EHLO name");
   app.add_flag("--send-test", o->send_test, "send one test message to the --rcpt addresses the server accepted (the only probe that delivers)");
-  app.add_option("--root", o->root, "the connector's root (Incoming Mail, Failed Mail)");
+  app.add_option("--root", o->root,
+                 "the connector's root: Incoming Mail, Failed Mail, the service's state (service.state) and the "
+                 "MIME components in its System32");
   app.add_option("--pickup", o->pickup, "the SMTP PickUp folder");
   app.add_option("--events", o->events, "events.jsonl, or Event Viewer's text blocks (en, de, ja)");
   app.add_option("--log", o->log, "the connector's diagnostic log (seed 004's format)");
