@@ -11,10 +11,11 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <iostream>
 #include <thread>
 #include <vector>
+
+#include "pop3_reader.hpp"
 
 namespace asio = boost::asio;
 namespace ssl = asio::ssl;
@@ -25,56 +26,7 @@ namespace {
 
 using Stream = ssl::stream<tcp::socket>;
 
-// Reads into one large buffer and scans only what arrived (as pop3_load does).
-struct Reader {
-  Stream& stream;
-  std::vector<char>& buffer;
-  std::size_t begin = 0, end = 0;
-
-  void fill() {
-    if (begin == end) begin = end = 0;
-    if (end == buffer.size()) {
-      std::memmove(buffer.data(), buffer.data() + begin, end - begin);
-      end -= begin;
-      begin = 0;
-    }
-    end += stream.read_some(asio::buffer(buffer.data() + end, buffer.size() - end));
-  }
-  std::string line() {
-    for (;;) {
-      auto* hit = static_cast<const char*>(memmem(buffer.data() + begin, end - begin, "\r\n", 2));
-      if (hit) {
-        std::string out(static_cast<const char*>(buffer.data() + begin), hit);
-        begin = static_cast<std::size_t>(hit - buffer.data()) + 2;
-        return out;
-      }
-      fill();
-    }
-  }
-  std::size_t body() {
-    std::size_t total = 0;
-    for (std::size_t seen = 0;;) {
-      auto from = begin + (seen > 4 ? seen - 4 : 0);
-      auto* hit = static_cast<const char*>(memmem(buffer.data() + from, end - from, "\r\n.\r\n", 5));
-      if (hit) {
-        auto stop = static_cast<std::size_t>(hit - buffer.data()) + 5;
-        total += stop - begin;
-        begin = stop;
-        return total;
-      }
-      if (end - begin > 4) {
-        total += end - begin - 4;
-        begin = end - 4;
-      }
-      seen = end - begin;
-      fill();
-    }
-  }
-  std::string command(const std::string& cmd) {
-    asio::write(stream, asio::buffer(cmd + "\r\n"));
-    return line();
-  }
-};
+using Reader = Pop3Reader<Stream>;
 
 void expect_ok(const std::string& reply, const std::string& what) {
   if (reply.rfind("+OK", 0) != 0) throw std::runtime_error(what + ": " + reply);
@@ -100,13 +52,13 @@ void session(const Options& o, int s, ssl::context& ctx, std::vector<char>& buff
   stream.next_layer().set_option(tcp::no_delay(true));
   stream.handshake(ssl::stream_base::client);
   Reader r{stream, buffer};
-  expect_ok(r.line(), "greeting");
+  expect_ok(r.read_line(), "greeting");
   if (!o.handshakes) {
     expect_ok(r.command("USER " + o.user_prefix + std::to_string(s + 1)), "USER");
     expect_ok(r.command("PASS " + o.password), "PASS");
     for (int m = 1; m <= o.messages && Clock::now() < deadline; ++m) {
       expect_ok(r.command("RETR " + std::to_string(m)), "RETR");
-      totals.bytes += r.body();
+      totals.bytes += r.read_body();
       ++totals.messages;
     }
   }
