@@ -3,32 +3,18 @@
 and aiosmtpd with STARTTLS for delivery; and against maillab pop3d/smtpd with --tls. A TLS failure
 is an event naming the reason, and nothing is fetched or sent in plain text (docs/tls.md)."""
 import email
-import json
 import pathlib
 import shutil
-import subprocess
 
 import pytest
 
 from maillab_tools.peers import Aiosmtpd, maildir_messages, write_maildir
-from maillab_tools.server import DEFAULT_BINARY, Pop3d, Smtpd
+from maillab_tools.server import Pop3d, Smtpd
 from maillab_tools.tls_peers import TlsAiosmtpd, TlsDovecot, TlsPostfix, make_certificates
+from test_connector import connector, events
 
 needs_postfix = pytest.mark.skipif(not shutil.which("postfix"), reason="postfix is not installed")
 needs_dovecot = pytest.mark.skipif(not shutil.which("dovecot"), reason="dovecot-pop3d is not installed")
-
-
-def connector(*args, check=None):
-    proc = subprocess.run([str(DEFAULT_BINARY), "connector", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
-    if check is not None:
-        assert proc.returncode == check, proc.stdout + proc.stderr
-    return proc
-
-
-def events(root):
-    path = pathlib.Path(root) / "events.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def message(i, size=3000):
