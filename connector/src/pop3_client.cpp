@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
-#include <map>
 
 #include "maillab/base/ascii.hpp"
 #include "maillab/base/codec.hpp"
@@ -99,8 +99,37 @@ void Pop3Client::login(const std::string& user, const std::string& password, Pop
   if (!status.ok) throw Pop3Error(Pop3Error::Kind::Logon, status.line, kHrPop3InvalidPassword);
 }
 
+namespace {
+
+// The listing being assembled from UIDL and LIST. Both list the messages in order, so a
+// line's entry is the one after the last (found in constant time, which matters for seed
+// 004's pile of 2,000); a server that numbers otherwise is searched.
+class ListingBuilder {
+ public:
+  Pop3Entry& at(int n) {
+    if (next_ < entries_.size() && entries_[next_].number == n) return entries_[next_++];
+    auto it = std::find_if(entries_.begin(), entries_.end(), [n](const Pop3Entry& e) { return e.number == n; });
+    if (it == entries_.end()) it = entries_.insert(entries_.end(), Pop3Entry{n, 0, {}});
+    next_ = static_cast<std::size_t>(it - entries_.begin()) + 1;
+    return *it;
+  }
+  void rewind() { next_ = 0; }
+  std::vector<Pop3Entry> take() {
+    auto by_number = [](const Pop3Entry& a, const Pop3Entry& b) { return a.number < b.number; };
+    if (!std::is_sorted(entries_.begin(), entries_.end(), by_number))
+      std::sort(entries_.begin(), entries_.end(), by_number);
+    return std::move(entries_);
+  }
+
+ private:
+  std::vector<Pop3Entry> entries_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
 std::vector<Pop3Entry> Pop3Client::listing() {
-  std::map<int, Pop3Entry> by_number;
+  ListingBuilder listing;
   auto read_multi = [&](auto&& each) {
     for (;;) {
       std::string_view body;
@@ -114,25 +143,17 @@ std::vector<Pop3Entry> Pop3Client::listing() {
     }
   };
   auto status = command("UIDL");
-  if (status.ok) {
-    read_multi([&](int n, std::string_view uid) {
-      by_number[n].number = n;
-      by_number[n].uid = std::string(uid);
-    });
-  } else {
-    uidl_ = false;
-  }
+  if (status.ok) read_multi([&](int n, std::string_view uid) { listing.at(n).uid = std::string(uid); });
+  else uidl_ = false;
   status = command("LIST");
   if (!status.ok) throw Pop3Error(Pop3Error::Kind::Protocol, status.line, kHrPop3ResponseError);
+  listing.rewind();
   read_multi([&](int n, std::string_view size) {
     std::uint64_t s = 0;
     std::from_chars(size.data(), size.data() + size.size(), s);
-    by_number[n].number = n;
-    by_number[n].size = s;
+    listing.at(n).size = s;
   });
-  std::vector<Pop3Entry> out;
-  for (auto& [n, e] : by_number) out.push_back(std::move(e));
-  return out;
+  return listing.take();
 }
 
 void Pop3Client::retrieve(const std::vector<Pop3Entry>& entries, std::size_t total, Pop3MessageSink& sink,

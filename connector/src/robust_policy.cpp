@@ -79,6 +79,16 @@ void RobustPolicy::begin_cycle(CycleReport& report) {
   }
 }
 
+// The usual case, checked first so a long listing costs one sort and no maps.
+bool uids_unique(const std::vector<Pop3Entry>& entries) {
+  std::vector<std::string_view> uids;
+  uids.reserve(entries.size());
+  for (auto& e : entries)
+    if (!e.uid.empty()) uids.push_back(e.uid);
+  std::sort(uids.begin(), uids.end());
+  return std::adjacent_find(uids.begin(), uids.end()) == uids.end();
+}
+
 // A UIDL the server gives to more than one message identifies none of them (issue 12:
 // a dropped RETR of the second, and the next cycle DELEd it unread as held). Such
 // messages are keyed by UIDL and size instead ("X 1234"; a UIDL has no space), which
@@ -86,6 +96,7 @@ void RobustPolicy::begin_cycle(CycleReport& report) {
 // shared too, they go on as from a server without UIDL. Either way none of them is ever
 // DELEd on the journal's word: it is downloaded again (a duplicate is better than a loss).
 RobustPolicy::Keyed RobustPolicy::keyed(const MailboxConfig& m, std::vector<Pop3Entry> entries) {
+  if (uids_unique(entries)) return Keyed{std::move(entries), {}};
   std::map<std::string, std::vector<int>> numbers;
   std::map<std::string, int> sized;
   auto sized_key = [](const Pop3Entry& e) { return e.uid + " " + std::to_string(e.size); };
@@ -110,7 +121,7 @@ RobustPolicy::Keyed RobustPolicy::keyed(const MailboxConfig& m, std::vector<Pop3
 DownloadPlan RobustPolicy::plan(const MailboxConfig& m, const std::vector<Pop3Entry>& listing) {
   const auto [entries, shared] = keyed(m, listing);
   const auto key = mailbox_key(m.name);
-  std::set<std::string> on_server;
+  UidSet on_server(entries.size());
   for (auto& e : entries) on_server.insert(e.uid);
   static const std::set<std::string> none;
   auto held = held_at_start_.find(key);

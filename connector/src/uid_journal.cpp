@@ -2,11 +2,14 @@
 
 #include "maillab/connector/message_file.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace maillab::connector {
 
 // A torn last line (a crash mid-append) is not trusted.
-std::set<std::string> UidJournal::read(const std::string& path, bool* torn) {
-  std::set<std::string> out;
+UidSet UidJournal::read(const std::string& path, bool* torn) {
+  UidSet out;
   if (!fs_.exists(path)) return out;
   auto text = fs_.read(path);
   std::size_t pos = 0;
@@ -41,30 +44,30 @@ void UidJournal::journal_held(HeldUids& held) {
   }
 }
 
-std::set<std::string> UidJournal::reconcile(const std::string& key, const std::set<std::string>& on_server,
-                                            const std::set<std::string>& held) {
+UidSet UidJournal::reconcile(const std::string& key, const UidSet& on_server, const std::set<std::string>& held) {
   const auto path = folders_.journal(key);
   auto journal = read(path);
-  auto known = journal;
+  prune(path, journal, on_server, held);
+  auto known = std::move(journal);
   for (const auto& dir : {folders_.incoming(), folders_.failed()})
     for (auto& name : fs_.list(dir))
       if (auto p = parse_message_file_name(name); p && p->mailbox_key == key && p->uid) known.insert(*p->uid);
-  prune(path, journal, on_server, held);
   return known;
 }
 
 // Not flushed: after a crash the older, longer journal only names UIDLs the server no
 // longer has, which is harmless. What Incoming Mail still holds is kept, so
 // journal_held() does not append the same lines again next cycle.
-void UidJournal::prune(const std::string& path, const std::set<std::string>& journal,
-                       const std::set<std::string>& on_server, const std::set<std::string>& held) {
-  std::string kept;
-  bool pruned = false;
-  for (auto& u : journal) {
-    if (on_server.count(u) || held.count(u)) kept += u + "\n";
-    else pruned = true;
-  }
-  if (pruned) fs_.replace(path, kept, false);
+void UidJournal::prune(const std::string& path, const UidSet& journal, const UidSet& on_server,
+                       const std::set<std::string>& held) {
+  std::vector<std::string_view> kept;
+  for (auto& u : journal)
+    if (on_server.count(u) || held.count(u)) kept.push_back(u);
+  if (kept.size() == journal.size()) return;
+  std::sort(kept.begin(), kept.end());  // the same file for the same UIDLs
+  std::string text;
+  for (auto u : kept) (text += u) += '\n';
+  fs_.replace(path, text, false);
 }
 
 void UidJournal::append(const std::string& key, const std::vector<std::string>& uids) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "maillab/connector/file_system.hpp"
@@ -15,6 +16,8 @@ namespace maillab::connector {
 
 // UIDLs by mailbox key.
 using HeldUids = std::map<std::string, std::set<std::string>>;
+// A set of UIDLs looked up once per message listed: hashed, since a drop may list thousands.
+using UidSet = std::unordered_set<std::string>;
 
 class UidJournal {
  public:
@@ -27,13 +30,12 @@ class UidJournal {
   // What the connector holds of this mailbox: its journal and the names of its files.
   // The journal forgets UIDLs the server no longer has and Incoming Mail no longer holds,
   // so it stays as small as the drop.
-  std::set<std::string> reconcile(const std::string& key, const std::set<std::string>& on_server,
-                                  const std::set<std::string>& held);
+  UidSet reconcile(const std::string& key, const UidSet& on_server, const std::set<std::string>& held);
   void append(const std::string& key, const std::vector<std::string>& uids);
 
  private:
-  std::set<std::string> read(const std::string& path, bool* torn = nullptr);
-  void prune(const std::string& path, const std::set<std::string>& journal, const std::set<std::string>& on_server,
+  UidSet read(const std::string& path, bool* torn = nullptr);
+  void prune(const std::string& path, const UidSet& journal, const UidSet& on_server,
              const std::set<std::string>& held);
 
   FileSystem& fs_;

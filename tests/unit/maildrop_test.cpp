@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -128,6 +129,35 @@ TEST(Maildrop, NewFilesAppearInTheNextSnapshot) {
   md.add("c", "Subject: c\r\n\r\n");
   EXPECT_TRUE(fs::exists(dir.path() / "c.eml"));
   EXPECT_EQ(md.snapshot().size(), 1u);
+}
+
+// A drop of 300 files is watched from its first snapshot on (DropWatch::kWatchFrom), and
+// later snapshots re-check only the names inotify reports; every kind of change made
+// behind the maildrop's back must still show, in file-name order.
+TEST(Maildrop, LargeDropSeesEveryChangeMadeBehindItsBack) {
+  maillab::test::TempDir dir;
+  auto name = [](int i) { return "m" + std::to_string(1000 + i) + ".eml"; };
+  for (int i = 0; i < 300; ++i) write(dir.path() / name(i), "Subject: " + std::to_string(i) + "\r\n\r\n");
+  Maildrop md("bob", "pw", dir.path(), nullptr, Deletions::FromDirectory);
+  ASSERT_EQ(md.snapshot().size(), 300u);
+  write(dir.path() / name(5), "Subject: rewritten in place, longer\r\n\r\n");
+  fs::remove(dir.path() / name(7));
+  write(dir.path() / "m0999.eml", "Subject: new, first in order\r\n\r\n");
+  write(dir.path() / ".m2000.eml.tmp", "Subject: renamed in\r\n\r\n");
+  fs::rename(dir.path() / ".m2000.eml.tmp", dir.path() / "m2000.eml");
+  fs::rename(dir.path() / name(9), dir.path() / "m1009.txt");
+  auto s = md.snapshot();
+  ASSERT_EQ(s.size(), 300u);
+  EXPECT_EQ(s.front().name, "m0999.eml");
+  EXPECT_EQ(s.back().name, "m2000.eml");
+  auto find = [&](const std::string& n) { return std::find_if(s.begin(), s.end(), [&](auto& m) { return m.name == n; }); };
+  ASSERT_NE(find(name(5)), s.end());
+  EXPECT_EQ(find(name(5))->text(), "Subject: rewritten in place, longer\r\n\r\n");
+  EXPECT_EQ(find(name(5))->size, find(name(5))->text().size());
+  EXPECT_EQ(find(name(7)), s.end());
+  EXPECT_EQ(find(name(9)), s.end());
+  EXPECT_TRUE(md.commit({s[1].uid}, 1, DepartureReason::Retrieved));
+  EXPECT_EQ(md.snapshot().size(), 299u) << "its own deletion too";
 }
 
 TEST(Maildrop, MissingDirectoryThrows) {

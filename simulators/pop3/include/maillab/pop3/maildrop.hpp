@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,14 @@
 
 namespace maillab::pop3 {
 
+class DropWatch;
+
 struct StoredMessage {
   std::string name;        // file name, or the generated name
   std::string uid;         // UIDL: 1-70 characters 0x21-0x7E, unique in the maildrop
   std::uint64_t size = 0;  // octets with CRLF line ends, before byte-stuffing
   std::shared_ptr<const std::string> wire;  // in-memory maildrops: to_wire(text)
-  std::filesystem::path file;               // directory maildrops: loaded on demand
+  std::string file;                         // directory maildrops: loaded on demand
   FileKey key;
   std::shared_ptr<WireCache> cache;         // directory maildrops: their maildrop's
 
@@ -64,6 +67,7 @@ class Maildrop {
   // their own, of WireCache::kDefaultBudget octets.
   Maildrop(std::string user, std::string password, std::filesystem::path dir = {},
            std::shared_ptr<WireCache> cache = nullptr, Deletions deletions = Deletions::InMemory);
+  ~Maildrop();
 
   const std::string& user() const { return user_; }
   const std::string& password() const { return password_; }
@@ -89,6 +93,10 @@ class Maildrop {
 
  private:
   std::vector<StoredMessage> scan_locked();
+  // Brings known_ up to date: every file, or only the names the watch saw change.
+  void read_all_locked();
+  void recheck_locked(const std::set<std::string>& names);
+  StoredMessage read_new_locked(const std::string& name, const FileKey& key);
   // The one place the two Deletions differ; false when the file could not be removed.
   bool delete_file_locked(const std::string& name, const FileKey& key);
 
@@ -101,6 +109,7 @@ class Maildrop {
   std::optional<std::uint64_t> lock_owner_;
   std::vector<StoredMessage> memory_;  // in-memory maildrops
   std::map<std::string, StoredMessage> known_;  // directory maildrops, by file name; no content
+  std::unique_ptr<DropWatch> watch_;            // directory maildrops: what changed since
   std::map<std::string, FileKey> hidden_;       // Deletions::InMemory: deleted, by file name
   std::vector<Departure> departures_;
 };
