@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "log_lines.hpp"
@@ -55,10 +56,17 @@ std::size_t best_offset(const Side& ours, const Side& theirs) {
   return best;
 }
 
-std::pair<Side, Side> split(const std::vector<doctor::LogEntry>& log) {
-  std::pair<Side, Side> out;
+// Each mailbox's download thread ("[t N]") writes in its own order, and the delivery
+// thread (with the cycle's lines) in its own.
+struct Sides {
+  std::map<int, Side> download;  // by thread
+  Side rest;
+};
+
+Sides split(const std::vector<doctor::LogEntry>& log) {
+  Sides out;
   for (const auto& e : log) {
-    auto& side = download_side(e.text) ? out.first : out.second;
+    auto& side = download_side(e.text) ? out.download[std::max(e.thread, 0)] : out.rest;
     side.entries.push_back(&e);
     side.masked.push_back(mask_line(e.text));
   }
@@ -106,11 +114,14 @@ int LogComparison::matched() const {
 }
 
 LogComparison compare_logs(const std::vector<doctor::LogEntry>& customer, const std::vector<doctor::LogEntry>& maillab) {
-  auto [c_down, c_rest] = split(customer);
-  auto [m_down, m_rest] = split(maillab);
+  const auto theirs = split(customer);
+  const auto ours = split(maillab);
   LogComparison out;
-  compare_side(c_down, m_down, out.lines);
-  compare_side(c_rest, m_rest, out.lines);
+  for (const auto& [thread, side] : theirs.download) {
+    const auto same_thread = ours.download.find(thread);
+    compare_side(side, same_thread != ours.download.end() ? same_thread->second : Side{}, out.lines);
+  }
+  compare_side(theirs.rest, ours.rest, out.lines);
   std::ranges::sort(out.lines, {}, &LineComparison::customer_line);
   return out;
 }

@@ -62,6 +62,31 @@ TEST(ReproduceCompare, TheDownloadThreadsLinesMayComeBetween) {
                                               "       maillab's line 5: (SMTP) [RX] 554 5.1.0 Sender denied\n"));
 }
 
+// Two mailboxes' download threads interleave in any order; each is compared on its own.
+TEST(ReproduceCompare, EachDownloadThreadInItsOwnOrder) {
+  const auto log = [](const char* text) { return doctor::parse_log(text, "log"); };
+  const auto customer = log("[t 0] 07/29/20, 15:49:30: Retrieval cycle started.\n"
+                            "[t 1] 07/29/20, 15:49:30: (POP3) [TX] USER info\n"
+                            "[t 0] 07/29/20, 15:49:30: (POP3) [TX] USER bob\n"
+                            "[t 0] 07/29/20, 15:49:30: (POP3) [RX] +OK\n"
+                            "[t 1] 07/29/20, 15:49:30: (POP3) [RX] -ERR no such user\n");
+  const auto maillab = log("[t 0] 07/29/20, 15:49:31: Retrieval cycle started.\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [TX] USER bob\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [TX] USER info\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [RX] -ERR no such user\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
+  auto c = compare_logs(customer, maillab);
+  EXPECT_TRUE(c.all_match()) << render_comparison(c);
+  // The same lines on the other mailbox's thread are not the same.
+  const auto swapped = log("[t 0] 07/29/20, 15:49:31: Retrieval cycle started.\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [TX] USER bob\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [TX] USER info\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [RX] -ERR no such user\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
+  c = compare_logs(customer, swapped);
+  EXPECT_EQ(c.matched(), 1) << render_comparison(c);
+}
+
 TEST(ReproduceScenario, Seed004WritesAScenarioTheLoaderTakes) {
   const auto log = doctor::parse_log(read(kFixtures + "/customer/seed004.log"), "seed004.log");
   const auto text = write_scenario(infer(log, {}, "seed004.log"), "REPRO-seed004", "seed004.log");
@@ -101,7 +126,8 @@ TEST_P(ReproduceRoundTrip, TheReproducedScenarioGivesTheSameLog) {
 INSTANTIATE_TEST_SUITE_P(Catalog, ReproduceRoundTrip,
                          ::testing::Values("SD-sender-denied", "DL-bad-password", "SMTP-anonymous-disabled",
                                            "DL-connect-failed", "SMTP-recipient-policy", "CDO-corrupt-eml",
-                                           "CDO-failed-mail", "NET-drop-mid-retr", "EX-verbs-missing", "TLS-smtp-starttls"),
+                                           "CDO-failed-mail", "NET-drop-mid-retr", "EX-verbs-missing", "TLS-smtp-starttls",
+                                           "CHECK-logging-levels"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::erase(name, '-');
