@@ -205,10 +205,15 @@ void Inference::counts(LineKind kind, const std::string& text) {
     box().user = m[2];
     pop3_[thread_] = {};
   }
-  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded, .* (\d+) left)");
+  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded, (.*) (\d+) left)");
+  static const std::regex handed(R"((\d+) delivered, (\d+) failed)");
   if (kind == LineKind::CycleCompleted && std::regex_search(text, m, completed)) {
     m_.downloaded = std::stoi(m[1]);
-    m_.left = std::stoi(m[2]);
+    m_.left = std::stoi(m[3]);
+    if (std::smatch h; std::regex_search(m[2].first, m[2].second, h, handed)) {
+      m_.delivered = std::stoi(h[1]);
+      m_.failed = std::stoi(h[2]);
+    }
     m_.delivery_blocked = m_.left > 0 && handed_on_ == 0;
   }
   if (kind == LineKind::Sending) ++handed_on_;
@@ -263,6 +268,22 @@ void Inference::download_problem(const std::string& text, int line) {
   }
 }
 
+// Below Maximum, mail downloaded and then neither delivered, failed nor left says only that
+// the SMTP server refused it (sbs2003 drops the file and leaves the mail on the POP3
+// server); without a word of which command, the first the KB checks (error 86: anonymous
+// access off) replays it, and the report says it is a guess.
+void guess_smtp_refusal(Model& m) {
+  const bool unaccounted = m.downloaded.value_or(0) > 0 && m.delivered == 0 && m.failed == 0 && m.left == 0;
+  const bool explained = m.pickup || !m.corrupt.empty() || m.delivery_blocked ||
+                         std::ranges::any_of(m.replies, [](const ObservedReply& r) { return r.protocol == Protocol::Smtp; });
+  if (!unaccounted || explained || m.level == Level::Maximum) return;
+  m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
+  m.notes.push_back(fmt::format(
+      "{} downloaded, none delivered, failed or left, and nothing says why: replayed as the SMTP server refusing "
+      "MAIL (530, anonymous access off); RCPT's 550 or the dot's 554 give the same log. Maximum shows which.",
+      *m.downloaded));
+}
+
 }  // namespace
 
 std::vector<doctor::LogEntry> first_cycle(const std::vector<doctor::LogEntry>& log) {
@@ -282,6 +303,7 @@ Model infer(const std::vector<doctor::LogEntry>& log, const std::vector<doctor::
   for (const auto& e : first_cycle(log)) inference.entry(e);
   auto model = inference.take();
   apply_events(events, model);
+  guess_smtp_refusal(model);
   settle_mailboxes(model);
   model.cycles_seen = static_cast<int>(std::ranges::count_if(
       log, [](const doctor::LogEntry& e) { return line_kind(e.text) == LineKind::CycleStarted; }));

@@ -226,6 +226,18 @@ TEST(ReproduceInfer, AtMinimumTheEventsNameEachThreadsUser) {
                                     "smtp: reply,on=MAIL,text=530 5.7.3 Client was not authenticated"));
 }
 
+// Below Maximum and without event 12052, mail that went nowhere is replayed as a refused
+// MAIL, and the report says it is a guess; at Maximum the SMTP lines say what happened.
+TEST(ReproduceInfer, MailThatWentNowhereIsAGuessedSmtpRefusal) {
+  const auto m = infer_text(stamped({"Retrieval cycle started.",
+                                     "Retrieval cycle completed: 2 downloaded, 0 delivered, 0 failed, 0 left."}));
+  EXPECT_THAT(specs(m), ElementsAre("smtp: reply,on=MAIL,text=530 5.7.3 Client was not authenticated"));
+  ASSERT_EQ(m.notes.size(), 1u);
+  EXPECT_THAT(m.notes.front(), HasSubstr("nothing says why"));
+  const auto delivered = infer_text(stamped({"Retrieval cycle completed: 2 downloaded, 1 delivered, 0 failed, 1 left."}));
+  EXPECT_THAT(specs(delivered), ElementsAre());
+}
+
 TEST(ReproduceInfer, OnlyTheFirstCycleIsModelled) {
   const auto m = infer_text(stamped({"Retrieval cycle started.", "(POP3) [RX] -ERR first", "Retrieval cycle started.",
                                      "(POP3) [RX] -ERR second"}));

@@ -57,6 +57,7 @@ struct Model {
   int connect_failure_thread = 0;
   int connect_timeout_ms = 0;              // "no answer within N ms" (0: not said)
   std::optional<int> downloaded;           // "Retrieval cycle completed: D downloaded, ..."
+  int delivered = 0, failed = 0;           // "..., N delivered, N failed, ..."
   std::vector<std::string> recipients;     // "Sending message n to the SMTP recipient A…", in order met
   std::map<int, std::string> recipient_of;  // message n's (first) recipient, from "Sending message n"
   bool no_recipient = false;               // event 1054: a global mailbox's message without To/Cc
