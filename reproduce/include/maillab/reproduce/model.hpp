@@ -59,7 +59,7 @@ struct Model {
   std::optional<int> downloaded;           // "Retrieval cycle completed: D downloaded, ..."
   int delivered = 0, failed = 0;           // "..., N delivered, N failed, ..."
   std::vector<std::string> recipients;     // "Sending message n to the SMTP recipient A…", in order met
-  std::map<int, std::string> recipient_of;  // message n's (first) recipient, from "Sending message n"
+  std::map<int, std::string> recipient_of;  // message n's (first) recipient, from "Sending message n"; the first mailbox's
   bool no_recipient = false;               // event 1054: a global mailbox's message without To/Cc
   bool pickup = false;                     // "Moved message F to the pickup folder.": delivery into PickUp
   // Per message, in the order the delivery stage took them (the download order): the
