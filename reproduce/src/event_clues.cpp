@@ -56,9 +56,10 @@ void event_replies(const doctor::EventRecord& e, Model& m) {
   if (e.id == 12053 && !reply.empty()) refused_logon(e, reply, m);
   if (e.id == 12051 && !reply.empty() && !has_reply(m, Protocol::Pop3, {"connect"}))
     m.replies.push_back({Protocol::Pop3, "connect", 0, 1, reply, 0});
-  // Error 86: anonymous access is off; the event quotes no reply, so it is the simulator's
-  // 530. The user it names is a mailbox that downloaded.
-  if (e.id == 12052 && !user_named(e.description).empty()) mailbox_for_user(m, user_named(e.description), false);
+  // Another event that names a user names a mailbox: one that could not connect (12050),
+  // else one that got through (12052's error 86 comes after the download).
+  if (const auto user = user_named(e.description); e.id != 12053 && !user.empty()) mailbox_for_user(m, user, e.id == 12050);
+  // Error 86: anonymous access is off; the event quotes no reply, so it is the simulator's 530.
   if (e.id == 12052 && !has_reply(m, Protocol::Smtp, {"MAIL"}))
     m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
   if (e.id == 1070 && !reply.empty() && !has_reply(m, Protocol::Smtp, {"RCPT"}))

@@ -256,6 +256,8 @@ bool Inference::has_reply(Protocol p, const std::vector<std::string>& verbs) con
 
 // Below Maximum the replies are not logged, but a refused logon or greeting is, in words.
 void Inference::download_problem(const std::string& text, int line) {
+  static const std::regex ended(R"(^The POP3 session on \S+ for user (.+?) was ended)");
+  if (std::smatch m; box().user.empty() && std::regex_search(text, m, ended)) box().user = m[1];
   if (text.starts_with("logon: ") && !has_reply(Protocol::Pop3, {"PASS", "USER", "APOP", "AUTH"}))
     add_reply(Protocol::Pop3, {"PASS", 0, 1}, text.substr(7), line);
   if (text.starts_with("greeting: ") && !has_reply(Protocol::Pop3, {"connect"}))

@@ -228,6 +228,14 @@ TEST(ReproduceInfer, AtMinimumTheEventsNameEachThreadsUser) {
 
 // Below Maximum and without event 12052, mail that went nowhere is replayed as a refused
 // MAIL, and the report says it is a guess; at Maximum the SMTP lines say what happened.
+TEST(ReproduceInfer, AnEventThatNamesAUserNamesTheMailbox) {
+  const auto m = infer_text(stamped({"Retrieval cycle started."}),
+                            R"({"id":12050,"description":"Could not open a connection to the POP3 server 127.0.0.1:110 for user alice.smith: Connect failed (Connection refused)."})"
+                            "\n");
+  EXPECT_EQ(m.first().user, "alice.smith");
+  EXPECT_THAT(specs(m), ElementsAre("pop3: connect-refused"));
+}
+
 TEST(ReproduceInfer, MailThatWentNowhereIsAGuessedSmtpRefusal) {
   const auto m = infer_text(stamped({"Retrieval cycle started.",
                                      "Retrieval cycle completed: 2 downloaded, 0 delivered, 0 failed, 0 left."}));
