@@ -82,6 +82,12 @@ TEST(ReproduceInfer, SmtpRepliesAtEachCommand) {
                                     "smtp: reply,on=RCPT,text=550 5.7.1 Unable to relay"));
 }
 
+// The SMTP simulator's queue id counts the session's mail: its 250 after the dot is its own.
+TEST(ReproduceInfer, TheQueuedReplyWithAQueueIdIsTheSimulatorsOwn) {
+  EXPECT_TRUE(simulator_default(Protocol::Smtp, ".", 0, "250 2.6.0 <00000002@mail1.example.com> Queued mail for delivery"));
+  EXPECT_FALSE(simulator_default(Protocol::Smtp, ".", 0, "554 5.1.0 Sender denied"));
+}
+
 TEST(ReproduceInfer, BelowMaximumTheWordsOfTheLogSayWhatHappened) {
   const auto logon = infer_text(stamped({"Retrieval cycle started.", "Connecting to mail-host.fabrikam.com:110 for user bob.",
                                          "logon: -ERR Logon failure: Unknown user name or bad password.",

@@ -38,6 +38,8 @@ TEST(ReproduceCompare, MasksHostsPortsAndFileNamesButNotAddresses) {
             "Moved message FILE to the pickup folder.");
   EXPECT_EQ(mask_line("(SMTP) [TX]\nSubject: hello\n\nbody\n."), "(SMTP) [TX]\n.");
   EXPECT_EQ(mask_line("pszResponse: 554 5.1.0 Sender denied"), "pszResponse: 554 5.1.0 Sender denied");
+  EXPECT_EQ(mask_line("(SMTP) [RX] 250 2.6.0 <00000002@mail1.example.com> Queued mail for delivery"),
+            "(SMTP) [RX] 250 2.6.0 <ID@mail1.example.com> Queued mail for delivery");
 }
 
 std::vector<doctor::LogEntry> entries(std::initializer_list<const char*> lines) {
@@ -85,6 +87,29 @@ TEST(ReproduceCompare, EachDownloadThreadInItsOwnOrder) {
                            "[t 1] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
   c = compare_logs(customer, swapped);
   EXPECT_EQ(c.matched(), 1) << render_comparison(c);
+}
+
+// The delivery thread sends the two mailboxes' files in the order they came: each file's
+// lines (its SMTP lines on [t 0] included) go with its mailbox; the session's opening
+// keeps the cycle's order.
+TEST(ReproduceCompare, EachMailboxsFilesInTheirOwnOrder) {
+  const auto log = [](const char* text) { return doctor::parse_log(text, "log"); };
+  const auto customer = log("[t 0] 07/29/20, 15:49:30: (SMTP) [TX] EHLO sbs\n"
+                            "[t 1] 07/29/20, 15:49:30: Sending message 1 to the SMTP recipient info@contoso.local\u2026\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [RX] 550 5.7.1 info refused\n"
+                            "[t 0] 07/29/20, 15:49:30: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [RX] 250 2.1.0 Sender OK\n");
+  const auto maillab = log("[t 0] 07/29/20, 15:49:31: (SMTP) [TX] EHLO sbs\n"
+                           "[t 0] 07/29/20, 15:49:31: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [RX] 250 2.1.0 Sender OK\n"
+                           "[t 1] 07/29/20, 15:49:31: Sending message 1 to the SMTP recipient info@contoso.local\u2026\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [RX] 550 5.7.1 info refused\n");
+  const auto c = compare_logs(customer, maillab);
+  EXPECT_TRUE(c.all_match()) << render_comparison(c);
 }
 
 TEST(ReproduceScenario, Seed004WritesAScenarioTheLoaderTakes) {
