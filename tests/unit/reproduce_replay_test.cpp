@@ -148,6 +148,45 @@ TEST_P(ReproduceRoundTrip, TheReproducedScenarioGivesTheSameLog) {
   EXPECT_TRUE(c.all_match()) << text << render_comparison(c);
 }
 
+// Two mailboxes that both deliver, at Maximum: their download threads interleave, and the
+// delivery thread sends their files in whatever order they came, run after run.
+TEST(ReproduceReplay, TwoMailboxesThatBothDeliverRoundTrip) {
+  const std::string original = R"(id: TWO-mailboxes
+title: "two mailboxes"
+source: "reproduce_replay_test"
+fault: "none"
+symptoms: "none"
+pop3:
+  accounts:
+    - user: bob
+      password: secret
+      messages:
+        - generate: {count: 2, size: 4K}
+    - user: info
+      password: secret
+      messages:
+        - generate: {count: 3, size: 4K}
+connector:
+  logging: Maximum
+  mailboxes:
+    - {user: bob, password: secret, deliver_to: bob@contoso.local}
+    - {user: info, password: secret, deliver_to: administrator@contoso.local}
+steps:
+  - cycle
+)";
+  const auto first = replay(original, "TWO-mailboxes", connector::Profile::Sbs2003, kFixtures);
+  ASSERT_TRUE(first.result.error.empty()) << first.result.error;
+  const auto model = infer(first.log, first.events, "pop3connector.log");
+  ASSERT_EQ(model.mailboxes.size(), 2u);
+  EXPECT_EQ(model.mailboxes[1].user, "info");
+  EXPECT_EQ(model.mailboxes[1].message_count, 3);
+  const auto text = write_scenario(model, "REPRO-x", "pop3connector.log");
+  EXPECT_THAT(text, HasSubstr("      deliver_to: administrator@contoso.local\n"));
+  const auto again = replay(text, "REPRO-x", connector::Profile::Sbs2003, kFixtures);
+  const auto c = compare_logs(first_cycle(first.log), again.log);
+  EXPECT_TRUE(c.all_match()) << text << render_comparison(c);
+}
+
 INSTANTIATE_TEST_SUITE_P(Catalog, ReproduceRoundTrip,
                          ::testing::Values("SD-sender-denied", "DL-bad-password", "SMTP-anonymous-disabled",
                                            "DL-connect-failed", "SMTP-recipient-policy", "CDO-corrupt-eml",
