@@ -34,14 +34,18 @@ void print_model(const rp::Model& m, const std::string& log, std::ostream& out) 
   const char* levels[] = {"Minimum", "Medium", "Maximum"};
   out << "maillab reproduce: " << log << " (" << m.lines_read << " lines of its first retrieval cycle, level "
       << levels[static_cast<int>(m.level)] << "), " << m.event_ids.size() << " events\n";
-  out << "  POP3 user " << m.user << ", "
-      << (m.message_count ? std::to_string(*m.message_count) + " messages on the server" : "no message count");
-  out << ", recipients:";
-  for (const auto& r : m.recipients) out << " " << r;
-  out << (m.recipients.empty() ? " none in the log\n" : "\n");
+  for (const auto& b : m.mailboxes) {
+    const auto& to = m.several() ? b.recipients : m.recipients;
+    out << "  POP3 user " << b.user << (m.several() ? " ([t " + std::to_string(b.thread) + "])" : "") << ", "
+        << (b.message_count ? std::to_string(*b.message_count) + " messages on the server" : "no message count");
+    out << ", recipients:";
+    for (const auto& r : to) out << " " << r;
+    out << (to.empty() ? " none in the log\n" : "\n");
+  }
   for (const auto& r : m.replies)
     if (!rp::simulator_default(r.protocol, r.verb, r.message, r.text))
-      out << "  " << (r.protocol == rp::Protocol::Pop3 ? "POP3 " : "SMTP ") << r.verb
+      out << "  " << (r.protocol == rp::Protocol::Pop3 ? "POP3 " : "SMTP ")
+          << (r.protocol == rp::Protocol::Pop3 && m.several() ? "[t " + std::to_string(r.thread) + "] " : "") << r.verb
           << (r.message ? " " + std::to_string(r.message) : "") << " -> " << r.text
           << (r.line ? " (line " + std::to_string(r.line) + ")" : " (from the events)") << "\n";
   for (const auto& n : m.notes) out << "  " << n << "\n";

@@ -14,7 +14,7 @@
 namespace maillab::doctor {
 
 std::vector<LogEntry> parse_log(const std::string& text, const std::string& file_name) {
-  static const std::regex stamp(R"(^\[t \d+\] \d\d/\d\d/\d\d, \d\d:\d\d:\d\d: ?)");
+  static const std::regex stamp(R"(^\[t (\d{1,9})\] \d\d/\d\d/\d\d, \d\d:\d\d:\d\d: ?)");
   std::vector<LogEntry> out;
   std::istringstream in(text);
   std::string line;
@@ -22,7 +22,7 @@ std::vector<LogEntry> parse_log(const std::string& text, const std::string& file
     if (line.ends_with('\r')) line.pop_back();
     std::smatch m;
     if (std::regex_search(line, m, stamp)) {
-      out.push_back({n, line.substr(m.length(0))});
+      out.push_back({n, line.substr(m.length(0)), std::stoi(m[1])});
     } else if (!out.empty()) {
       out.back().text += "\n" + line;
     } else if (!line.empty()) {

@@ -4,6 +4,8 @@
 #include <regex>
 #include <string>
 
+#include "mailboxes.hpp"
+
 namespace maillab::reproduce {
 namespace {
 
@@ -17,10 +19,28 @@ Language language_of(const doctor::EventRecord& e) {
   return Language::En;
 }
 
-bool has_reply(const Model& m, Protocol p, std::initializer_list<const char*> verbs) {
+// `thread`: a POP3 reply of that mailbox's (-1: of any).
+bool has_reply(const Model& m, Protocol p, std::initializer_list<const char*> verbs, int thread = -1) {
   return std::ranges::any_of(m.replies, [&](const ObservedReply& r) {
-    return r.protocol == p && std::ranges::any_of(verbs, [&](const char* v) { return r.verb == v; });
+    return r.protocol == p && (thread < 0 || r.thread == thread) &&
+           std::ranges::any_of(verbs, [&](const char* v) { return r.verb == v; });
   });
+}
+
+// The user an event names: "... refused the logon of user info: -ERR ...", "... for user
+// bob. The error is 86." ("" none).
+std::string user_named(const std::string& d) {
+  static const std::regex user(R"((?:for|of) user (\S+?)[:.]?(?:\s|$))");
+  std::smatch m;
+  return std::regex_search(d, m, user) ? m[1].str() : "";
+}
+
+// A refused logon's reply goes to the mailbox of the user the event names.
+void refused_logon(const doctor::EventRecord& e, const std::string& reply, Model& m) {
+  const auto user = user_named(e.description);
+  const Mailbox* b = user.empty() ? &mailbox(m, 0) : mailbox_for_user(m, user, true);
+  if (b && !has_reply(m, Protocol::Pop3, {"USER", "PASS", "APOP", "AUTH"}, b->thread))
+    m.replies.push_back({Protocol::Pop3, "PASS", 0, 1, reply, 0, b->thread});
 }
 
 // The reply an event quotes: from "-ERR" to the end, or the "(5xx ...)" in parentheses.
@@ -33,10 +53,12 @@ std::string quoted_reply(const std::string& d) {
 
 void event_replies(const doctor::EventRecord& e, Model& m) {
   const auto reply = quoted_reply(e.description);
-  if (e.id == 12053 && !reply.empty() && !has_reply(m, Protocol::Pop3, {"USER", "PASS", "APOP", "AUTH"}))
-    m.replies.push_back({Protocol::Pop3, "PASS", 0, 1, reply, 0});
+  if (e.id == 12053 && !reply.empty()) refused_logon(e, reply, m);
   if (e.id == 12051 && !reply.empty() && !has_reply(m, Protocol::Pop3, {"connect"}))
     m.replies.push_back({Protocol::Pop3, "connect", 0, 1, reply, 0});
+  // Another event that names a user names a mailbox: one that could not connect (12050),
+  // else one that got through (12052's error 86 comes after the download).
+  if (const auto user = user_named(e.description); e.id != 12053 && !user.empty()) mailbox_for_user(m, user, e.id == 12050);
   // Error 86: anonymous access is off; the event quotes no reply, so it is the simulator's 530.
   if (e.id == 12052 && !has_reply(m, Protocol::Smtp, {"MAIL"}))
     m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});

@@ -1,6 +1,7 @@
 // Reads the customer's log as the connector writes it: each "[TX]" is a command, each
 // "[RX]" the reply to the oldest command still unanswered (robust pipelines RETR and
-// DELE, so several may be), a reply with no command before it the greeting.
+// DELE, so several may be), a reply with no command before it the greeting. Each
+// mailbox's POP3 session is on its own thread ("[t N]"), read apart from the others.
 #include "maillab/reproduce/infer.hpp"
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 
 #include "event_clues.hpp"
 #include "log_lines.hpp"
+#include "mailboxes.hpp"
 
 namespace maillab::reproduce {
 
@@ -65,25 +67,31 @@ class Inference {
   void sent(Protocol p, const std::string& command);
   void received(Protocol p, const std::string& reply, int line);
   void counts(LineKind kind, const std::string& text);
+  void recipients(const std::string& list);
   void connect_failed(const std::string& text, int line);
   void download_problem(const std::string& text, int line);
   void delivery(const std::string& text);
   void keyword(const std::string& reply);
   void add_reply(Protocol p, const Pending& to, const std::string& text, int line);
   bool has_reply(Protocol p, const std::vector<std::string>& verbs) const;
-  Session& session(Protocol p) { return p == Protocol::Pop3 ? pop3_ : smtp_; }
+  Session& session(Protocol p) { return p == Protocol::Pop3 ? pop3_[thread_] : smtp_; }
+  Mailbox& box() { return mailbox(m_, thread_); }
 
   std::string file_;
   Model m_;
-  Session pop3_, smtp_;
-  std::map<std::pair<Protocol, std::string>, int> occurrences_;
-  Pending last_pop3_;  // the POP3 command answered last
+  int thread_ = 0;               // the entry's "[t N]"
+  std::map<int, Session> pop3_;  // by thread
+  Session smtp_;
+  std::map<std::tuple<Protocol, int, std::string>, int> occurrences_;  // by thread for POP3
+  std::map<int, Pending> last_pop3_;  // the POP3 command answered last, by thread
   int handed_on_ = 0;  // the delivery stage's files so far (Moved, corrupt, Sending)
   bool ehlo_read_ = false;
 };
 
 void Inference::entry(const doctor::LogEntry& e) {
   const auto kind = line_kind(e.text);
+  thread_ = std::max(e.thread, 0);
+  box();  // every thread is a mailbox: the cycle's own lines are on the first one's
   m_.level = std::max(m_.level, level_of(kind));
   ++m_.lines_read;
   switch (kind) {
@@ -123,11 +131,11 @@ void Inference::sent(Protocol p, const std::string& command) {
   auto space = command.find(' ');
   c.verb = upper(command.substr(0, space));
   if (space != std::string::npos && (c.verb == "RETR" || c.verb == "DELE")) c.message = std::atoi(command.c_str() + space + 1);
-  c.occurrence = ++occurrences_[{p, c.verb}];
+  c.occurrence = ++occurrences_[{p, p == Protocol::Pop3 ? thread_ : 0, c.verb}];
   if (p == Protocol::Smtp && c.verb == "MAIL" && upper(command).find("BODY=8BITMIME") != std::string::npos)
     m_.eightbit.insert(handed_on_);
   session(p).pending.push_back(c);
-  if (p == Protocol::Pop3 && c.verb == "USER" && space != std::string::npos) m_.user = command.substr(space + 1);
+  if (p == Protocol::Pop3 && c.verb == "USER" && space != std::string::npos) box().user = command.substr(space + 1);
 }
 
 void Inference::received(Protocol p, const std::string& reply, int line) {
@@ -146,13 +154,13 @@ void Inference::received(Protocol p, const std::string& reply, int line) {
     to = s.pending.front();
     s.pending.pop_front();
   } else if (!s.greeted) {
-    to = {"connect", 0, ++occurrences_[{p, "connect"}]};
+    to = {"connect", 0, ++occurrences_[{p, p == Protocol::Pop3 ? thread_ : 0, "connect"}]};
   } else {
     m_.notes.push_back(fmt::format("line {}: a reply to no command: {}", line, reply));
     return;
   }
   s.greeted = to.verb != "QUIT";
-  if (p == Protocol::Pop3) last_pop3_ = to;
+  if (p == Protocol::Pop3) last_pop3_[thread_] = to;
   add_reply(p, to, reply, line);
 }
 
@@ -160,11 +168,11 @@ void Inference::add_reply(Protocol p, const Pending& to, const std::string& text
   static const std::regex listing(R"(^\+OK (\d+) messages \((\d+) octets\)$)");
   std::smatch m;
   if (p == Protocol::Pop3 && to.verb == "LIST" && std::regex_match(text, m, listing)) {
-    m_.message_count = std::stoi(m[1]);
-    m_.total_octets = std::stoull(m[2]);
+    box().message_count = std::stoi(m[1]);
+    box().total_octets = std::stoull(m[2]);
   }
   if (p == Protocol::Smtp && to.verb == "EHLO") ehlo_read_ = true;
-  m_.replies.push_back({p, to.verb, to.message, to.occurrence, text, line});
+  m_.replies.push_back({p, to.verb, to.message, to.occurrence, text, line, p == Protocol::Pop3 ? thread_ : 0});
 }
 
 // The first EHLO's keywords; the first line of the reply is the server's hello.
@@ -191,29 +199,40 @@ void Inference::counts(LineKind kind, const std::string& text) {
   // The ellipsis as its UTF-8 bytes: std::regex reads bytes.
   static const std::regex sending("^Sending message (\\d+) to the SMTP recipient (.+)\u2026$");
   std::smatch m;
-  if (kind == LineKind::Downloading && std::regex_search(text, m, downloading)) m_.message_count = std::stoi(m[1]);
-  if (kind == LineKind::OnServer && std::regex_search(text, m, on_server)) m_.message_count = std::stoi(m[1]);
+  if (kind == LineKind::Downloading && std::regex_search(text, m, downloading)) box().message_count = std::stoi(m[1]);
+  if (kind == LineKind::OnServer && std::regex_search(text, m, on_server)) box().message_count = std::stoi(m[1]);
   if (kind == LineKind::Connecting && std::regex_match(text, m, connecting)) {
-    m_.user = m[2];
-    pop3_ = {};
+    box().user = m[2];
+    pop3_[thread_] = {};
   }
-  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded, .* (\d+) left)");
+  static const std::regex completed(R"(^Retrieval cycle completed: (\d+) downloaded, (.*) (\d+) left)");
+  static const std::regex handed(R"((\d+) delivered, (\d+) failed)");
   if (kind == LineKind::CycleCompleted && std::regex_search(text, m, completed)) {
-    if (!m_.message_count) m_.message_count = std::stoi(m[1]);
-    m_.left = std::stoi(m[2]);
+    m_.downloaded = std::stoi(m[1]);
+    m_.left = std::stoi(m[3]);
+    if (std::smatch h; std::regex_search(m[2].first, m[2].second, h, handed)) {
+      m_.delivered = std::stoi(h[1]);
+      m_.failed = std::stoi(h[2]);
+    }
     m_.delivery_blocked = m_.left > 0 && handed_on_ == 0;
   }
   if (kind == LineKind::Sending) ++handed_on_;
   if (kind == LineKind::Sending && std::regex_match(text, m, sending)) {
     std::string list = m[2];
-    m_.recipient_of[std::stoi(m[1])] = lower(list.substr(0, list.find(", ")));
-    for (std::size_t at = 0; at <= list.size();) {
-      auto comma = std::min(list.find(", ", at), list.size());
-      auto address = lower(list.substr(at, comma - at));
-      if (!address.empty() && std::ranges::find(m_.recipients, address) == m_.recipients.end())
-        m_.recipients.push_back(address);
-      at = comma + 2;
-    }
+    // The message numbers are the first mailbox's (a message's details are modelled for it).
+    if (thread_ == m_.mailboxes.front().thread) m_.recipient_of[std::stoi(m[1])] = lower(list.substr(0, list.find(", ")));
+    recipients(list);
+  }
+}
+
+// "a@x, b@y": each address once, in the model's list and the mailbox's.
+void Inference::recipients(const std::string& list) {
+  for (std::size_t at = 0; at <= list.size();) {
+    auto comma = std::min(list.find(", ", at), list.size());
+    auto address = lower(list.substr(at, comma - at));
+    for (auto* to : {&m_.recipients, &box().recipients})
+      if (!address.empty() && std::ranges::find(*to, address) == to->end()) to->push_back(address);
+    at = comma + 2;
   }
 }
 
@@ -222,28 +241,49 @@ void Inference::connect_failed(const std::string& text, int line) {
   std::smatch m;
   if (!std::regex_match(text, m, shape))
     throw ReadError(file_, line, "expected 'Could not open a connection to the POP3 server HOST:PORT for user U: why'");
-  m_.user = m[2];
+  box().user = m[2];
   m_.connect_failure_line = line;
+  m_.connect_failure_thread = thread_;
   if (!read_connect_failure(m[3], m_))
     m_.notes.push_back(fmt::format("line {}: a connect failure not modelled: {}", line, m[3].str()));
 }
 
 bool Inference::has_reply(Protocol p, const std::vector<std::string>& verbs) const {
   return std::ranges::any_of(m_.replies, [&](const ObservedReply& r) {
-    return r.protocol == p && std::ranges::find(verbs, r.verb) != verbs.end();
+    return r.protocol == p && (p == Protocol::Smtp || r.thread == thread_) && std::ranges::find(verbs, r.verb) != verbs.end();
   });
 }
 
 // Below Maximum the replies are not logged, but a refused logon or greeting is, in words.
 void Inference::download_problem(const std::string& text, int line) {
+  static const std::regex ended(R"(^The POP3 session on \S+ for user (.+?) was ended)");
+  if (std::smatch m; box().user.empty() && std::regex_search(text, m, ended)) box().user = m[1];
   if (text.starts_with("logon: ") && !has_reply(Protocol::Pop3, {"PASS", "USER", "APOP", "AUTH"}))
     add_reply(Protocol::Pop3, {"PASS", 0, 1}, text.substr(7), line);
   if (text.starts_with("greeting: ") && !has_reply(Protocol::Pop3, {"connect"}))
     add_reply(Protocol::Pop3, {"connect", 0, 1}, text.substr(10), line);
   if (text.starts_with("connection closed by the server") || text.starts_with("connection lost: ")) {
-    if (!pop3_.pending.empty()) m_.pop3_drop = Model::Drop{pop3_.pending.front().verb, pop3_.pending.front().message, false};
-    else if (!last_pop3_.verb.empty()) m_.pop3_drop = Model::Drop{last_pop3_.verb, last_pop3_.message, true};
+    const auto& pending = pop3_[thread_].pending;
+    const auto& last = last_pop3_[thread_];
+    if (!pending.empty()) m_.pop3_drop = Model::Drop{pending.front().verb, pending.front().message, false, thread_};
+    else if (!last.verb.empty()) m_.pop3_drop = Model::Drop{last.verb, last.message, true, thread_};
   }
+}
+
+// Below Maximum, mail downloaded and then neither delivered, failed nor left says only that
+// the SMTP server refused it (sbs2003 drops the file and leaves the mail on the POP3
+// server); without a word of which command, the first the KB checks (error 86: anonymous
+// access off) replays it, and the report says it is a guess.
+void guess_smtp_refusal(Model& m) {
+  const bool unaccounted = m.downloaded.value_or(0) > 0 && m.delivered == 0 && m.failed == 0 && m.left == 0;
+  const bool explained = m.pickup || !m.corrupt.empty() || m.delivery_blocked ||
+                         std::ranges::any_of(m.replies, [](const ObservedReply& r) { return r.protocol == Protocol::Smtp; });
+  if (!unaccounted || explained || m.level == Level::Maximum) return;
+  m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
+  m.notes.push_back(fmt::format(
+      "{} downloaded, none delivered, failed or left, and nothing says why: replayed as the SMTP server refusing "
+      "MAIL (530, anonymous access off); RCPT's 550 or the dot's 554 give the same log. Maximum shows which.",
+      *m.downloaded));
 }
 
 }  // namespace
@@ -265,6 +305,8 @@ Model infer(const std::vector<doctor::LogEntry>& log, const std::vector<doctor::
   for (const auto& e : first_cycle(log)) inference.entry(e);
   auto model = inference.take();
   apply_events(events, model);
+  guess_smtp_refusal(model);
+  settle_mailboxes(model);
   model.cycles_seen = static_cast<int>(std::ranges::count_if(
       log, [](const doctor::LogEntry& e) { return line_kind(e.text) == LineKind::CycleStarted; }));
   return model;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "log_lines.hpp"
@@ -55,10 +56,39 @@ std::size_t best_offset(const Side& ours, const Side& theirs) {
   return best;
 }
 
-std::pair<Side, Side> split(const std::vector<doctor::LogEntry>& log) {
-  std::pair<Side, Side> out;
+// The delivery thread sends every mailbox's files through one SMTP session in the order
+// they were downloaded, which the download threads do not fix: a file's lines go with its
+// mailbox ("Sending message", the failure block and the delivery lines carry its [t N];
+// the SMTP lines, always on [t 0], follow the file they send), while the cycle's own lines
+// and the session's opening and closing (greeting, EHLO, QUIT) keep the cycle's order (-1).
+class DeliveryOwner {
+ public:
+  int of(const doctor::LogEntry& e) {
+    const auto kind = line_kind(e.text);
+    if (kind == LineKind::CycleStarted || kind == LineKind::CycleCompleted) return -1;
+    if (!e.text.starts_with("(SMTP) ")) return file_ = std::max(e.thread, 0);
+    if (e.text.starts_with("(SMTP) [TX] MAIL ")) opening_ = false;
+    if (e.text.starts_with("(SMTP) [TX] QUIT")) opening_ = true;
+    return opening_ ? -1 : file_;
+  }
+
+ private:
+  bool opening_ = true;
+  int file_ = 0;  // the mailbox of the file being sent
+};
+
+// Each mailbox's download thread ("[t N]") writes in its own order, and the delivery
+// thread in the order of each mailbox's files.
+struct Sides {
+  std::map<int, Side> download;  // by thread
+  std::map<int, Side> delivery;  // by the file's mailbox; -1 the cycle's lines
+};
+
+Sides split(const std::vector<doctor::LogEntry>& log) {
+  Sides out;
+  DeliveryOwner owner;
   for (const auto& e : log) {
-    auto& side = download_side(e.text) ? out.first : out.second;
+    auto& side = download_side(e.text) ? out.download[std::max(e.thread, 0)] : out.delivery[owner.of(e)];
     side.entries.push_back(&e);
     side.masked.push_back(mask_line(e.text));
   }
@@ -78,6 +108,14 @@ void compare_side(const Side& customer, const Side& maillab, std::vector<LineCom
   }
 }
 
+void compare_sides(const std::map<int, Side>& customer, const std::map<int, Side>& maillab,
+                   std::vector<LineComparison>& out) {
+  for (const auto& [key, side] : customer) {
+    const auto same = maillab.find(key);
+    compare_side(side, same != maillab.end() ? same->second : Side{}, out);
+  }
+}
+
 std::string shown(const std::string& text) {
   std::string out = text;
   for (std::size_t at = 0; (at = out.find('\n', at)) != std::string::npos;) out.replace(at, 1, " \u23ce ");
@@ -94,6 +132,9 @@ std::string mask_line(std::string_view view) {
   static const std::regex address(R"(\b\d{1,3}(\.\d{1,3}){3}\b|\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\])");
   static const std::regex port(R"(\bHOST:\d+\b)");
   static const std::regex on_port(R"(\bon port \d+)");
+  // A queue id counts the server's mail, in an order two mailboxes do not fix.
+  static const std::regex queue_id(R"(^(\(SMTP\) \[RX\] 250 [0-9.]* ?<)[^@>\s]+(@[^>\s]+> Queued mail for delivery))");
+  text = std::regex_replace(text, queue_id, "$1ID$2");
   text = std::regex_replace(text, file, "FILE");
   text = std::regex_replace(text, on_port, "on port PORT");
   text = std::regex_replace(text, address, "HOST");
@@ -106,11 +147,11 @@ int LogComparison::matched() const {
 }
 
 LogComparison compare_logs(const std::vector<doctor::LogEntry>& customer, const std::vector<doctor::LogEntry>& maillab) {
-  auto [c_down, c_rest] = split(customer);
-  auto [m_down, m_rest] = split(maillab);
+  const auto theirs = split(customer);
+  const auto ours = split(maillab);
   LogComparison out;
-  compare_side(c_down, m_down, out.lines);
-  compare_side(c_rest, m_rest, out.lines);
+  compare_sides(theirs.download, ours.download, out.lines);
+  compare_sides(theirs.delivery, ours.delivery, out.lines);
   std::ranges::sort(out.lines, {}, &LineComparison::customer_line);
   return out;
 }

@@ -1,7 +1,8 @@
 // The scenario file that replays a model. A reply is replayed where it came: a POP3
 // message's reply on that message (`message=K`), a reply every occurrence of a command got
 // on the command, one occurrence's reply on that occurrence (`nth=N`, counted as the log
-// counts the commands).
+// counts the commands). With several mailboxes a POP3 fault names its mailbox's user
+// (`user=U`), and each mailbox has its own account and messages.
 #include "maillab/reproduce/scenario_text.hpp"
 
 #include <fmt/format.h>
@@ -27,8 +28,18 @@ std::string reply_fault(const ObservedReply& r, const std::string& trigger) {
   return fmt::format("reply,on={}{},text={}", r.verb, trigger, r.text);
 }
 
-// The faults of one command's replies, in the order the log shows them.
-void faults_of_verb(const std::vector<const ObservedReply*>& all, std::vector<ScenarioFault>& out) {
+// The trigger that keeps a POP3 fault to the mailbox of `thread` when there are several.
+std::string user_trigger(const Model& m, Protocol p, int thread) {
+  if (p != Protocol::Pop3 || !m.several()) return "";
+  for (const auto& b : m.mailboxes)
+    if (b.thread == thread) return ",user=" + b.user;
+  return "";
+}
+
+// The faults of one command's replies, in the order the log shows them; `user` is the
+// mailbox's trigger (user_trigger).
+void faults_of_verb(const std::vector<const ObservedReply*>& all, const std::string& user,
+                    std::vector<ScenarioFault>& out) {
   std::vector<const ObservedReply*> odd;
   for (const auto* r : all)
     if (!simulator_default(r->protocol, r->verb, r->message, r->text)) odd.push_back(r);
@@ -38,14 +49,14 @@ void faults_of_verb(const std::vector<const ObservedReply*>& all, std::vector<Sc
   const bool uniform =
       std::ranges::all_of(all, [&](const ObservedReply* r) { return r->text == odd.front()->text; });
   if (uniform && !numbered) {
-    out.push_back({p, reply_fault(*odd.front(), "")});
+    out.push_back({p, reply_fault(*odd.front(), user)});
     return;
   }
   std::set<std::string> seen;
   for (const auto* r : odd) {
     auto trigger = numbered ? fmt::format(",message={}", r->message)
                             : (r->occurrence > 0 ? fmt::format(",nth={}", r->occurrence) : "");
-    auto spec = reply_fault(*r, trigger);
+    auto spec = reply_fault(*r, user + trigger);
     if (seen.insert(spec).second) out.push_back({p, spec});
   }
 }
@@ -55,10 +66,15 @@ std::string level_name(Level l) {
   return l == Level::Maximum ? "Maximum" : l == Level::Medium ? "Medium" : "Minimum";
 }
 
-int message_count(const Model& m) {
-  int most = m.message_count.value_or(0);
-  for (const auto& r : m.replies) most = std::max(most, r.message);
-  for (const auto& [n, kind] : m.corrupt) most = std::max(most, n);
+// A message's details (corruption, 8-bit text, routing) are modelled for the first mailbox.
+bool details_of(const Model& m, const Mailbox& b) { return b.thread == m.first().thread; }
+
+int message_count(const Model& m, const Mailbox& b) {
+  int most = b.message_count.value_or(0);
+  for (const auto& r : m.replies)
+    if (r.protocol == Protocol::Pop3 && r.thread == b.thread) most = std::max(most, r.message);
+  if (details_of(m, b))
+    for (const auto& [n, kind] : m.corrupt) most = std::max(most, n);
   return most;
 }
 
@@ -68,6 +84,7 @@ constexpr const char* kAdmin = "administrator@contoso.local";
 // one without any (event 1054), come from one. Its routed mail goes to the first recipient
 // that is not the administrator mailbox (where the unresolved mail goes).
 bool global_mailbox(const Model& m) {
+  if (m.several()) return false;
   std::set<std::string> distinct;
   for (const auto& [n, r] : m.recipient_of) distinct.insert(r);
   return m.no_recipient || distinct.size() > 1;
@@ -76,7 +93,7 @@ bool global_mailbox(const Model& m) {
 std::string routed_to(const Model& m) {
   for (const auto& [n, r] : m.recipient_of)
     if (r != kAdmin) return r;
-  return m.user + "@contoso.local";
+  return m.first().user + "@contoso.local";
 }
 
 // One message of the scenario: a fixture where the log needs what a synthetic message
@@ -111,23 +128,24 @@ const char* content_fixture(const Model& m, int n) {
 }
 
 // A fixture is used once: the loader refuses a Message-ID twice.
-Plan message_plan(const Model& m) {
+Plan message_plan(const Model& m, const Mailbox& b) {
   Plan plan;
   std::set<std::string> used;
-  for (int n = 1, count = message_count(m); n <= count; ++n) {
+  const int count = message_count(m, b);
+  for (int n = 1; n <= count; ++n) {
     MessagePlan p;
-    std::string fixture = content_fixture(m, n) ? content_fixture(m, n) : "";
+    const char* content = details_of(m, b) ? content_fixture(m, n) : nullptr;
+    std::string fixture = content ? content : "";
     if (fixture == "messages/002-multipart.eml" && used.contains(fixture)) fixture = "messages/004-attachments.eml";
     if (!fixture.empty() && used.insert(fixture).second) p.fixture = fixture;
     plan.messages.push_back(p);
   }
-  const int count = message_count(m);
   // A corrupt message is served at its corrupted size, so LIST's octets cannot be planned.
-  const bool generated_only = m.corrupt.empty() &&
+  const bool generated_only = (m.corrupt.empty() || !details_of(m, b)) &&
                               std::ranges::all_of(plan.messages, [](const MessagePlan& p) { return p.fixture.empty(); });
-  if (m.total_octets && count > 0 && generated_only) {
-    const auto each = *m.total_octets / static_cast<std::uint64_t>(count);
-    const auto last = *m.total_octets - each * static_cast<std::uint64_t>(count - 1);
+  if (b.total_octets && count > 0 && generated_only) {
+    const auto each = *b.total_octets / static_cast<std::uint64_t>(count);
+    const auto last = *b.total_octets - each * static_cast<std::uint64_t>(count - 1);
     if (each >= 512 && last >= 512 && last <= (64u << 20)) {
       for (auto& p : plan.messages) p.size = each;
       plan.messages.back().size = last;
@@ -187,20 +205,33 @@ void write_world(std::string& out, const Model& m) {
   for (const auto& b : boxes) out += "      - " + b + "\n";
 }
 
+// Where a mailbox's mail goes: its own recipient, else the log's first, else the first
+// mailbox's user at contoso.local.
+std::string deliver_to(const Model& m, const Mailbox& b) {
+  if (!b.recipients.empty()) return b.recipients.front();
+  return m.recipients.empty() ? m.first().user + "@contoso.local" : m.recipients.front();
+}
+
+void write_mailbox(std::string& out, const Model& m, const Mailbox& b) {
+  out += fmt::format("    - user: {}\n      password: secret\n", quoted(b.user));
+  if (global_mailbox(m)) {
+    // The generated messages are to USER@fabrikam.com (pop3::synthetic_message).
+    out += fmt::format("      global: true\n      routing: {{{}@fabrikam.com: {}}}\n", b.user, routed_to(m));
+  } else {
+    out += fmt::format("      deliver_to: {}\n", deliver_to(m, b));
+  }
+  if (m.connect_failure == ConnectFailure::HostUnknown && m.connect_failure_thread == b.thread)
+    out += fmt::format("      host: {}\n", m.pop3_host);
+}
+
 void write_connector(std::string& out, const Model& m) {
   out += fmt::format("connector:\n  logging: {}\n", level_name(m.level));
   if (m.pickup) out += "  delivery: pickup\n";
   if (m.language != Language::En) out += fmt::format("  language: {}\n", language_name(m.language));
   if (m.connect_failure == ConnectFailure::TimedOut)
     out += fmt::format("  timeouts: {{connect: {}ms}}\n", m.connect_timeout_ms > 0 ? m.connect_timeout_ms : 250);
-  out += fmt::format("  mailboxes:\n    - user: {}\n      password: secret\n", quoted(m.user));
-  if (global_mailbox(m)) {
-    // The generated messages are to USER@fabrikam.com (pop3::synthetic_message).
-    out += fmt::format("      global: true\n      routing: {{{}@fabrikam.com: {}}}\n", m.user, routed_to(m));
-  } else {
-    out += fmt::format("      deliver_to: {}\n", m.recipients.empty() ? m.user + "@contoso.local" : m.recipients.front());
-  }
-  if (m.connect_failure == ConnectFailure::HostUnknown) out += fmt::format("      host: {}\n", m.pop3_host);
+  out += "  mailboxes:\n";
+  for (const auto& b : m.mailboxes) write_mailbox(out, m, b);
 }
 
 std::string summary(const std::vector<ScenarioFault>& faults) {
@@ -237,6 +268,24 @@ void write_tls(std::string& out, const Model& m) {
   if (offers_starttls(m)) out += fmt::format("tls:\n  smtp: {}\n", requires_starttls(m) ? "required" : "starttls");
 }
 
+// The `reply` faults of one protocol's replies (POP3: of the mailbox of `thread`), each
+// command in the order of its first reply.
+void reply_faults(const Model& m, Protocol p, int thread, std::vector<ScenarioFault>& out) {
+  auto mine = [&](const ObservedReply& r) { return r.protocol == p && (p == Protocol::Smtp || r.thread == thread); };
+  std::vector<std::string> verbs;
+  for (const auto& r : m.replies)
+    if (mine(r) && std::ranges::find(verbs, r.verb) == verbs.end()) verbs.push_back(r.verb);
+  const bool tls_required = requires_starttls(m);  // the simulator's own 530 (write_tls)
+  for (const auto& verb : verbs) {
+    std::vector<const ObservedReply*> all;
+    for (const auto& r : m.replies)
+      if (mine(r) && r.verb == verb && !(tls_required && verb == "MAIL" && r.text == smtp::reply::kMustStartTls))
+        all.push_back(&r);
+    // The greeting comes before any user is known: it is every mailbox's.
+    faults_of_verb(all, verb == "connect" ? "" : user_trigger(m, p, thread), out);
+  }
+}
+
 }  // namespace
 
 std::vector<ScenarioFault> faults_for(const Model& m) {
@@ -245,27 +294,21 @@ std::vector<ScenarioFault> faults_for(const Model& m) {
   if (m.connect_failure == ConnectFailure::TimedOut) out.push_back({Protocol::Pop3, "blackhole"});
   for (const auto& [n, kind] : m.corrupt)
     if (!kind.empty()) out.push_back({Protocol::Pop3, fmt::format("corrupt,kind={},message={}", kind, n)});
-  for (const auto& r : m.replies)
-    if (r.protocol == Protocol::Pop3 && r.verb == "LIST" && m.total_octets && !message_plan(m).sizes_exact)
-      out.push_back({Protocol::Pop3, reply_fault(r, "")});
-  ehlo_faults(m, out);
-  if (m.pop3_drop)
-    out.push_back({Protocol::Pop3, fmt::format("disconnect,on={}{}{}", m.pop3_drop->verb,
-                                               m.pop3_drop->message ? fmt::format(",message={}", m.pop3_drop->message) : "",
-                                               m.pop3_drop->after_reply ? ",bytes=1024" : "")});
-  for (auto p : {Protocol::Pop3, Protocol::Smtp}) {
-    std::vector<std::string> verbs;  // in the order of their first reply
+  for (const auto& b : m.mailboxes)
     for (const auto& r : m.replies)
-      if (r.protocol == p && std::ranges::find(verbs, r.verb) == verbs.end()) verbs.push_back(r.verb);
-    const bool tls_required = requires_starttls(m);  // the simulator's own 530 (write_tls)
-    for (const auto& verb : verbs) {
-      std::vector<const ObservedReply*> all;
-      for (const auto& r : m.replies)
-        if (r.protocol == p && r.verb == verb && !(tls_required && verb == "MAIL" && r.text == smtp::reply::kMustStartTls))
-          all.push_back(&r);
-      faults_of_verb(all, out);
-    }
-  }
+      if (r.protocol == Protocol::Pop3 && r.thread == b.thread && r.verb == "LIST" && b.total_octets &&
+          !message_plan(m, b).sizes_exact)
+        out.push_back({Protocol::Pop3, reply_fault(r, user_trigger(m, Protocol::Pop3, b.thread))});
+  ehlo_faults(m, out);
+  if (const auto& drop = m.pop3_drop)
+    out.push_back({Protocol::Pop3, fmt::format("disconnect,on={}{}{}{}", drop->verb,
+                                               user_trigger(m, Protocol::Pop3, drop->thread),
+                                               drop->message ? fmt::format(",message={}", drop->message) : "",
+                                               drop->after_reply ? ",bytes=1024" : "")});
+  for (const auto& b : m.mailboxes) reply_faults(m, Protocol::Pop3, b.thread, out);
+  reply_faults(m, Protocol::Smtp, 0, out);
+  std::set<std::string> seen;  // several mailboxes' greeting is one fault
+  std::erase_if(out, [&](const ScenarioFault& f) { return !seen.insert(f.spec).second; });
   return out;
 }
 
@@ -280,8 +323,11 @@ std::string write_scenario(const Model& m, const std::string& id, const std::str
   write_tls(out, m);
   out += "pop3:\n";
   write_faults(out, faults, Protocol::Pop3);
-  out += fmt::format("  accounts:\n    - user: {}\n      password: secret\n      messages:", quoted(m.user));
-  write_messages(out, message_plan(m));
+  out += "  accounts:\n";
+  for (const auto& b : m.mailboxes) {
+    out += fmt::format("    - user: {}\n      password: secret\n      messages:", quoted(b.user));
+    write_messages(out, message_plan(m, b));
+  }
   std::string smtp;
   write_world(smtp, m);
   write_faults(smtp, faults, Protocol::Smtp);

@@ -48,6 +48,9 @@ bool simulator_default(Protocol protocol, const std::string& verb, int message, 
   // LIST's count and octets are the scenario's messages (the writer makes them so).
   static const std::regex listing(R"(^\+OK \d+ messages \(\d+ octets\)$)");
   if (protocol == Protocol::Pop3 && verb == "LIST" && std::regex_match(reply, listing)) return true;
+  // The queue id the SMTP simulator puts in its 250 after the dot counts the session's mail.
+  static const std::regex queued(R"(^250 2\.6\.0 <\d+@[^>\s]+> Queued mail for delivery$)");
+  if (protocol == Protocol::Smtp && verb == "." && std::regex_match(reply, queued)) return true;
   if (protocol == Protocol::Pop3 && verb == "DELE") return reply == "+OK message " + std::to_string(message) + " deleted";
   const auto& table = protocol == Protocol::Pop3 ? pop3_defaults() : smtp_defaults();
   auto it = table.find(verb);

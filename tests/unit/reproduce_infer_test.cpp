@@ -9,6 +9,7 @@
 #include "maillab/doctor/probes.hpp"
 #include "maillab/reproduce/infer.hpp"
 #include "maillab/reproduce/scenario_text.hpp"
+#include "maillab/runner/scenario.hpp"
 
 namespace maillab::reproduce {
 namespace {
@@ -42,7 +43,7 @@ std::vector<std::string> specs(const Model& m) {
 
 TEST(ReproduceInfer, Seed004LogGivesTheSenderDeniedAfterTheDot) {
   const auto m = infer_text(fixture("seed004.log"));
-  EXPECT_EQ(m.message_count, 6);
+  EXPECT_EQ(m.first().message_count, 6);
   EXPECT_THAT(m.recipients, ElementsAre("bla@test.de"));
   EXPECT_EQ(m.level, Level::Maximum);
   EXPECT_EQ(m.lines_read, 41);  // 42 lines; the dot continues the "(SMTP) [TX]" entry
@@ -56,14 +57,14 @@ TEST(ReproduceInfer, GreetingLogonAndPerMessageRepliesBecomeFaultsOnTheirCommand
   const auto logon = infer_text(stamped({"(POP3) [RX] +OK mail-host.fabrikam.com server type and version server ready",
                                          "(POP3) [TX] USER alice", "(POP3) [RX] +OK", "(POP3) [TX] PASS ****",
                                          "(POP3) [RX] -ERR Logon failure: Unknown user name or bad password."}));
-  EXPECT_EQ(logon.user, "alice");
+  EXPECT_EQ(logon.first().user, "alice");
   EXPECT_THAT(specs(logon),
               ElementsAre("pop3: reply,on=PASS,text=-ERR Logon failure: Unknown user name or bad password."));
   // robust pipelines RETR: each reply goes to the oldest command still unanswered.
   const auto retr = infer_text(stamped({"(POP3) [TX] RETR 1", "(POP3) [TX] RETR 2", "(POP3) [RX] +OK",
                                         "(POP3) [RX] -ERR [SYS/TEMP] Unable to read message."}));
   EXPECT_THAT(specs(retr), ElementsAre("pop3: reply,on=RETR,message=2,text=-ERR [SYS/TEMP] Unable to read message."));
-  EXPECT_EQ(retr.message_count.value_or(0), 0);
+  EXPECT_EQ(retr.first().message_count.value_or(0), 0);
 }
 
 TEST(ReproduceInfer, SmtpRepliesAtEachCommand) {
@@ -79,6 +80,12 @@ TEST(ReproduceInfer, SmtpRepliesAtEachCommand) {
   // two occurrences, so only the second is replayed, by its count.
   EXPECT_THAT(specs(m), ElementsAre("smtp: reply,on=MAIL,nth=2,text=530 5.7.3 Client was not authenticated",
                                     "smtp: reply,on=RCPT,text=550 5.7.1 Unable to relay"));
+}
+
+// The SMTP simulator's queue id counts the session's mail: its 250 after the dot is its own.
+TEST(ReproduceInfer, TheQueuedReplyWithAQueueIdIsTheSimulatorsOwn) {
+  EXPECT_TRUE(simulator_default(Protocol::Smtp, ".", 0, "250 2.6.0 <00000002@mail1.example.com> Queued mail for delivery"));
+  EXPECT_FALSE(simulator_default(Protocol::Smtp, ".", 0, "554 5.1.0 Sender denied"));
 }
 
 TEST(ReproduceInfer, BelowMaximumTheWordsOfTheLogSayWhatHappened) {
@@ -113,7 +120,7 @@ TEST(ReproduceInfer, WhatTheDeliveryStageAndTheEhloListSay) {
       "Retrieval cycle completed: 3 downloaded, 1 delivered, 0 failed, 2 left."}));
   EXPECT_TRUE(m.pickup);
   EXPECT_FALSE(m.delivery_blocked);
-  EXPECT_EQ(m.total_octets, 12235u);
+  EXPECT_EQ(m.first().total_octets, 12235u);
   // The corrupt files are served corrupted, so LIST's octets are replayed as they were.
   EXPECT_THAT(specs(m), ElementsAre("pop3: corrupt,kind=bare-lf,message=2", "pop3: corrupt,kind=truncated,message=3",
                                     "pop3: reply,on=LIST,text=+OK 3 messages (12235 octets)",
@@ -154,6 +161,95 @@ TEST(ReproduceInfer, AGlobalMailboxRoutesByTheMessagesAddresses) {
   // One recipient and no 1054: a user mailbox.
   EXPECT_THAT(write_scenario(infer_text(stamped({"Sending message 1 to the SMTP recipient bla@test.de\u2026"})), "X", "x"),
               HasSubstr("      deliver_to: bla@test.de\n"));
+}
+
+TEST(ReproduceInfer, TheLogReaderKeepsEachLinesThread) {
+  const auto log = doctor::parse_log("[t 0] 11/30/26, 07:45:04: Retrieval cycle started.\n"
+                                     "[t 12] 11/30/26, 07:45:04: (SMTP) [TX]\n.\n",
+                                     "customer.log");
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].thread, 0);
+  EXPECT_EQ(log[1].thread, 12);
+  EXPECT_EQ(log[1].text, "(SMTP) [TX]\n.");
+  EXPECT_EQ(doctor::LogEntry{}.thread, -1);  // an entry made without a stamp
+}
+
+// Each mailbox downloads on its own thread, and the threads' lines interleave: info's
+// refused logon is info's, not bob's, and bob's mailbox goes on to download.
+TEST(ReproduceInfer, EachDownloadThreadIsAMailboxOfItsOwn) {
+  const auto m = infer_text(
+      "[t 0] 11/30/26, 07:45:04: Retrieval cycle started.\n"
+      "[t 1] 11/30/26, 07:45:04: Connecting to mail.fabrikam.com:110 for user info.\n"
+      "[t 0] 11/30/26, 07:45:04: Connecting to mail.fabrikam.com:110 for user bob.\n"
+      "[t 1] 11/30/26, 07:45:04: (POP3) [RX] +OK mail-host.fabrikam.com server type and version server ready\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [RX] +OK mail-host.fabrikam.com server type and version server ready\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [TX] USER bob\n"
+      "[t 1] 11/30/26, 07:45:04: (POP3) [TX] USER info\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [RX] +OK\n"
+      "[t 1] 11/30/26, 07:45:04: (POP3) [RX] +OK\n"
+      "[t 1] 11/30/26, 07:45:04: (POP3) [TX] PASS ****\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [TX] PASS ****\n"
+      "[t 1] 11/30/26, 07:45:04: (POP3) [RX] -ERR Logon failure: Unknown user name or bad password.\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [RX] +OK User successfully logged on.\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [TX] LIST\n"
+      "[t 0] 11/30/26, 07:45:04: (POP3) [RX] +OK 2 messages (8200 octets)\n"
+      "[t 0] 11/30/26, 07:45:04: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
+      "[t 0] 11/30/26, 07:45:04: Retrieval cycle completed: 2 downloaded, 2 delivered, 0 failed, 0 left.\n");
+  ASSERT_EQ(m.mailboxes.size(), 2u);
+  EXPECT_EQ(m.mailboxes[0].user, "bob");
+  EXPECT_EQ(m.mailboxes[0].message_count, 2);
+  EXPECT_EQ(m.mailboxes[1].user, "info");
+  EXPECT_EQ(m.mailboxes[1].thread, 1);
+  EXPECT_FALSE(m.mailboxes[1].message_count);
+  EXPECT_THAT(specs(m), ElementsAre("pop3: reply,on=PASS,user=info,text=-ERR Logon failure: Unknown user name or bad password."));
+  const auto text = write_scenario(m, "X", "x.log");
+  EXPECT_THAT(text, HasSubstr("    - user: \"bob\"\n      password: secret\n      messages:\n"
+                              "        - generate: {count: 2, size: 4100}\n"
+                              "    - user: \"info\"\n      password: secret\n      messages: []\n"));
+  EXPECT_THAT(text, HasSubstr("  mailboxes:\n    - user: \"bob\"\n      password: secret\n      deliver_to: bob@contoso.local\n"
+                              "    - user: \"info\"\n      password: secret\n      deliver_to: bob@contoso.local\n"));
+  const auto scenario = runner::parse_scenario(text, "X.yaml", std::string(MAILLAB_SOURCE_DIR) + "/fixtures");
+  EXPECT_EQ(scenario.accounts.size(), 2u);
+}
+
+// CHECK-logging-levels at Minimum: the log shows [t 1]'s refused logon and the cycle's
+// count; the events name the users, and 12052 says why bob's message was not delivered.
+TEST(ReproduceInfer, AtMinimumTheEventsNameEachThreadsUser) {
+  const auto m = infer_text(
+      "[t 0] 11/30/26, 07:45:04: Retrieval cycle started.\n"
+      "[t 1] 11/30/26, 07:45:04: logon: -ERR Logon failure: Unknown user name or bad password.\n"
+      "[t 0] 11/30/26, 07:45:04: Retrieval cycle completed: 1 downloaded, 0 delivered, 0 failed, 0 left.\n",
+      R"({"id":12053,"description":"The POP3 server 127.0.0.1:38197 refused the logon of user info: -ERR Logon failure: Unknown user name or bad password."})"
+      "\n"
+      R"({"id":12052,"description":"POP3: An error occurred during a POP3 transaction on 127.0.0.1 for user bob. The error is 86."})"
+      "\n");
+  ASSERT_EQ(m.mailboxes.size(), 2u);
+  EXPECT_EQ(m.mailboxes[0].user, "bob");
+  EXPECT_EQ(m.mailboxes[0].message_count, 1);  // the cycle's count: info's logon was refused
+  EXPECT_EQ(m.mailboxes[1].user, "info");
+  EXPECT_EQ(m.mailboxes[1].message_count.value_or(0), 0);
+  EXPECT_THAT(specs(m), ElementsAre("pop3: reply,on=PASS,user=info,text=-ERR Logon failure: Unknown user name or bad password.",
+                                    "smtp: reply,on=MAIL,text=530 5.7.3 Client was not authenticated"));
+}
+
+// Below Maximum and without event 12052, mail that went nowhere is replayed as a refused
+// MAIL, and the report says it is a guess; at Maximum the SMTP lines say what happened.
+TEST(ReproduceInfer, AnEventThatNamesAUserNamesTheMailbox) {
+  const auto m = infer_text(stamped({"Retrieval cycle started."}),
+                            R"({"id":12050,"description":"Could not open a connection to the POP3 server 127.0.0.1:110 for user alice.smith: Connect failed (Connection refused)."})"
+                            "\n");
+  EXPECT_EQ(m.first().user, "alice.smith");
+  EXPECT_THAT(specs(m), ElementsAre("pop3: connect-refused"));
+}
+
+TEST(ReproduceInfer, MailThatWentNowhereIsAGuessedSmtpRefusal) {
+  const auto m = infer_text(stamped({"Retrieval cycle started.",
+                                     "Retrieval cycle completed: 2 downloaded, 0 delivered, 0 failed, 0 left."}));
+  EXPECT_THAT(specs(m), ElementsAre("smtp: reply,on=MAIL,text=530 5.7.3 Client was not authenticated"));
+  ASSERT_EQ(m.notes.size(), 1u);
+  EXPECT_THAT(m.notes.front(), HasSubstr("nothing says why"));
+  const auto delivered = infer_text(stamped({"Retrieval cycle completed: 2 downloaded, 1 delivered, 0 failed, 1 left."}));
+  EXPECT_THAT(specs(delivered), ElementsAre());
 }
 
 TEST(ReproduceInfer, OnlyTheFirstCycleIsModelled) {

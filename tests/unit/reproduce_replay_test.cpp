@@ -38,6 +38,8 @@ TEST(ReproduceCompare, MasksHostsPortsAndFileNamesButNotAddresses) {
             "Moved message FILE to the pickup folder.");
   EXPECT_EQ(mask_line("(SMTP) [TX]\nSubject: hello\n\nbody\n."), "(SMTP) [TX]\n.");
   EXPECT_EQ(mask_line("pszResponse: 554 5.1.0 Sender denied"), "pszResponse: 554 5.1.0 Sender denied");
+  EXPECT_EQ(mask_line("(SMTP) [RX] 250 2.6.0 <00000002@mail1.example.com> Queued mail for delivery"),
+            "(SMTP) [RX] 250 2.6.0 <ID@mail1.example.com> Queued mail for delivery");
 }
 
 std::vector<doctor::LogEntry> entries(std::initializer_list<const char*> lines) {
@@ -60,6 +62,54 @@ TEST(ReproduceCompare, TheDownloadThreadsLinesMayComeBetween) {
   EXPECT_EQ(c.matched(), 4);
   EXPECT_THAT(render_comparison(c), HasSubstr("     5 ! (SMTP) [RX] 250 2.1.0 Sender OK\n"
                                               "       maillab's line 5: (SMTP) [RX] 554 5.1.0 Sender denied\n"));
+}
+
+// Two mailboxes' download threads interleave in any order; each is compared on its own.
+TEST(ReproduceCompare, EachDownloadThreadInItsOwnOrder) {
+  const auto log = [](const char* text) { return doctor::parse_log(text, "log"); };
+  const auto customer = log("[t 0] 07/29/20, 15:49:30: Retrieval cycle started.\n"
+                            "[t 1] 07/29/20, 15:49:30: (POP3) [TX] USER info\n"
+                            "[t 0] 07/29/20, 15:49:30: (POP3) [TX] USER bob\n"
+                            "[t 0] 07/29/20, 15:49:30: (POP3) [RX] +OK\n"
+                            "[t 1] 07/29/20, 15:49:30: (POP3) [RX] -ERR no such user\n");
+  const auto maillab = log("[t 0] 07/29/20, 15:49:31: Retrieval cycle started.\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [TX] USER bob\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [TX] USER info\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [RX] -ERR no such user\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
+  auto c = compare_logs(customer, maillab);
+  EXPECT_TRUE(c.all_match()) << render_comparison(c);
+  // The same lines on the other mailbox's thread are not the same.
+  const auto swapped = log("[t 0] 07/29/20, 15:49:31: Retrieval cycle started.\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [TX] USER bob\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [TX] USER info\n"
+                           "[t 0] 07/29/20, 15:49:31: (POP3) [RX] -ERR no such user\n"
+                           "[t 1] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
+  c = compare_logs(customer, swapped);
+  EXPECT_EQ(c.matched(), 1) << render_comparison(c);
+}
+
+// The delivery thread sends the two mailboxes' files in the order they came: each file's
+// lines (its SMTP lines on [t 0] included) go with its mailbox; the session's opening
+// keeps the cycle's order.
+TEST(ReproduceCompare, EachMailboxsFilesInTheirOwnOrder) {
+  const auto log = [](const char* text) { return doctor::parse_log(text, "log"); };
+  const auto customer = log("[t 0] 07/29/20, 15:49:30: (SMTP) [TX] EHLO sbs\n"
+                            "[t 1] 07/29/20, 15:49:30: Sending message 1 to the SMTP recipient info@contoso.local\u2026\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [RX] 550 5.7.1 info refused\n"
+                            "[t 0] 07/29/20, 15:49:30: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                            "[t 0] 07/29/20, 15:49:30: (SMTP) [RX] 250 2.1.0 Sender OK\n");
+  const auto maillab = log("[t 0] 07/29/20, 15:49:31: (SMTP) [TX] EHLO sbs\n"
+                           "[t 0] 07/29/20, 15:49:31: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [RX] 250 2.1.0 Sender OK\n"
+                           "[t 1] 07/29/20, 15:49:31: Sending message 1 to the SMTP recipient info@contoso.local\u2026\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
+                           "[t 0] 07/29/20, 15:49:31: (SMTP) [RX] 550 5.7.1 info refused\n");
+  const auto c = compare_logs(customer, maillab);
+  EXPECT_TRUE(c.all_match()) << render_comparison(c);
 }
 
 TEST(ReproduceScenario, Seed004WritesAScenarioTheLoaderTakes) {
@@ -98,10 +148,50 @@ TEST_P(ReproduceRoundTrip, TheReproducedScenarioGivesTheSameLog) {
   EXPECT_TRUE(c.all_match()) << text << render_comparison(c);
 }
 
+// Two mailboxes that both deliver, at Maximum: their download threads interleave, and the
+// delivery thread sends their files in whatever order they came, run after run.
+TEST(ReproduceReplay, TwoMailboxesThatBothDeliverRoundTrip) {
+  const std::string original = R"(id: TWO-mailboxes
+title: "two mailboxes"
+source: "reproduce_replay_test"
+fault: "none"
+symptoms: "none"
+pop3:
+  accounts:
+    - user: bob
+      password: secret
+      messages:
+        - generate: {count: 2, size: 4K}
+    - user: info
+      password: secret
+      messages:
+        - generate: {count: 3, size: 4K}
+connector:
+  logging: Maximum
+  mailboxes:
+    - {user: bob, password: secret, deliver_to: bob@contoso.local}
+    - {user: info, password: secret, deliver_to: administrator@contoso.local}
+steps:
+  - cycle
+)";
+  const auto first = replay(original, "TWO-mailboxes", connector::Profile::Sbs2003, kFixtures);
+  ASSERT_TRUE(first.result.error.empty()) << first.result.error;
+  const auto model = infer(first.log, first.events, "pop3connector.log");
+  ASSERT_EQ(model.mailboxes.size(), 2u);
+  EXPECT_EQ(model.mailboxes[1].user, "info");
+  EXPECT_EQ(model.mailboxes[1].message_count, 3);
+  const auto text = write_scenario(model, "REPRO-x", "pop3connector.log");
+  EXPECT_THAT(text, HasSubstr("      deliver_to: administrator@contoso.local\n"));
+  const auto again = replay(text, "REPRO-x", connector::Profile::Sbs2003, kFixtures);
+  const auto c = compare_logs(first_cycle(first.log), again.log);
+  EXPECT_TRUE(c.all_match()) << text << render_comparison(c);
+}
+
 INSTANTIATE_TEST_SUITE_P(Catalog, ReproduceRoundTrip,
                          ::testing::Values("SD-sender-denied", "DL-bad-password", "SMTP-anonymous-disabled",
                                            "DL-connect-failed", "SMTP-recipient-policy", "CDO-corrupt-eml",
-                                           "CDO-failed-mail", "NET-drop-mid-retr", "EX-verbs-missing", "TLS-smtp-starttls"),
+                                           "CDO-failed-mail", "NET-drop-mid-retr", "EX-verbs-missing", "TLS-smtp-starttls",
+                                           "CHECK-logging-levels"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::erase(name, '-');

@@ -96,6 +96,10 @@ struct EventRecord {
 struct LogEntry {
   int line = 0;       // 1-based line of the file where the entry starts
   std::string text;   // after "[t N] DATE, TIME: ", continuation lines joined with '\n'
+  // The N of "[t N]": the connector's mailbox whose download thread wrote it (each mailbox
+  // downloads on its own thread; the cycle's and the SMTP session's lines are on 0).
+  // -1: an entry made without a stamp.
+  int thread = -1;
 };
 
 struct Observations {

@@ -1,10 +1,11 @@
 #pragma once
 // The customer's log against maillab's, line for line, with what differs by nature masked:
 // the time stamps (compared without "[t N] DATE, TIME: "), the hosts and ports, the
-// message files' names and the message text. The download thread's lines and the delivery
+// message files' names, the SMTP server's queue ids and the message text. The download thread's lines and the delivery
 // thread's interleave in an order no run can fix (seed 004 shows RETR 2 among the SMTP
-// lines of message 1), so each side is compared in its own order and shown in the
-// customer's.
+// lines of message 1), and each mailbox downloads on its own thread ("[t N]"), so each
+// download thread's lines and the rest are compared each in their own order and shown in
+// the customer's.
 #include <string>
 #include <string_view>
 #include <vector>
