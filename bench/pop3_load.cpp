@@ -4,12 +4,17 @@
 // `--idle N` instead opens N sessions, reads each greeting, sends USER, and holds them
 // until stdin closes (the caller measures the server's memory meanwhile). `--raw SIZE`
 // measures raw loopback TCP bandwidth instead, the ceiling a RETR is compared with.
+// `--floor SIZE [--spin]` is a server instead, for the same sessions to be pointed at: it
+// does nothing but answer (canned replies, SIZE-octet RETR bodies), the lockstep ceiling no
+// POP3 server on this machine can pass.
 // Prints one line of JSON.
 #include <utility>  // before Boost 1.74 Asio, which forgets it
 #include <boost/asio.hpp>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstring>
+#include <string_view>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -55,6 +60,59 @@ void raw_loopback(std::size_t size, double seconds) {
             << static_cast<double>(bytes) / elapsed / 1e6 << "}" << std::endl;
 }
 
+// The floor's server side: one session at a time, each command answered from canned
+// bytes. With `spin` it polls a non-blocking socket, as `maillab pop3d --busy-poll` does.
+void floor_session(tcp::socket& s, const std::string& retr, bool spin) {
+  s.non_blocking(spin);
+  std::vector<char> in(64 * 1024);
+  std::size_t have = 0;
+  const std::string ok = "+OK\r\n";
+  asio::write(s, asio::buffer(std::string_view("+OK floor\r\n")));
+  for (;;) {
+    boost::system::error_code ec;
+    auto n = s.read_some(asio::buffer(in.data() + have, in.size() - have), ec);
+    if (ec == asio::error::would_block) continue;
+    if (ec) return;
+    have += n;
+    std::size_t used = 0;
+    for (const char* eol; (eol = static_cast<const char*>(memmem(in.data() + used, have - used, "\r\n", 2)));) {
+      std::string_view cmd(in.data() + used, static_cast<std::size_t>(eol - in.data()) - used);
+      used = static_cast<std::size_t>(eol - in.data()) + 2;
+      bool quit = cmd.starts_with("QUIT");
+      const std::string& reply = cmd.starts_with("RETR") ? retr : ok;
+      for (std::size_t off = 0; off < reply.size();) {
+        off += s.write_some(asio::buffer(reply.data() + off, reply.size() - off), ec);
+        if (ec && ec != asio::error::would_block) return;
+      }
+      if (quit) return;
+    }
+    std::memmove(in.data(), in.data() + used, have - used);
+    have -= used;
+  }
+}
+
+// Serves sessions, one at a time, on an ephemeral port until stdin closes; prints the
+// port first. A process of its own, as the servers it stands for are.
+int serve_floor(std::size_t size, bool spin) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::string body(size - 2, 'x');
+  for (std::size_t i = 76; i < body.size(); i += 78) body.replace(i, 2, "\r\n");
+  auto retr = "+OK " + std::to_string(size) + " octets\r\n" + body + "\r\n.\r\n";
+  std::cout << "{\"port\": " << acceptor.local_endpoint().port() << "}" << std::endl;
+  std::thread([&acceptor, retr, spin] {
+    for (;;) {
+      tcp::socket s(acceptor.get_executor());
+      acceptor.accept(s);
+      s.set_option(tcp::no_delay(true));
+      floor_session(s, retr, spin);
+    }
+  }).detach();
+  std::string ignored;
+  std::getline(std::cin, ignored);
+  std::_Exit(0);  // the serving thread may be mid-session
+}
+
 void expect_ok(const std::string& reply, const std::string& what) {
   if (reply.rfind("+OK", 0) != 0) throw std::runtime_error(what + ": " + reply);
 }
@@ -63,7 +121,7 @@ struct Options {
   int port = 0, sessions = 1, messages = 1, idle = 0;
   double seconds = 5;
   std::string user_prefix = "user", password = "secret";
-  std::size_t raw = 0;
+  std::size_t raw = 0, floor = 0;
   tcp::endpoint endpoint() const {
     return tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
   }
@@ -146,7 +204,11 @@ int main(int argc, char** argv) {
   app.add_option("--password", o.password);
   app.add_option("--idle", o.idle, "hold N idle sessions until stdin closes");
   app.add_option("--raw", o.raw, "measure raw loopback TCP: SIZE-octet writes from a thread to this one");
+  bool spin = false;
+  app.add_option("--floor", o.floor, "serve canned replies with SIZE-octet RETR bodies until stdin closes");
+  app.add_flag("--spin", spin, "--floor: busy-poll the socket instead of sleeping in recv");
   CLI11_PARSE(app, argc, argv);
+  if (o.floor > 0) return serve_floor(o.floor, spin);
   if (o.raw > 0) {
     raw_loopback(o.raw, o.seconds);
     return 0;

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """maillab pop3d beside Debian's dovecot POP3 server, driven by the same client
 (bench/pop3_load) over loopback, with the same messages in each, and beside raw loopback
-TCP (pop3_load --raw: one thread writing 1 MB buffers to another), the ceiling of a RETR.
+TCP (pop3_load --raw: one thread writing 1 MB buffers to another), the ceiling of a RETR,
+and, for RETR of 4 KB in one session, beside the floor (pop3_load --floor: canned replies
+from a busy-polling thread of the client's own process), the ceiling of a lockstep session.
 
 The machine is shared, so one run proves little: each case is measured --rounds times,
 the sides taking turns in a rotating order, with `sync` before every measurement. Prints
@@ -147,6 +149,23 @@ def build_maildrops(work, cases):
     return maildrops, maildirs
 
 
+class Floor:
+    """pop3_load --floor: a process that only answers, with canned replies (--spin: polling
+    its socket instead of sleeping in recv). The same sessions against it give the ceiling
+    of one lockstep session on this machine, whatever the server does."""
+    def __init__(self, build, size, spin):
+        self.proc = subprocess.Popen([str(build / "bench" / "pop3_load"), "--floor", str(size)] + (["--spin"] if spin else []),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.port = json.loads(self.proc.stdout.readline())["port"]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
 def raw_loopback(build, size, seconds):
     out = subprocess.run([str(build / "bench" / "pop3_load"), "--raw", str(size), "--seconds", str(seconds)],
                          capture_output=True, text=True, timeout=seconds * 10 + 60, check=True)
@@ -165,7 +184,8 @@ def run_size(args, build, work, maildrops, maildirs, case, rows):
     maillab.stdout.readline()
     idle = None
     try:
-        with Dovecot(work / f"dovecot-{size}", dport, maildirs / str(size)) as dovecot:
+        with Dovecot(work / f"dovecot-{size}", dport, maildirs / str(size)) as dovecot, \
+                Floor(build, size, spin=True) as spinning, Floor(build, size, spin=False) as sleeping:
             for sessions in (1, 50):
                 # warm-up: dovecot builds its indexes, both fill caches
                 load(build, mport, sessions, count, 1)
@@ -174,6 +194,9 @@ def run_size(args, build, work, maildrops, maildirs, case, rows):
                          "dovecot": lambda: load(build, dport, sessions, count, args.seconds)["mb_per_second"]}
                 if size == 1 << 20 and sessions == 1:
                     sides["raw loopback"] = lambda: raw_loopback(build, size, args.seconds)["mb_per_second"]
+                if size == 4096 and sessions == 1:
+                    sides["floor, polling"] = lambda: load(build, spinning.port, 1, count, args.seconds)["mb_per_second"]
+                    sides["floor, sleeping"] = lambda: load(build, sleeping.port, 1, count, args.seconds)["mb_per_second"]
                 name = f"RETR {label}, {sessions} session{'s' if sessions > 1 else ''}"
                 rows.append((name, size, measure_rounds(sides, args.rounds)))
             if size == 4096:
@@ -187,11 +210,11 @@ def run_size(args, build, work, maildrops, maildirs, case, rows):
 
 def report(rows, rounds):
     print(f"{rounds} rounds per case, sides in rotation, sync before each; median (min-max)\n")
-    print(f"{'case':<26} {'side':<13} {'msg/s':>26} {'MB/s':>26}")
+    print(f"{'case':<26} {'side':<15} {'msg/s':>26} {'MB/s':>26}")
     for name, size, got in rows:
         for side, mbs in got.items():
             msgs = [v * 1e6 / size for v in mbs]
-            print(f"{name:<26} {side:<13} {spread(msgs):>26} {spread(mbs):>26}")
+            print(f"{name:<26} {side:<15} {spread(msgs):>26} {spread(mbs):>26}")
     print("\ngoals (ratios of medians):")
     for name, size, got in rows:
         ratio = statistics.median(got["maillab"]) / statistics.median(got["dovecot"])
@@ -200,6 +223,12 @@ def report(rows, rounds):
             share = statistics.median(got["maillab"]) / statistics.median(got["raw loopback"])
             print(f"  {name:<26} maillab / raw loopback {share:5.0%}   (goal >= 50%: "
                   f"{'met' if share >= 0.5 else 'NOT met'})")
+        if "floor, polling" in got:
+            top = statistics.median(got["floor, polling"])
+            print(f"  {name:<26} maillab / floor        {statistics.median(got['maillab']) / top:5.0%}   "
+                  f"(polling floor / dovecot {top / statistics.median(got['dovecot']):.2f}x: the most any server "
+                  f"gets here; sleeping floor / dovecot "
+                  f"{statistics.median(got['floor, sleeping']) / statistics.median(got['dovecot']):.2f}x)")
 
 
 def main():
@@ -207,7 +236,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=3)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--build", default=str(ROOT / "build"))
-    ap.add_argument("--threads", type=int, default=2, help="maillab pop3d I/O threads")
+    ap.add_argument("--threads", type=int, default=1, help="maillab pop3d I/O threads (its default: 1)")
     args = ap.parse_args()
     if args.rounds < 5:
         sys.exit("--rounds: at least 5 (the machine is shared; medians of fewer say little)")

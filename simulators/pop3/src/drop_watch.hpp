@@ -13,8 +13,8 @@ namespace maillab::pop3 {
 
 class DropWatch {
  public:
-  // Below this many files a full re-read is as cheap, and the drop gives its inotify
-  // instance back (there are 128 per user by default).
+  // Below this many files a full re-read is as cheap, and no inotify instance (there are
+  // 128 per user by default) is spent on the drop.
   static constexpr std::size_t kWatchFrom = 256;
 
   DropWatch() = default;

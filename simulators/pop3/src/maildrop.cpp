@@ -166,11 +166,12 @@ std::vector<StoredMessage> Maildrop::scan_locked() {
 }
 
 void Maildrop::read_all_locked() {
-  // Watched from before the listing, so what changes while it runs is re-checked next time.
-  // A small drop gives its watch back; a link's target changes where no watch sees it.
-  watch_->start(dir_);
+  // Watched from before the listing, so what changes while it runs is re-checked next time;
+  // a drop is watched once a read found it large (closing an inotify descriptor waits for
+  // the kernel's grace period, milliseconds, so small drops never open one).
+  if (known_.size() >= DropWatch::kWatchFrom) watch_->start(dir_);
   DropListing listing(dir_);
-  if (listing.names().size() < DropWatch::kWatchFrom || listing.has_links()) watch_->stop();
+  if (listing.has_links()) watch_->stop();  // a link's target changes where no watch sees it
   std::map<std::string, StoredMessage> fresh;
   for (const auto& name : listing.names()) {
     auto key = listing.key(name);
