@@ -172,13 +172,14 @@ def report_throughput(count, rounds, took, left):
 
 def report_slowdown(pile, rounds, res):
     print(f"\nseed 004's slowdown: {pile} refused messages piled up + 20 new (maillab pop3d -> smtpd too-large); "
-          f"cycle seconds, median of {rounds} rounds (lowest-highest)")
+          f"cycle milliseconds, median of {rounds} rounds (lowest-highest)")
     print(f"{'profile':<28} {'20 new alone':>22} {'with the pile':>22} {'ratio':>7}")
     for label, _, _ in PROFILES:
         alone, piled = res[(label, False)], res[(label, True)]
         ratio = statistics.median(piled) / statistics.median(alone)
         goal = "" if label == "sbs2003" else f"   (goal: at most 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})"
-        print(f"{label:<28} {spread(alone):>22} {spread(piled):>22} {ratio:6.2f}x{goal}")
+        ms = lambda values: spread([v * 1000 for v in values])
+        print(f"{label:<28} {ms(alone):>22} {ms(piled):>22} {ratio:6.2f}x{goal}")
     print("sbs2003 grows with the pile: it fetches every refused message again (seed 004)")
 
 

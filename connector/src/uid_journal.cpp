@@ -60,6 +60,9 @@ UidSet UidJournal::reconcile(const std::string& key, const UidSet& on_server, co
 // journal_held() does not append the same lines again next cycle.
 void UidJournal::prune(const std::string& path, const UidSet& journal, const UidSet& on_server,
                        const std::set<std::string>& held) {
+  // An empty listing (`+OK 0 0`: a drop hidden for a while) proves nothing gone; forgetting
+  // on its word would fetch again, next cycle, all the mail left on the server.
+  if (on_server.empty()) return;
   std::vector<std::string_view> kept;
   for (auto& u : journal)
     if (on_server.count(u) || held.count(u)) kept.push_back(u);

@@ -29,7 +29,7 @@ class UidJournal {
   void journal_held(HeldUids& held);
   // What the connector holds of this mailbox: its journal and the names of its files.
   // The journal forgets UIDLs the server no longer has and Incoming Mail no longer holds,
-  // so it stays as small as the drop.
+  // so it stays as small as the drop (but not on an empty listing).
   UidSet reconcile(const std::string& key, const UidSet& on_server, const std::set<std::string>& held);
   void append(const std::string& key, const std::vector<std::string>& uids);
 

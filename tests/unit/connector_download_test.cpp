@@ -215,6 +215,23 @@ TEST_F(Download, WithLeaveOnServerADuplicateUidlIsKeyedByUidlAndSize) {
   EXPECT_EQ(drop.left(), 2u);
 }
 
+// A listing of nothing (`+OK 0 0`: the empty-drop fault, a server hiding the drop for a
+// while) says nothing about what the server still has: the journal must not forget the
+// messages left on the server, or they are delivered again when the drop comes back.
+TEST_F(Download, WithLeaveOnServerAnEmptyListingForgetsNothing) {
+  drop.messages = {{"A", text("kept", "one")}};
+  auto c = config(cn::Profile::Robust);
+  c.leave_on_server = true;
+  cycle(c);
+  auto kept = std::move(drop.messages);
+  drop.messages.clear();
+  cycle(c);
+  drop.messages = std::move(kept);
+  cycle(c);
+  EXPECT_EQ(delivered(), (std::map<std::string, int>{{"kept", 1}}));
+  EXPECT_EQ(drop.left(), 1u);
+}
+
 TEST_F(Download, MessagesSharingUidlAndSizeAreFetchedAndNeverDeledUnread) {
   drop.messages = {{"X", text("first", "one")}, {"X", text("fir2t", "two")}};
   drop.break_session = 1;
