@@ -2,8 +2,9 @@
 """maillab pop3d beside Debian's dovecot POP3 server, driven by the same client
 (bench/pop3_load) over loopback, with the same messages in each, and beside raw loopback
 TCP (pop3_load --raw: one thread writing 1 MB buffers to another), the ceiling of a RETR,
-and, for RETR of 4 KB in one session, beside the floor (pop3_load --floor: canned replies
-from a busy-polling thread of the client's own process), the ceiling of a lockstep session.
+and, for RETR of 4 KB in one session, beside the floor (pop3_load --floor: a process of its
+own that only answers with canned replies, polling its socket or sleeping in recv), the
+ceiling of a lockstep session.
 
 The machine is shared, so one run proves little: each case is measured --rounds times,
 the sides taking turns in a rotating order, with `sync` before every measurement. Prints

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mailboxes.hpp"
+#include "maillab/smtp/replies.hpp"
 
 namespace maillab::reproduce {
 namespace {
@@ -17,14 +18,6 @@ Language language_of(const doctor::EventRecord& e) {
   for (std::size_t i = 0; i + 1 < d.size(); ++i)
     if (static_cast<unsigned char>(d[i]) == 0xE3 && (static_cast<unsigned char>(d[i + 1]) & 0xFC) == 0x80) return Language::Ja;
   return Language::En;
-}
-
-// `thread`: a POP3 reply of that mailbox's (-1: of any).
-bool has_reply(const Model& m, Protocol p, std::initializer_list<const char*> verbs, int thread = -1) {
-  return std::ranges::any_of(m.replies, [&](const ObservedReply& r) {
-    return r.protocol == p && (thread < 0 || r.thread == thread) &&
-           std::ranges::any_of(verbs, [&](const char* v) { return r.verb == v; });
-  });
 }
 
 // The user an event names: "... refused the logon of user info: -ERR ...", "... for user
@@ -61,7 +54,7 @@ void event_replies(const doctor::EventRecord& e, Model& m) {
   if (const auto user = user_named(e.description); e.id != 12053 && !user.empty()) mailbox_for_user(m, user, e.id == 12050);
   // Error 86: anonymous access is off; the event quotes no reply, so it is the simulator's 530.
   if (e.id == 12052 && !has_reply(m, Protocol::Smtp, {"MAIL"}))
-    m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
+    m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, std::string(smtp::reply::kNotAuthenticated), 0});
   if (e.id == 1070 && !reply.empty() && !has_reply(m, Protocol::Smtp, {"RCPT"}))
     m.replies.push_back({Protocol::Smtp, "RCPT", 0, 0, reply, 0});
   if (e.id == 1054) m.no_recipient = true;
@@ -69,6 +62,13 @@ void event_replies(const doctor::EventRecord& e, Model& m) {
 }
 
 }  // namespace
+
+bool has_reply(const Model& m, Protocol p, std::initializer_list<const char*> verbs, int thread) {
+  return std::ranges::any_of(m.replies, [&](const ObservedReply& r) {
+    return r.protocol == p && (thread < 0 || r.thread == thread) &&
+           std::ranges::any_of(verbs, [&](const char* v) { return r.verb == v; });
+  });
+}
 
 // The words of event 12050 and of the log's line are the same (docs/connector.md, "Host names").
 bool read_connect_failure(const std::string& why, Model& m) {

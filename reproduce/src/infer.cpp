@@ -15,6 +15,7 @@
 #include "event_clues.hpp"
 #include "log_lines.hpp"
 #include "mailboxes.hpp"
+#include "maillab/smtp/replies.hpp"
 
 namespace maillab::reproduce {
 
@@ -73,7 +74,9 @@ class Inference {
   void delivery(const std::string& text);
   void keyword(const std::string& reply);
   void add_reply(Protocol p, const Pending& to, const std::string& text, int line);
-  bool has_reply(Protocol p, const std::vector<std::string>& verbs) const;
+  bool has_reply(Protocol p, std::initializer_list<const char*> verbs) const {
+    return reproduce::has_reply(m_, p, verbs, p == Protocol::Pop3 ? thread_ : -1);
+  }
   Session& session(Protocol p) { return p == Protocol::Pop3 ? pop3_[thread_] : smtp_; }
   Mailbox& box() { return mailbox(m_, thread_); }
 
@@ -248,12 +251,6 @@ void Inference::connect_failed(const std::string& text, int line) {
     m_.notes.push_back(fmt::format("line {}: a connect failure not modelled: {}", line, m[3].str()));
 }
 
-bool Inference::has_reply(Protocol p, const std::vector<std::string>& verbs) const {
-  return std::ranges::any_of(m_.replies, [&](const ObservedReply& r) {
-    return r.protocol == p && (p == Protocol::Smtp || r.thread == thread_) && std::ranges::find(verbs, r.verb) != verbs.end();
-  });
-}
-
 // Below Maximum the replies are not logged, but a refused logon or greeting is, in words.
 void Inference::download_problem(const std::string& text, int line) {
   static const std::regex ended(R"(^The POP3 session on \S+ for user (.+?) was ended)");
@@ -279,7 +276,7 @@ void guess_smtp_refusal(Model& m) {
   const bool explained = m.pickup || !m.corrupt.empty() || m.delivery_blocked ||
                          std::ranges::any_of(m.replies, [](const ObservedReply& r) { return r.protocol == Protocol::Smtp; });
   if (!unaccounted || explained || m.level == Level::Maximum) return;
-  m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, "530 5.7.3 Client was not authenticated", 0});
+  m.replies.push_back({Protocol::Smtp, "MAIL", 0, 0, std::string(smtp::reply::kNotAuthenticated), 0});
   m.notes.push_back(fmt::format(
       "{} downloaded, none delivered, failed or left, and nothing says why: replayed as the SMTP server refusing "
       "MAIL (530, anonymous access off); RCPT's 550 or the dot's 554 give the same log. Maximum shows which.",

@@ -42,10 +42,18 @@ TEST(ReproduceCompare, MasksHostsPortsAndFileNamesButNotAddresses) {
             "(SMTP) [RX] 250 2.6.0 <ID@mail1.example.com> Queued mail for delivery");
 }
 
-std::vector<doctor::LogEntry> entries(std::initializer_list<const char*> lines) {
+// A log of the lines, each on the thread it names ("[t N]"); the stamps do not matter.
+std::vector<doctor::LogEntry> threaded(const std::vector<std::pair<int, const char*>>& lines) {
   std::string text;
-  for (const char* l : lines) text += std::string("[t 0] 07/29/20, 15:49:30: ") + l + "\n";
+  for (auto [thread, l] : lines) text += "[t " + std::to_string(thread) + "] 07/29/20, 15:49:30: " + l + "\n";
   return doctor::parse_log(text, "log");
+}
+
+// A log of the lines, all on the first thread.
+std::vector<doctor::LogEntry> entries(std::initializer_list<const char*> lines) {
+  std::vector<std::pair<int, const char*>> on_first;
+  for (const char* l : lines) on_first.emplace_back(0, l);
+  return threaded(on_first);
 }
 
 TEST(ReproduceCompare, TheDownloadThreadsLinesMayComeBetween) {
@@ -66,25 +74,18 @@ TEST(ReproduceCompare, TheDownloadThreadsLinesMayComeBetween) {
 
 // Two mailboxes' download threads interleave in any order; each is compared on its own.
 TEST(ReproduceCompare, EachDownloadThreadInItsOwnOrder) {
-  const auto log = [](const char* text) { return doctor::parse_log(text, "log"); };
-  const auto customer = log("[t 0] 07/29/20, 15:49:30: Retrieval cycle started.\n"
-                            "[t 1] 07/29/20, 15:49:30: (POP3) [TX] USER info\n"
-                            "[t 0] 07/29/20, 15:49:30: (POP3) [TX] USER bob\n"
-                            "[t 0] 07/29/20, 15:49:30: (POP3) [RX] +OK\n"
-                            "[t 1] 07/29/20, 15:49:30: (POP3) [RX] -ERR no such user\n");
-  const auto maillab = log("[t 0] 07/29/20, 15:49:31: Retrieval cycle started.\n"
-                           "[t 0] 07/29/20, 15:49:31: (POP3) [TX] USER bob\n"
-                           "[t 1] 07/29/20, 15:49:31: (POP3) [TX] USER info\n"
-                           "[t 1] 07/29/20, 15:49:31: (POP3) [RX] -ERR no such user\n"
-                           "[t 0] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
+  const auto customer = threaded({{0, "Retrieval cycle started."}, {1, "(POP3) [TX] USER info"},
+                                  {0, "(POP3) [TX] USER bob"}, {0, "(POP3) [RX] +OK"},
+                                  {1, "(POP3) [RX] -ERR no such user"}});
+  const auto maillab = threaded({{0, "Retrieval cycle started."}, {0, "(POP3) [TX] USER bob"},
+                                 {1, "(POP3) [TX] USER info"}, {1, "(POP3) [RX] -ERR no such user"},
+                                 {0, "(POP3) [RX] +OK"}});
   auto c = compare_logs(customer, maillab);
   EXPECT_TRUE(c.all_match()) << render_comparison(c);
   // The same lines on the other mailbox's thread are not the same.
-  const auto swapped = log("[t 0] 07/29/20, 15:49:31: Retrieval cycle started.\n"
-                           "[t 1] 07/29/20, 15:49:31: (POP3) [TX] USER bob\n"
-                           "[t 0] 07/29/20, 15:49:31: (POP3) [TX] USER info\n"
-                           "[t 0] 07/29/20, 15:49:31: (POP3) [RX] -ERR no such user\n"
-                           "[t 1] 07/29/20, 15:49:31: (POP3) [RX] +OK\n");
+  const auto swapped = threaded({{0, "Retrieval cycle started."}, {1, "(POP3) [TX] USER bob"},
+                                 {0, "(POP3) [TX] USER info"}, {0, "(POP3) [RX] -ERR no such user"},
+                                 {1, "(POP3) [RX] +OK"}});
   c = compare_logs(customer, swapped);
   EXPECT_EQ(c.matched(), 1) << render_comparison(c);
 }
@@ -93,21 +94,20 @@ TEST(ReproduceCompare, EachDownloadThreadInItsOwnOrder) {
 // lines (its SMTP lines on [t 0] included) go with its mailbox; the session's opening
 // keeps the cycle's order.
 TEST(ReproduceCompare, EachMailboxsFilesInTheirOwnOrder) {
-  const auto log = [](const char* text) { return doctor::parse_log(text, "log"); };
-  const auto customer = log("[t 0] 07/29/20, 15:49:30: (SMTP) [TX] EHLO sbs\n"
-                            "[t 1] 07/29/20, 15:49:30: Sending message 1 to the SMTP recipient info@contoso.local\u2026\n"
-                            "[t 0] 07/29/20, 15:49:30: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
-                            "[t 0] 07/29/20, 15:49:30: (SMTP) [RX] 550 5.7.1 info refused\n"
-                            "[t 0] 07/29/20, 15:49:30: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
-                            "[t 0] 07/29/20, 15:49:30: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
-                            "[t 0] 07/29/20, 15:49:30: (SMTP) [RX] 250 2.1.0 Sender OK\n");
-  const auto maillab = log("[t 0] 07/29/20, 15:49:31: (SMTP) [TX] EHLO sbs\n"
-                           "[t 0] 07/29/20, 15:49:31: Sending message 1 to the SMTP recipient bob@contoso.local\u2026\n"
-                           "[t 0] 07/29/20, 15:49:31: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
-                           "[t 0] 07/29/20, 15:49:31: (SMTP) [RX] 250 2.1.0 Sender OK\n"
-                           "[t 1] 07/29/20, 15:49:31: Sending message 1 to the SMTP recipient info@contoso.local\u2026\n"
-                           "[t 0] 07/29/20, 15:49:31: (SMTP) [TX] MAIL FROM: <> RET=FULL\n"
-                           "[t 0] 07/29/20, 15:49:31: (SMTP) [RX] 550 5.7.1 info refused\n");
+  const auto customer = threaded({{0, "(SMTP) [TX] EHLO sbs"},
+                                  {1, "Sending message 1 to the SMTP recipient info@contoso.local\u2026"},
+                                  {0, "(SMTP) [TX] MAIL FROM: <> RET=FULL"},
+                                  {0, "(SMTP) [RX] 550 5.7.1 info refused"},
+                                  {0, "Sending message 1 to the SMTP recipient bob@contoso.local\u2026"},
+                                  {0, "(SMTP) [TX] MAIL FROM: <> RET=FULL"},
+                                  {0, "(SMTP) [RX] 250 2.1.0 Sender OK"}});
+  const auto maillab = threaded({{0, "(SMTP) [TX] EHLO sbs"},
+                                 {0, "Sending message 1 to the SMTP recipient bob@contoso.local\u2026"},
+                                 {0, "(SMTP) [TX] MAIL FROM: <> RET=FULL"},
+                                 {0, "(SMTP) [RX] 250 2.1.0 Sender OK"},
+                                 {1, "Sending message 1 to the SMTP recipient info@contoso.local\u2026"},
+                                 {0, "(SMTP) [TX] MAIL FROM: <> RET=FULL"},
+                                 {0, "(SMTP) [RX] 550 5.7.1 info refused"}});
   const auto c = compare_logs(customer, maillab);
   EXPECT_TRUE(c.all_match()) << render_comparison(c);
 }

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 namespace maillab::pop3 {
 
@@ -15,14 +14,13 @@ void DropWatch::stop() {
   fd_ = -1;
 }
 
-bool DropWatch::start(const std::filesystem::path& dir) {
+void DropWatch::start(const std::filesystem::path& dir) {
   stop();
   fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd_ < 0) return false;
+  if (fd_ < 0) return;
   constexpr std::uint32_t kMask = IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO |
                                   IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
   if (::inotify_add_watch(fd_, dir.c_str(), kMask) < 0) stop();
-  return watching();
 }
 
 std::optional<std::set<std::string>> DropWatch::changes() {

@@ -22,9 +22,9 @@ class DropWatch {
   DropWatch(const DropWatch&) = delete;
   DropWatch& operator=(const DropWatch&) = delete;
 
-  // Starts watching `dir`; false (and no watch) when inotify cannot. Call before the full
-  // read that the watch then keeps current, so a change during that read is not missed.
-  bool start(const std::filesystem::path& dir);
+  // Starts watching `dir` (no watch when inotify cannot). Call before the full read that
+  // the watch then keeps current, so a change during that read is not missed.
+  void start(const std::filesystem::path& dir);
   bool watching() const { return fd_ >= 0; }
   // The names changed since the last call; nullopt when everything must be read again (no
   // watch, the kernel's queue overflowed, or the directory itself went away).

@@ -173,29 +173,27 @@ void Maildrop::read_all_locked() {
   DropListing listing(dir_);
   if (listing.has_links()) watch_->stop();  // a link's target changes where no watch sees it
   std::map<std::string, StoredMessage> fresh;
-  for (const auto& name : listing.names()) {
-    auto key = listing.key(name);
-    if (!key) continue;  // gone meanwhile, or not a regular file
-    if (auto h = hidden_.find(name); h != hidden_.end() && h->second == *key) continue;
-    auto node = known_.extract(name);
-    if (node.empty() || node.mapped().key != *key) fresh.emplace_hint(fresh.end(), name, read_new_locked(name, *key));
-    else fresh.insert(fresh.end(), std::move(node));
-  }
+  for (const auto& name : listing.names())
+    if (auto m = current_locked(name, listing.key(name))) fresh.emplace_hint(fresh.end(), name, std::move(*m));
   known_ = std::move(fresh);
 }
 
 void Maildrop::recheck_locked(const std::set<std::string>& names) {
   for (const auto& name : names) {
     if (!is_message_name(name)) continue;
-    auto key = file_key(dir_ / name);
-    auto h = hidden_.find(name);
-    if (!key || (h != hidden_.end() && h->second == *key)) {
-      known_.erase(name);
-      continue;
-    }
-    auto it = known_.find(name);
-    if (it == known_.end() || it->second.key != *key) known_.insert_or_assign(name, read_new_locked(name, *key));
+    if (auto m = current_locked(name, file_key(dir_ / name))) known_.insert_or_assign(name, std::move(*m));
+    else known_.erase(name);
   }
+}
+
+// What `name` holds now, by its file's key (nullopt: gone, or not a regular file): nothing
+// when it is gone or hidden, known_'s entry when the file is unchanged, else read anew.
+// A copy, not a move: a read that throws half way leaves known_ as it was.
+std::optional<StoredMessage> Maildrop::current_locked(const std::string& name, const std::optional<FileKey>& key) {
+  if (!key) return std::nullopt;
+  if (auto h = hidden_.find(name); h != hidden_.end() && h->second == *key) return std::nullopt;
+  if (auto it = known_.find(name); it != known_.end() && it->second.key == *key) return it->second;
+  return read_new_locked(name, *key);
 }
 
 // Read once to learn its CRLF size; the wire form goes to the cache, not here.

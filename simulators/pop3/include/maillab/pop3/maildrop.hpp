@@ -96,6 +96,7 @@ class Maildrop {
   // Brings known_ up to date: every file, or only the names the watch saw change.
   void read_all_locked();
   void recheck_locked(const std::set<std::string>& names);
+  std::optional<StoredMessage> current_locked(const std::string& name, const std::optional<FileKey>& key);
   StoredMessage read_new_locked(const std::string& name, const FileKey& key);
   // The one place the two Deletions differ; false when the file could not be removed.
   bool delete_file_locked(const std::string& name, const FileKey& key);
